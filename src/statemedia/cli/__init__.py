@@ -1,0 +1,21 @@
+"""The ``statemedia`` command: a thin Typer layer, one module per command."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="statemedia",
+    help="The analyst's workbench for state media.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    # Commands register themselves on `app` when their module is imported; importing
+    # them here (not at package import) keeps `import statemedia.cli` cheap for tests.
+    from . import commands  # noqa: F401
+
+    app()
