@@ -1,0 +1,84 @@
+"""HTML page → Document: trafilatura for the article body and metadata, htmldate as date fallback."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import htmldate
+import trafilatura
+from trafilatura.settings import Document as Extracted
+
+from ..errors import NoArticleError
+from ..model import Document, Source
+from .decode import check_text, decode_bytes
+from .options import CaptureOptions, default_options
+from .text import build_document
+
+__all__ = ["capture_html", "looks_like_html"]
+
+_SENTENCE_ENDS = (".", "!", "?", '"', "”", "’", ")")
+# Sentence boundaries: after final punctuation (and closing quotes) before space, and line breaks.
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?][\"”’)])\s+|(?<=[.!?])\s+|\n")
+_HTML_MARKERS = ("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p>")
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether decoded input is an HTML page rather than plain text (sniffing stdin and odd suffixes)."""
+    head = text.lstrip()[:2048].lower()
+    return head.startswith("<") and any(marker in head for marker in _HTML_MARKERS)
+
+
+def _has_sentence(text: str, min_words: int) -> bool:
+    return any(
+        len(chunk.split()) >= min_words and chunk.rstrip().endswith(_SENTENCE_ENDS)
+        for chunk in _SENTENCE_SPLIT.split(text)
+    )
+
+
+def _iso_date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def capture_html(
+    data: bytes | str,
+    *,
+    location: str = "<html>",
+    doc_id: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    url: str | None = None,
+    options: CaptureOptions | None = None,
+) -> Document:
+    """A Document from a web page's article; a page without one raises NoArticleError."""
+    options = options or default_options()
+    if isinstance(data, bytes):
+        raw, encoding = decode_bytes(data, where=location, options=options)
+    else:
+        check_text(data, where=location, options=options)
+        raw, encoding = data, "utf-8"
+    # Comments are readers' text, not the outlet's: leave them out of the article.
+    extracted = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False)
+    body = extracted.text if isinstance(extracted, Extracted) else None
+    if not isinstance(extracted, Extracted) or not body or not _has_sentence(body, options.min_article_words):
+        raise NoArticleError(
+            f"no article in the page (no sentence of {options.min_article_words}+ words)", where=location
+        )
+    if published is None:
+        published = _iso_date(extracted.date) or _iso_date(htmldate.find_date(raw, url=url))
+    return build_document(
+        body,
+        source=Source(raw, "text/html", encoding, location),
+        options=options,
+        doc_id=doc_id,
+        outlet=outlet or extracted.sitename or None,
+        published=published,
+        url=url or extracted.url or None,
+        title=extracted.title or None,
+        infer_title=False,
+    )

@@ -1,0 +1,127 @@
+"""Plain text → Document: newlines, chrome, title, dateline, language, id.
+
+Every capture path (text, HTML, records) ends here, so a Document is always built
+the same way. The title is kept in ``Document.title`` and *not* repeated in the text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from ..errors import EmptyInputError
+from ..model import Document, Source, content_hash
+from .chrome import strip_chrome
+from .dateline import find_dateline
+from .decode import check_text, decode_bytes
+from .language import detect_language
+from .options import CaptureOptions, default_options
+
+__all__ = ["build_document", "capture_text", "clean_text", "document_id"]
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+# A line ending like a sentence (or a clause) is body text, not a title.
+_SENTENCE_END = (".", ",", ";", ":")
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """Unix newlines, no chrome, lines trimmed, at most one blank line in a row."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = strip_chrome(text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", text).strip(), removed
+
+
+def _split_title(text: str, title: str | None, *, infer: bool, max_chars: int) -> tuple[str | None, str]:
+    """(title, body). A given title is dropped from the body's first line if repeated there."""
+    first, _, rest = text.partition("\n")
+    first = first.strip()
+    if title is not None:
+        same = " ".join(first.split()) == " ".join(title.split())
+        return title, rest.strip() if same else text
+    looks_like_title = (
+        bool(rest.strip())
+        and len(first) <= max_chars
+        and not first.endswith(_SENTENCE_END)
+        and find_dateline(first) is None
+    )
+    if infer and looks_like_title:
+        return first, rest.strip()
+    return None, text
+
+
+def document_id(doc_id: str | None, url: str | None, text: str) -> str:
+    """The record's id, else its URL, else a stable id from the clean text."""
+    return doc_id or url or "sha256:" + content_hash(text)[:16]
+
+
+def build_document(
+    text: str,
+    *,
+    source: Source,
+    options: CaptureOptions,
+    doc_id: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    infer_title: bool = True,
+    meta: dict[str, Any] | None = None,
+) -> Document:
+    """The Document for already-decoded article ``text`` (title line optional)."""
+    cleaned, removed = clean_text(text)
+    title, body = _split_title(cleaned, title, infer=infer_title, max_chars=options.max_title_chars)
+    if not body:
+        raise EmptyInputError(
+            "no article text (only whitespace, a title or page chrome)", where=source.location
+        )
+    dateline = find_dateline(body, published)
+    if dateline is not None and outlet is None:
+        outlet = dateline.outlet
+    doc = Document(
+        id=document_id(doc_id, url, body),
+        text=body,
+        title=title or None,
+        outlet=outlet,
+        url=url,
+        published=published,
+        language=detect_language(body, options.languages),
+        source=source,
+        meta=dict(meta or {}),
+    )
+    if removed:
+        doc.meta["chrome_removed"] = removed
+    if dateline is not None:
+        doc.add([dateline.annotation()])
+    return doc
+
+
+def capture_text(
+    data: bytes | str,
+    *,
+    location: str = "<text>",
+    doc_id: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    options: CaptureOptions | None = None,
+) -> Document:
+    """A Document from a plain-text article (first line taken as title when it looks like one)."""
+    options = options or default_options()
+    if isinstance(data, bytes):
+        raw, encoding = decode_bytes(data, where=location, options=options)
+    else:
+        check_text(data, where=location, options=options)
+        raw, encoding = data, "utf-8"
+    return build_document(
+        raw,
+        source=Source(raw, "text/plain", encoding, location),
+        options=options,
+        doc_id=doc_id,
+        outlet=outlet,
+        published=published,
+        url=url,
+        title=title,
+    )
