@@ -1,0 +1,31 @@
+"""The corpus store: the Store interface, the SQLite default, ingest and search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import Config
+from .base import Hit, Put, PutStatus, Query, Store, VersionInfo, Writer, article_key
+from .options import StoreOptions, default_db_path, store_options
+
+__all__ = [
+    "Hit",
+    "Put",
+    "PutStatus",
+    "Query",
+    "Store",
+    "StoreOptions",
+    "VersionInfo",
+    "Writer",
+    "article_key",
+    "default_db_path",
+    "open_store",
+]
+
+
+def open_store(path: str | Path | None = None, config: Config | None = None) -> Store:
+    """The store at ``path`` (default: $STATEMEDIA_DB or [store] path), created if new."""
+    from .sqlite import SQLiteStore
+
+    options, dedupe = store_options(config)
+    return SQLiteStore(path if path is not None else default_db_path(config), options, dedupe)

@@ -1,0 +1,144 @@
+"""The store interface: what ingest, search and the CLI need from a corpus database.
+
+Every implementation (SQLite now, PostgreSQL later) offers the same :class:`Store`
+protocol and passes the same tests. All writes go through one unit of work,
+:meth:`Store.transaction`, so a batch of articles with their annotations is committed
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol
+
+from ..model import Document
+
+__all__ = [
+    "Hit",
+    "Put",
+    "PutStatus",
+    "Query",
+    "Store",
+    "VersionInfo",
+    "Writer",
+    "article_key",
+]
+
+
+def article_key(doc: Document) -> str:
+    """The identity of an article across versions: outlet + record id (capture makes the
+    id from the URL when a record has none)."""
+    return f"{doc.outlet or ''}|{doc.id}"
+
+
+class PutStatus(StrEnum):
+    NEW = "new"  # an article not seen before
+    VERSION = "version"  # a known article whose text changed: a new version
+    UNCHANGED = "unchanged"  # same article, same text as its current version
+
+
+@dataclass(frozen=True)
+class Put:
+    """What storing one document did."""
+
+    status: PutStatus
+    version: int
+    duplicate_of: str | None = None  # doc id of an earlier copy (exact or near) in another article
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    content_hash: str
+    first_seen: str
+    last_seen: str
+    title: str | None
+
+
+@dataclass(frozen=True)
+class Query:
+    """A full-text query (FTS5 syntax: phrases, AND/OR/NOT, prefix*) with filters."""
+
+    text: str
+    outlet: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    person: str | None = None  # entity id ("person:kim-jong-un") or name ("Kim Jong Un")
+    language: str | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the best document of a duplicate group, with its copies."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: date | None
+    language: str | None
+    score: float
+    snippet: str
+    copies: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published.isoformat() if self.published else None,
+            "language": self.language,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+            "copies": self.copies,
+        }
+
+
+class Writer(Protocol):
+    """The single write path (one open transaction)."""
+
+    def put(self, doc: Document, *, pipeline_version: str | None) -> Put:
+        """Store ``doc`` as its article's current version (or note it was seen again).
+
+        ``pipeline_version`` is the version that made ``doc.annotations``; ``None`` means
+        the document was not analysed. Annotations replace stored ones of its text when
+        the stored pipeline version differs.
+        """
+
+    def start_run(self, command: str, paths: Sequence[str]) -> int: ...
+
+    def finish_run(self, run: int, counts: dict[str, int]) -> None: ...
+
+
+class Store(Protocol):
+    path: str
+
+    def transaction(self) -> AbstractContextManager[Writer]:
+        """A unit of work: everything written inside commits together or not at all."""
+
+    def analysed_version(self, content_hash: str) -> str | bool | None:
+        """``False`` if the text is unknown, else the pipeline version that analysed it
+        (``None``: stored without analysis)."""
+
+    def get(self, doc_id: str, version: int | None = None) -> Document | None:
+        """The current (or given) version of the article with this id, annotations included."""
+
+    def versions(self, doc_id: str) -> list[VersionInfo]: ...
+
+    def documents(self, *, annotations: bool = False) -> Iterator[Document]:
+        """The current version of every article, in ingest order."""
+
+    def stale(self, pipeline_version: str) -> Iterator[Document]:
+        """One document per stored text whose pipeline version differs from this one."""
+
+    def search(self, query: Query) -> list[Hit]:
+        """Hits by relevance, one per duplicate group; raises QueryError on a bad query."""
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of articles, documents (versions), texts, groups with copies, annotations."""
+
+    def close(self) -> None: ...
