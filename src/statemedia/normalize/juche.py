@@ -23,7 +23,8 @@ _PATTERNS = (
     # English: "Juche 39 (1950)", "Juche 112".
     re.compile(rf"\bJuche\s+{_COUNT}{_STATED}"),
     # Korean: "주체112(2023)년", "주체 112년". No \b before 주체: Hangul is a word character.
-    re.compile(rf"주체\s*{_COUNT}{_STATED}(?:\s*년)?"),
+    # "주체100년대" is the era of the Juche 100s, not a year.
+    re.compile(rf"주체\s*{_COUNT}{_STATED}(?!\s*년대)(?:\s*년)?"),
     # Spanish: "[año] 100 (2011) de la Era Juche"; "del" before it belongs to the date, not here.
     re.compile(rf"(?:\ba[ñn]o\s+)?(?<![\d.,]){_COUNT}{_STATED}\s+de\s+la\s+era\s+Juche\b", re.IGNORECASE),
 )
