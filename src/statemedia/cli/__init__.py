@@ -13,6 +13,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _root() -> None:
+    """The analyst's workbench for state media: capture, normalise, extract, store, search."""
+
+
 def main() -> None:
     # Commands register themselves on `app` when their module is imported; importing
     # them here (not at package import) keeps `import statemedia.cli` cheap for tests.

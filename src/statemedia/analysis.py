@@ -1,0 +1,54 @@
+"""Capture and analyse articles from a path: the library call behind ``statemedia analyze``."""
+
+from __future__ import annotations
+
+import datetime
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+
+from .capture import read_path
+from .config import Config
+from .engine.local import analyze_stream
+from .errors import StatemediaError
+from .model import Document
+
+__all__ = ["analyze_path", "is_corpus_path"]
+
+_CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".rda", ".rdata")
+
+
+def is_corpus_path(path: str | Path) -> bool:
+    """True for inputs holding many records (one result per record comes out)."""
+    name = str(path).lower()
+    return Path(path).is_dir() or name.endswith(_CORPUS_SUFFIXES)
+
+
+def analyze_path(
+    path: str | Path,
+    *,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    config: Config | None = None,
+    n_process: int | None = None,
+) -> Iterator[Document | StatemediaError]:
+    """Analysed documents from ``path``, with an error in place of each input that fails.
+
+    Corpora run on two worker processes by default, single articles in this process.
+    """
+    if n_process is None:
+        n_process = 2 if is_corpus_path(path) else 1
+    errors: deque[StatemediaError] = deque()
+
+    def documents() -> Iterator[Document]:
+        for item in read_path(path, outlet=outlet, published=published):
+            if isinstance(item, Document):
+                yield item
+            else:
+                errors.append(item)
+
+    for result in analyze_stream(documents(), config=config, n_process=n_process):
+        while errors:
+            yield errors.popleft()
+        yield result
+    yield from errors

@@ -1,0 +1,112 @@
+"""Dated events: who did what, and when, in history and news pieces.
+
+An event is a sentence with a date (from the ``date`` layer) whose clause has a
+person or organisation as its grammatical subject (a linked ``entity``, pronouns
+resolved). The summary is that clause's predicate, cut before purpose and
+reporting clauses ("in order to ...", ", saying ..."); the kind comes from
+``data/event_kinds.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..model import Annotation, Document
+from .gazetteer import read_tsv
+
+__all__ = ["EventExtractor"]
+
+# Where a predicate stops being "what happened": purpose, manner and reported speech.
+_SUMMARY_CUT = re.compile(r",?\s+(?:in order to|so as to|so that|saying|adding|noting|thus|which)\b|;\s")
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
+_ACTOR_TYPES = ("PERSON", "ORG")
+_PRECISE = ("day", "month", "year", "interval")
+
+
+def _overlapping(anns: list[Annotation], span: list[int]) -> list[Annotation]:
+    return [a for a in anns if a.start < span[1] and span[0] < a.end]
+
+
+class EventExtractor:
+    name: ClassVar[str] = "events"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[tuple[str, ...]] = ("sentence", "date", "entity")
+    assigns: ClassVar[tuple[str, ...]] = ("event",)
+
+    @dataclass(frozen=True)
+    class Options:
+        # Longest summary kept (characters): a KCNA sentence's predicate rarely exceeds
+        # 200; longer ones are run-on lists that read better cut at a word boundary.
+        max_summary: int
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.kinds = [(re.compile(r["pattern"], re.I), r["kind"]) for r in read_tsv("event_kinds.tsv")]
+
+    def kind_of(self, words: str) -> str:
+        return next((kind for pattern, kind in self.kinds if pattern.search(words)), "action")
+
+    def __call__(self, doc: Document) -> Document:
+        dates = [d for d in doc.spans("date") if d.attrs.get("precision") in _PRECISE and d.attrs.get("value")]
+        entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _ACTOR_TYPES]
+        places = [e for e in doc.spans("entity") if e.attrs.get("type") in ("GPE", "LOC", "PLACE", "FAC")]
+        events = []
+        for sent in doc.spans("sentence"):
+            sent_dates = [d for d in dates if sent.start <= d.start < sent.end]
+            if not sent_dates:
+                continue
+            found = self._actor_clause(sent.attrs, entities)
+            if found is None:
+                continue
+            actor, clause = found
+            events.append(self._event(doc, sent, sent_dates[0], actor, clause, places))
+        doc.add(events)
+        return doc
+
+    def _actor_clause(
+        self, attrs: Mapping[str, Any], entities: list[Annotation]
+    ) -> tuple[Annotation, Mapping[str, Any]] | None:
+        root = attrs.get("root")
+        clauses = sorted(attrs.get("clauses") or [], key=lambda c: c["verb"] != root)  # root clause first
+        for clause in clauses:
+            if not clause.get("subject"):
+                continue
+            actors = _overlapping(entities, clause["subject"])
+            linked = [a for a in actors if a.attrs.get("via") != "ner"] or actors
+            if linked:
+                return linked[0], clause
+        return None
+
+    def _event(
+        self,
+        doc: Document,
+        sent: Annotation,
+        when: Annotation,
+        actor: Annotation,
+        clause: Mapping[str, Any],
+        places: list[Annotation],
+    ) -> Annotation:
+        verb_start = clause["verb"][0]
+        predicate = doc.text[verb_start : sent.end].rstrip(" .!?")
+        cut = _SUMMARY_CUT.search(predicate)
+        summary = predicate[: cut.start()] if cut else predicate
+        if len(summary) > self.options.max_summary:
+            summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
+        quoted = _QUOTED.search(summary)
+        place = next((p.attrs["name"] for p in places if sent.start <= p.start < sent.end), None)
+        attrs = {
+            "kind": self.kind_of(summary),
+            "actor": actor.attrs["name"],
+            "actor_id": actor.attrs["id"],
+            "date": when.attrs["value"],
+            "date_precision": when.attrs["precision"],
+            "summary": summary,
+            "place": place,
+            "target": quoted.group(1) if quoted else None,
+            "entourage": [],
+            "evidence": {"start": sent.start, "end": sent.end},
+        }
+        return Annotation(sent.start, sent.end, "event", attrs, self.name)
