@@ -32,6 +32,7 @@ __all__ = [
     "BadRecordError",
     "BinaryInputError",
     "Component",
+    "Corpus",
     "DecodingError",
     "Document",
     "EmptyInputError",
@@ -46,5 +47,15 @@ __all__ = [
     "StatemediaError",
     "StoreError",
     "build_pipeline",
+    "open",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # The store (pandas, pyarrow) loads only when used: `import statemedia` stays light.
+    if name in ("open", "Corpus"):
+        from .store import corpus
+
+        return getattr(corpus, name)
+    raise AttributeError(f"module 'statemedia' has no attribute {name!r}")

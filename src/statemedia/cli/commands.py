@@ -2,4 +2,12 @@
 
 from __future__ import annotations
 
-from . import analyze  # noqa: F401
+from . import (
+    analyze,  # noqa: F401
+    diff,  # noqa: F401
+    export,  # noqa: F401
+    ingest,  # noqa: F401
+    reanalyze,  # noqa: F401
+    search,  # noqa: F401
+    show,  # noqa: F401
+)

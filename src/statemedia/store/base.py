@@ -101,8 +101,11 @@ class Hit:
 class Writer(Protocol):
     """The single write path (one open transaction)."""
 
-    def put(self, doc: Document, *, pipeline_version: str | None) -> Put:
-        """Store ``doc`` as its article's current version (or note it was seen again).
+    def put(
+        self, doc: Document, *, pipeline_version: str | None, run: int | None = None, seen: bool = True
+    ) -> Put:
+        """Store ``doc`` as its article's current version (or note it was seen again,
+        unless ``seen`` is false: a re-analysis is not a sighting).
 
         ``pipeline_version`` is the version that made ``doc.annotations``; ``None`` means
         the document was not analysed. Annotations replace stored ones of its text when

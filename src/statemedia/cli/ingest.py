@@ -1,0 +1,39 @@
+"""``statemedia ingest PATH...``: read files into the corpus, analysed, versioned, deduplicated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..store.ingest import ingest as run_ingest
+from . import app
+from ._common import EXIT_OK, EXIT_PARTIAL, err, out
+from ._db import DbOption, open_db
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help=".jsonl(.gz), .csv, .rda files or directories of .txt/.html")],
+    db: DbOption = None,
+    analyze: Annotated[bool, typer.Option("--analyze/--no-analyze", help="run the analysis pipeline")] = True,
+    workers: Annotated[int, typer.Option(help="analysis worker processes")] = 2,
+    rejects: Annotated[Path, typer.Option(help="JSONL file the rejected records go to")] = Path("rejects.jsonl"),
+) -> None:
+    """Store every record of PATHs; unchanged articles are skipped, changed ones get a new version.
+
+    Exit status: 0 all stored; 1 some records were rejected (see --rejects); 2 bad usage or database.
+    """
+    store = open_db(db)
+    columns = (SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(), TimeElapsedColumn())
+    with rejects.open("a", encoding="utf-8") as bad, Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("ingest", total=None)
+        summary = run_ingest(
+            store, paths, analyze=analyze, n_process=workers, rejects=bad, progress=lambda n: bar.advance(task, n)
+        )
+    out.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.as_dict().items()))
+    if summary.rejected:
+        err.print(f"{summary.rejected} record(s) rejected: see {rejects}")
+    raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)

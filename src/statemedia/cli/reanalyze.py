@@ -1,0 +1,31 @@
+"""``statemedia reanalyze``: re-run the pipeline where the stored analysis is from another version."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from ..store.ingest import reanalyze as run_reanalyze
+from . import app
+from ._common import EXIT_OK, EXIT_PARTIAL, err, out
+from ._db import DbOption, open_db
+
+
+@app.command()
+def reanalyze(
+    db: DbOption = None,
+    workers: Annotated[int, typer.Option(help="analysis worker processes")] = 2,
+) -> None:
+    """Analyse again every stored text the current pipeline version has not analysed.
+
+    Exit status: 0 done; 1 some texts failed analysis; 2 bad usage or database.
+    """
+    store = open_db(db)
+    columns = (SpinnerColumn(), TextColumn("{task.completed} re-analysed"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("reanalyze", total=None)
+        summary = run_reanalyze(store, n_process=workers, progress=lambda n: bar.advance(task, n))
+    out.print(f"re-analysed: {summary.analysed}, failed: {summary.rejected}")
+    raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)

@@ -1,0 +1,199 @@
+"""Ingest files into a store, and re-analyse what an older pipeline made.
+
+Records are read by ``capture.read_path``; a text already in the store (or already on
+its way through the analysis in this run) is not analysed again. Analysis runs in
+worker processes (``engine.local.analyze_stream``, order-preserving). Results are
+written in batches, each batch one transaction, so a killed run keeps every batch it
+committed and a re-run finds those articles unchanged.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, cast
+
+from ..config import Config, load_config
+from ..errors import InputError, StatemediaError
+from ..model import Document
+from ..pipeline import Component, Pipeline
+from ..registry import COMPONENTS
+from .base import PutStatus, Store
+
+__all__ = ["IngestSummary", "ingest", "pipeline_version", "reanalyze"]
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class IngestSummary:
+    new: int = 0
+    versions: int = 0
+    unchanged: int = 0
+    duplicates: int = 0  # new articles whose text copies (or nearly copies) another article's
+    rejected: int = 0
+    analysed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def pipeline_version(config: Config | None = None) -> str:
+    """``Pipeline.version`` of the configured pipeline without building it (no model loads):
+    names, versions, requires and assigns are class attributes."""
+    config = config if config is not None else load_config()
+    classes = []
+    for name in config["pipeline"]["components"]:
+        module, cls = COMPONENTS[name].split(":")
+        classes.append(getattr(importlib.import_module(module), cls))
+    return Pipeline(cast(Sequence[Component], classes)).version
+
+
+def _read(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
+    from ..capture import read_path
+
+    for path in paths:
+        yield from read_path(path)
+
+
+_ANALYSE = object()  # a place in the queue held for a document out for analysis
+
+
+def _routed(
+    store: Store, items: Iterator[Document | InputError], version: str | None, analyse: Callable[..., Any]
+) -> Iterator[tuple[Document | StatemediaError, str | None]]:
+    """Each item with the pipeline version of its annotations, in input order; only texts
+    that the store lacks at ``version`` go through ``analyse``."""
+    queue: deque[Any] = deque()
+    in_flight: set[str] = set()
+
+    def feed() -> Iterator[Document]:
+        for item in items:
+            if isinstance(item, Document) and version is not None:
+                digest = item.content_hash
+                if digest not in in_flight and store.analysed_version(digest) != version:
+                    in_flight.add(digest)
+                    queue.append(_ANALYSE)
+                    yield item
+                    continue
+            queue.append(item)
+
+    if version is None:
+        for item in items:
+            yield item, None
+        return
+    for result in analyse(feed()):
+        while queue[0] is not _ANALYSE:
+            yield queue.popleft(), None
+        queue.popleft()
+        yield result, version
+    while queue:
+        yield queue.popleft(), None
+
+
+def _reject(out: IO[str] | None, err: StatemediaError) -> None:
+    if out is not None:
+        out.write(json.dumps({"where": err.where, "code": err.code, "reason": err.reason}, ensure_ascii=False))
+        out.write("\n")
+        out.flush()
+
+
+def _write(
+    store: Store,
+    stream: Iterator[tuple[Document | StatemediaError, str | None]],
+    *,
+    summary: IngestSummary,
+    batch_size: int,
+    run: int | None,
+    rejects: IO[str] | None,
+    progress: Progress | None,
+    seen: bool = True,
+) -> None:
+    while batch := list(islice(stream, batch_size)):
+        with store.transaction() as writer:
+            for item, version in batch:
+                if isinstance(item, StatemediaError):
+                    summary.rejected += 1
+                    _reject(rejects, item)
+                    continue
+                put = writer.put(item, pipeline_version=version, run=run, seen=seen)
+                summary.analysed += version is not None
+                if put.status is PutStatus.UNCHANGED:
+                    summary.unchanged += 1
+                elif put.status is PutStatus.VERSION:
+                    summary.versions += 1
+                else:
+                    summary.new += 1
+                    summary.duplicates += put.duplicate_of is not None
+        if progress is not None:
+            progress(len(batch))
+
+
+def _analyser(config: Config, n_process: int, batch_size: int) -> Callable[[Iterable[Document]], Any]:
+    from ..engine.local import analyze_stream
+
+    def analyse(docs: Iterable[Document]) -> Iterator[Document | StatemediaError]:
+        return analyze_stream(docs, config=config, n_process=n_process, batch_size=batch_size)
+
+    return analyse
+
+
+def ingest(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    analyze: bool = True,
+    config: Config | None = None,
+    n_process: int = 2,
+    batch_size: int | None = None,
+    rejects: IO[str] | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Read ``paths`` into ``store``; rejected records go to ``rejects`` (JSONL: where, code, reason)."""
+    config = config if config is not None else load_config()
+    size = batch_size or int(config.get("store", {}).get("batch_size", 500))
+    version = pipeline_version(config) if analyze else None
+    summary = IngestSummary()
+    with store.transaction() as writer:
+        run = writer.start_run("ingest", [str(p) for p in paths])
+    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)))
+    stream = _routed(store, _read(paths), version, analyse)
+    _write(store, stream, summary=summary, batch_size=size, run=run, rejects=rejects, progress=progress)
+    with store.transaction() as writer:
+        writer.finish_run(run, summary.as_dict())
+    return summary
+
+
+def reanalyze(
+    store: Store,
+    *,
+    config: Config | None = None,
+    n_process: int = 2,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Re-run the pipeline on every stored text its current version has not analysed."""
+    config = config if config is not None else load_config()
+    version = pipeline_version(config)
+    # Annotations made at capture (datelines) are kept; those of pipeline components are redone.
+    redone = set(COMPONENTS)
+
+    def stripped() -> Iterator[Document]:
+        for doc in store.stale(version):
+            doc.annotations = [a for a in doc.annotations if a.producer not in redone]
+            yield doc
+
+    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)))
+    summary = IngestSummary()
+    with store.transaction() as writer:
+        run = writer.start_run("reanalyze", [])
+    stream = ((item, version) for item in analyse(stripped()))
+    size = int(config.get("store", {}).get("batch_size", 500))
+    _write(store, stream, summary=summary, batch_size=size, run=run, rejects=None, progress=progress, seen=False)
+    with store.transaction() as writer:
+        writer.finish_run(run, summary.as_dict())
+    return summary
