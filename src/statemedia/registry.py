@@ -27,6 +27,7 @@ COMPONENTS: dict[str, str] = {
     "entities": "statemedia.extract.entities:EntityLinker",
     "quantities": "statemedia.extract.quantities:QuantityExtractor",
     "events": "statemedia.extract.events:EventExtractor",
+    "activities": "statemedia.extract.activities:ActivityExtractor",
 }
 
 

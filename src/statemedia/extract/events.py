@@ -53,8 +53,12 @@ class EventExtractor:
         dates = [d for d in doc.spans("date") if d.attrs.get("precision") in _PRECISE and d.attrs.get("value")]
         entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _ACTOR_TYPES]
         places = [e for e in doc.spans("entity") if e.attrs.get("type") in ("GPE", "LOC", "PLACE", "FAC")]
+        # A leader activity (the "activities" component, run before this one) already reports its sentence.
+        covered = [a for a in doc.spans("event") if a.producer == "activities"]
         events = []
         for sent in doc.spans("sentence"):
+            if _overlapping(covered, [sent.start, sent.end]):
+                continue
             sent_dates = [d for d in dates if sent.start <= d.start < sent.end]
             if not sent_dates:
                 continue
