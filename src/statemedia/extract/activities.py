@@ -44,6 +44,8 @@ KINDS = (
 )
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
+_YEAR = re.compile(r"\b\d{4}\b|Juche")
+_NAMED_AFTER = re.compile(r"\s+[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         last = _LAST_WORD.search(text, start, m.start())
-        if m.group(0).strip() and last and last.group(1).rstrip(".") in abbreviations:
+        if "\n" not in m.group(0) and last and last.group(1).rstrip(".") in abbreviations:
             continue
         if text[start : m.start()].strip():
             spans.append((start, m.start()))
@@ -194,7 +196,8 @@ class ActivityExtractor:
             return False
         oldest = doc.published - timedelta(days=self.options.max_lag_days)
         for ann in doc.spans("date"):
-            if start <= ann.start < end and ann.attrs.get("end") and not ann.attrs.get("relative"):
+            # Only a date with its year makes history: "April 25 House of Culture" is a name.
+            if start <= ann.start < end and ann.attrs.get("end") and _YEAR.search(doc.covered(ann)):
                 if date.fromisoformat(str(ann.attrs["end"])[:10]) < oldest:
                     return True
         return False
@@ -255,6 +258,8 @@ class ActivityExtractor:
         oldest = doc.published - timedelta(days=self.options.max_lag_days) if doc.published else None
         for ann in doc.spans("date"):
             if lead.start <= ann.start < lead.end and ann.attrs.get("precision") == "day":
+                if _NAMED_AFTER.match(doc.text, ann.end):
+                    continue  # "the November 2 Factory", "the April 25 House of Culture"
                 day = date.fromisoformat(str(ann.attrs["value"]))
                 if oldest is None or (doc.published is not None and oldest <= day <= doc.published):
                     return day.isoformat(), "day", "stated"
@@ -276,25 +281,26 @@ class ActivityExtractor:
         for s, e in spans:
             if e <= lead.start:
                 continue
+            sentence = text[s:e]
             for cue in rules.cues_after:
-                m = cue.search(text, s, e)
+                m = cue.search(sentence)
                 if m is None:
                     continue
-                together = "together" in m.group(0)
+                together = re.fullmatch(r"together\s+with", m.group(0)) is not None
                 if together and s != lead.start:
                     continue
-                if not together and cue.pattern.startswith(r"\b(?:was") and not rules.subject.match(text[s : m.start()]):
-                    continue
-                stop = min((x.start() for p in rules.stops if (x := p.search(text, m.end(), e))), default=e)
-                if together and lead.verb[0] > m.end():
-                    stop = min(stop, lead.verb[0])
-                members.extend(parse_list(text, m.end(), stop, exclude=exclude, gazetteer=self.gazetteer))
+                if "accompanied" in m.group(0) and not rules.subject.match(sentence[: m.start()]):
+                    continue  # someone else's suite: "The delegation was accompanied by ..."
+                stop = min((x.start() for p in rules.stops if (x := p.search(sentence, m.end()))), default=len(sentence))
+                if together and lead.verb[0] > s + m.end():
+                    stop = min(stop, lead.verb[0] - s)
+                members.extend(parse_list(text, s + m.end(), s + stop, exclude=exclude, gazetteer=self.gazetteer))
                 break
             else:
                 for cue in rules.cues_before:
-                    m = cue.search(text, s, e)
+                    m = cue.search(sentence)
                     if m is not None and s != lead.start:
-                        members.extend(parse_list(text, s, m.start(), exclude=exclude, gazetteer=self.gazetteer))
+                        members.extend(parse_list(text, s, s + m.start(), exclude=exclude, gazetteer=self.gazetteer))
                         break
         seen: set[str] = set()
         return [m for m in members if not (m.id in seen or seen.add(m.id))]  # type: ignore[func-returns-value]

@@ -1,0 +1,1 @@
+"""Corpus-level analytics over analysed documents: the leader activity log and elite standing."""
