@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from . import (
+    activities,  # noqa: F401
     analyze,  # noqa: F401
     diff,  # noqa: F401
+    evaluate_activities,  # noqa: F401
     export,  # noqa: F401
     ingest,  # noqa: F401
     reanalyze,  # noqa: F401

@@ -1,0 +1,155 @@
+"""Elite standing read from protocol order: who accompanies the leader, how often, how high up.
+
+KCNA lists a leader's companions in protocol order, so an official's position in those
+lists (1 = first named) tracks his rank, and its change between periods tracks his rise
+or fall. Who appears with whom forms a co-appearance network.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations
+
+from .activities import Activity
+
+__all__ = ["Standing", "Move", "ranking", "movers", "co_appearances", "edges_csv", "graphml", "period_of"]
+
+
+def period_of(unit: str) -> Callable[[date], str]:
+    """A function naming the period of a day: ``month`` (2012-05), ``quarter`` (2012-Q2) or ``year``."""
+    if unit == "month":
+        return lambda d: f"{d:%Y-%m}"
+    if unit == "quarter":
+        return lambda d: f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+    if unit == "year":
+        return lambda d: str(d.year)
+    raise ValueError(f"unknown period {unit!r}; use month, quarter or year")
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """An official's standing in one period: appearances and mean position in the lists (1 = first)."""
+
+    period: str
+    id: str
+    name: str
+    appearances: int
+    mean_position: float
+    rank: int
+
+
+def ranking(items: Iterable[Activity], *, period: str = "year", top: int | None = None) -> list[Standing]:
+    """Officials by period: most appearances first, ties broken by higher mean position."""
+    name_of: dict[str, str] = {}
+    positions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    naming = period_of(period)
+    for act in items:
+        day = act.day or act.published
+        if day is None:
+            continue
+        for position, member in enumerate(act.entourage, 1):
+            pid = str(member["id"])
+            name_of.setdefault(pid, str(member["name"]))
+            positions[(naming(day), pid)].append(position)
+    by_period: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
+    for (p, pid), pos in positions.items():
+        by_period[p].append((pid, pos))
+    out: list[Standing] = []
+    for p in sorted(by_period):
+        rows = sorted(by_period[p], key=lambda r: (-len(r[1]), sum(r[1]) / len(r[1]), name_of[r[0]]))
+        for rank, (pid, pos) in enumerate(rows[:top] if top else rows, 1):
+            out.append(Standing(p, pid, name_of[pid], len(pos), round(sum(pos) / len(pos), 2), rank))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """How an official's rank changed from one period to the next (positive = up)."""
+
+    id: str
+    name: str
+    before: str
+    after: str
+    rank_before: int | None
+    rank_after: int | None
+    change: int | None
+
+
+def movers(standings: Iterable[Standing]) -> list[Move]:
+    """Rank changes between consecutive periods; entering or leaving the lists has no change number."""
+    table: dict[str, dict[str, Standing]] = defaultdict(dict)
+    for s in standings:
+        table[s.period][s.id] = s
+    periods = sorted(table)
+    out: list[Move] = []
+    for before, after in zip(periods, periods[1:], strict=False):
+        for pid in sorted(set(table[before]) | set(table[after])):
+            b, a = table[before].get(pid), table[after].get(pid)
+            name = (a or b).name  # type: ignore[union-attr]
+            change = b.rank - a.rank if a and b else None
+            out.append(Move(pid, name, before, after, b.rank if b else None, a.rank if a else None, change))
+    return sorted(out, key=lambda m: (m.before, -(m.change or 0), m.name))
+
+
+def co_appearances(items: Iterable[Activity], *, include_actor: bool = True) -> Counter[tuple[str, str]]:
+    """How often two people appear in the same activity (the leader included), by (id, id) sorted."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    for act in items:
+        people = [str(m["id"]) for m in act.entourage]
+        if include_actor and act.actor_id:
+            people.append(act.actor_id)
+        for a, b in combinations(sorted(set(people)), 2):
+            pairs[(a, b)] += 1
+    return pairs
+
+
+def _names(items: Iterable[Activity]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for act in items:
+        names.setdefault(act.actor_id, act.actor)
+        for m in act.entourage:
+            names.setdefault(str(m["id"]), str(m["name"]))
+    return names
+
+
+def edges_csv(items: Iterable[Activity], *, min_weight: int = 1) -> str:
+    """The co-appearance network as CSV: source, target, source_name, target_name, weight."""
+    acts = list(items)
+    names = _names(acts)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "target", "source_name", "target_name", "weight"])
+    for (a, b), weight in sorted(co_appearances(acts).items(), key=lambda kv: (-kv[1], kv[0])):
+        if weight >= min_weight:
+            writer.writerow([a, b, names.get(a, a), names.get(b, b), weight])
+    return buffer.getvalue()
+
+
+def graphml(items: Iterable[Activity], *, min_weight: int = 1) -> str:
+    """The co-appearance network as GraphML (nodes: people with a name; edges: weight)."""
+    acts = list(items)
+    names = _names(acts)
+    ns = "http://graphml.graphdrawing.org/xmlns"
+    ET.register_namespace("", ns)
+    root = ET.Element(f"{{{ns}}}graphml")
+    for key_id, target, attr in (("name", "node", "name"), ("weight", "edge", "weight")):
+        ET.SubElement(
+            root,
+            f"{{{ns}}}key",
+            {"id": key_id, "for": target, "attr.name": attr, "attr.type": "int" if key_id == "weight" else "string"},
+        )
+    graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "co-appearances", "edgedefault": "undirected"})
+    edges = {pair: w for pair, w in co_appearances(acts).items() if w >= min_weight}
+    for pid in sorted({p for pair in edges for p in pair}):
+        node = ET.SubElement(graph, f"{{{ns}}}node", {"id": pid})
+        ET.SubElement(node, f"{{{ns}}}data", {"key": "name"}).text = names.get(pid, pid)
+    for (a, b), weight in sorted(edges.items()):
+        edge = ET.SubElement(graph, f"{{{ns}}}edge", {"source": a, "target": b})
+        ET.SubElement(edge, f"{{{ns}}}data", {"key": "weight"}).text = str(weight)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,115 @@
+"""``statemedia activities``: the leader activity log and its views, from a corpus file or a store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from ..analytics import activities as log
+from ..analytics import elite
+from ..model import Document
+from . import app
+from ._common import EXIT_INPUT, fail, out, parse_day, report_error
+
+
+class View(StrEnum):
+    log = "log"
+    calendar = "calendar"
+    monthly = "monthly"
+    elite = "elite"
+    movers = "movers"
+    network = "network"
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    graphml = "graphml"
+
+
+def _rows(view: View, acts: list[log.Activity], period: str, top: int | None) -> list[dict[str, Any]]:
+    if view is View.log:
+        rows = [a.to_dict() for a in acts]
+        for row in rows:
+            row["entourage"] = "; ".join(m["name"] for m in row["entourage"])
+        return rows
+    if view is View.calendar:
+        return [
+            {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": ",".join(a.kinds),
+             "targets": "; ".join(a.targets)}
+            for a in log.calendar(acts)
+        ]
+    if view is View.monthly:
+        return [
+            {"month": month, "by": by, "value": value, "count": n}
+            for month, counts in log.monthly_counts(acts).items()
+            for by, counter in counts.items()
+            for value, n in sorted(counter.items())
+        ]
+    standings = elite.ranking(acts, period=period, top=top)
+    if view is View.elite:
+        return [vars_of(s) for s in standings]
+    return [vars_of(m) for m in elite.movers(standings)]
+
+
+def vars_of(obj: Any) -> dict[str, Any]:
+    return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def _print(rows: list[dict[str, Any]], format: Format) -> None:
+    if format is Format.json:
+        out.print(json.dumps(rows, ensure_ascii=False, indent=1, default=str), markup=False)
+        return
+    if not rows:
+        return
+    buffer = io.StringIO()
+    delimiter = "," if format is Format.csv else "\t"
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    out.print(buffer.getvalue().rstrip("\n"), markup=False)
+
+
+@app.command()
+def activities(
+    path: Annotated[str | None, typer.Argument(help="a .jsonl(.gz) corpus, file or directory (or use --db)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="read the articles of this store")] = None,
+    leader: Annotated[str | None, typer.Option(help="Kim Jong Un, person:kim-jong-il, ...")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="first activity day YYYY-MM-DD")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="last activity day YYYY-MM-DD")] = None,
+    kind: Annotated[list[str] | None, typer.Option(help="activity kind (repeatable)")] = None,
+    view: Annotated[View, typer.Option(help="log, calendar, monthly, elite, movers or network")] = View.log,
+    period: Annotated[str, typer.Option(help="elite/movers period: month, quarter or year")] = "year",
+    top: Annotated[int | None, typer.Option(help="elite: the first N per period")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table, json, csv (graphml: network)")] = Format.table,
+) -> None:
+    """Leader activities (kind, day, target, entourage) and the views over them."""
+    if path is None and db is None:
+        fail("give a corpus path or --db")
+    docs: list[Document] = []
+    failures = 0
+    for item in log.analysed(path, db=db):
+        if isinstance(item, Document):
+            docs.append(item)
+        else:
+            failures += 1
+            report_error(item)
+    acts = list(
+        log.select(
+            log.activities(docs), leader=leader, start=parse_day(date_from, "--from"),
+            end=parse_day(date_to, "--to"), kinds=kind,
+        )
+    )
+    if view is View.network:
+        text = elite.graphml(acts) if format is Format.graphml else elite.edges_csv(acts)
+        out.print(text.rstrip("\n"), markup=False)
+    else:
+        _print(_rows(view, acts, period, top), format)
+    if failures:
+        raise typer.Exit(EXIT_INPUT)
