@@ -1,0 +1,100 @@
+"""Leader activities from real KCNA stories: must-include / must-exclude, and the dev-set scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statemedia.analytics.activities import activities, activity_pipeline
+from statemedia.analytics.evaluate import evaluate, read_stories
+from statemedia.extract.activities import KINDS
+from statemedia.pipeline import Pipeline
+
+from conftest import KCNA, MODERN
+
+DEV = Path(__file__).parent / "data" / "activities_dev.jsonl"
+
+# (story, expected kind, actor, words the target must contain, entourage names in order: a prefix)
+INCLUDE = [
+    ("kcna-2011-00528", "field_guidance", "Kim Jong Il", "Kwangbok Area Supermarket", ["Kim Jong Un", "Kim Kyong Hui"]),
+    ("kcna-2011-00447", "military_drill", "Kim Jong Il", "firing drill", ["Kim Jong Un", "Ri Yong Ho"]),
+    ("kcna-2011-06365", "visit", "Kim Jong Il", "Khasan", ["Kim Yong Chun", "Kang Sok Ju", "Jang Song Thaek"]),
+    ("kcna-2012-02152", "inspection", "Kim Jong Un", "Strategic Rocket Force Command", ["Ri Yong Ho", "Pak Jae Gyong"]),
+    ("kcna-2012-04708", "photo_session", "Kim Jong Un", "participants", ["Choe Yong Rim", "Kim Jong Gak"]),
+    ("kcna-2012-07311", "meeting", "Kim Jong Un", "delegation", ["Kang Sok Ju", "Kim Yang Gon"]),
+    ("kcna-2012-04124", "correspondence", "Kim Jong Un", "Hu Jintao", []),
+    ("kcna-2012-09084", "party_meeting", "Kim Jong Un", "session", []),
+    ("kcna-2012-03814", "speech", "Kim Jong Un", "military parade", []),
+    ("kcna-2012-10298", "performance", "Kim Jong Un", "shooting contest", ["Ri Sol Ju"]),
+]
+# Praise, messages he received, history, other people's visits: no activity.
+EXCLUDE = ["kcna-2012-00593", "kcna-2011-03426", "kcna-2012-06064", "kcna-2011-01629", "kcna-2011-05127"]
+
+
+@pytest.fixture(scope="module")
+def light() -> Pipeline:
+    return activity_pipeline()
+
+
+@pytest.fixture(scope="module")
+def stories(shared: Path, light: Pipeline) -> dict[str, Any]:
+    ids = [row[0] for row in INCLUDE] + EXCLUDE
+    return {doc.id: list(activities([light(doc)])) for doc in read_stories(ids, KCNA)}
+
+
+@pytest.mark.parametrize(("story", "kind", "actor", "target", "entourage"), INCLUDE)
+def test_activity_found(
+    stories: dict[str, Any], story: str, kind: str, actor: str, target: str, entourage: list[str]
+) -> None:
+    (act,) = stories[story]
+    assert act.kind == kind and act.actor == actor
+    assert target in (act.target or "")
+    assert act.entourage_names[: len(entourage)] == entourage
+    assert act.kind in KINDS
+
+
+@pytest.mark.parametrize("story", EXCLUDE)
+def test_no_activity(stories: dict[str, Any], story: str) -> None:
+    assert stories[story] == []
+
+
+def test_entourage_titles_and_unlinked_names(stories: dict[str, Any]) -> None:
+    (act,) = stories["kcna-2012-02152"]
+    first = act.entourage[0]
+    assert first["name"] == "Ri Yong Ho" and "KPA Vice Marshal" in first["titles"]
+    assert "chief of the General Staff of the KPA" in first["titles"]
+    (act,) = stories["kcna-2012-04708"]
+    unlinked = [m for m in act.entourage if not m["linked"]]
+    assert all(m["id"].startswith("person:") for m in unlinked)
+
+
+def test_relative_day_and_headline_unused(stories: dict[str, Any]) -> None:
+    (act,) = stories["kcna-2012-04124"]  # "Monday sent a message"
+    assert act.day is not None and act.day.isoformat() == "2012-04-23"
+
+
+def test_modern_wording(shared: Path, light: Pipeline) -> None:
+    import json
+
+    from statemedia.capture.records import capture_record
+
+    records = {r["id"]: r for r in map(json.loads, MODERN.read_text(encoding="utf-8").splitlines())}
+    found = {}
+    for rid in ("modern-001", "modern-003", "modern-016", "modern-018", "modern-010", "modern-022"):
+        found[rid] = list(activities([light(capture_record(records[rid], location=rid))]))
+    assert found["modern-001"][0].kind == "field_guidance" and found["modern-001"][0].place == "Samjiyon County"
+    assert found["modern-003"][0].kind == "performance"
+    assert found["modern-016"][0].entourage_names[:2] == ["Ri Sol Ju", "Jo Yong Won"]
+    assert found["modern-018"][0].kind == "party_meeting"
+    assert found["modern-010"] == [] and found["modern-022"] == []  # deeds of 2012 and 2015 retold
+
+
+def test_dev_set_targets(shared: Path) -> None:
+    scores = evaluate(DEV, KCNA).as_dict()
+    assert scores["gold"] >= 40
+    assert scores["kind_accuracy"] >= 0.95
+    assert scores["entourage_f1"] >= 0.97
+    assert scores["entourage_order_exact"] >= 0.90
+    assert scores["detection_precision"] >= 0.95 and scores["detection_recall"] >= 0.9
