@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import iter_kcna
 
+from conftest import iter_kcna
 from statemedia.analytics import elite
 from statemedia.analytics.activities import Activity, activities, activity_pipeline, calendar, monthly_counts, select
 from statemedia.capture.records import capture_record
@@ -40,7 +41,7 @@ def test_calendar_has_known_days_and_gaps(kju_2012: list[Activity]) -> None:
     assert date(2012, 4, 15) in days and "speech" in days[date(2012, 4, 15)].kinds
     ordered = sorted(days)
     assert days[ordered[0]].gap_days is None
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         assert days[after].gap_days == (after - before).days
     assert len(days) > 60  # he was reported in public on well over 60 days in 2012
 

@@ -14,11 +14,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
+from itertools import combinations, pairwise
 
 from .activities import Activity
 
-__all__ = ["Standing", "Move", "ranking", "movers", "co_appearances", "edges_csv", "graphml", "period_of"]
+__all__ = ["Move", "Standing", "co_appearances", "edges_csv", "graphml", "movers", "period_of", "ranking"]
 
 
 def period_of(unit: str) -> Callable[[date], str]:
@@ -88,10 +88,10 @@ def movers(standings: Iterable[Standing]) -> list[Move]:
         table[s.period][s.id] = s
     periods = sorted(table)
     out: list[Move] = []
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in pairwise(periods):
         for pid in sorted(set(table[before]) | set(table[after])):
             b, a = table[before].get(pid), table[after].get(pid)
-            name = (a or b).name  # type: ignore[union-attr]
+            name = a.name if a else table[before][pid].name
             change = b.rank - a.rank if a and b else None
             out.append(Move(pid, name, before, after, b.rank if b else None, a.rank if a else None, change))
     return sorted(out, key=lambda m: (m.before, -(m.change or 0), m.name))

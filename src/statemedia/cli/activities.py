@@ -41,8 +41,13 @@ def _rows(view: View, acts: list[log.Activity], period: str, top: int | None) ->
         return rows
     if view is View.calendar:
         return [
-            {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": ",".join(a.kinds),
-             "targets": "; ".join(a.targets)}
+            {
+                "actor": a.actor,
+                "date": a.day.isoformat(),
+                "gap_days": a.gap_days,
+                "kinds": ",".join(a.kinds),
+                "targets": "; ".join(a.targets),
+            }
             for a in log.calendar(acts)
         ]
     if view is View.monthly:
@@ -87,7 +92,9 @@ def activities(
     view: Annotated[View, typer.Option(help="log, calendar, monthly, elite, movers or network")] = View.log,
     period: Annotated[str, typer.Option(help="elite/movers period: month, quarter or year")] = "year",
     top: Annotated[int | None, typer.Option(help="elite: the first N per period")] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="table, json, csv (graphml: network)")] = Format.table,
+    format: Annotated[
+        Format, typer.Option("--format", "-f", help="table, json, csv (graphml: network)")
+    ] = Format.table,
 ) -> None:
     """Leader activities (kind, day, target, entourage) and the views over them."""
     if path is None and db is None:
@@ -102,8 +109,11 @@ def activities(
             report_error(item)
     acts = list(
         log.select(
-            log.activities(docs), leader=leader, start=parse_day(date_from, "--from"),
-            end=parse_day(date_to, "--to"), kinds=kind,
+            log.activities(docs),
+            leader=leader,
+            start=parse_day(date_from, "--from"),
+            end=parse_day(date_to, "--to"),
+            kinds=kind,
         )
     )
     if view is View.network:

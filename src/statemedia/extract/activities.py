@@ -24,10 +24,10 @@ from importlib import resources
 from typing import Any, ClassVar
 
 from ..model import Annotation, Document
-from .entourage import Member, load_rules, parse_list
+from .entourage import Member, dedupe, load_rules, parse_list
 from .gazetteer import Gazetteer, load_gazetteer, read_tsv
 
-__all__ = ["ActivityExtractor", "KINDS", "sentences"]
+__all__ = ["KINDS", "ActivityExtractor", "sentences"]
 
 KINDS = (
     "field_guidance",
@@ -46,6 +46,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
 _NAMED_AFTER = re.compile(r"\s+[A-Z]")
+_IN_AT = re.compile(r"\s(?:in|at)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +198,13 @@ class ActivityExtractor:
         oldest = doc.published - timedelta(days=self.options.max_lag_days)
         for ann in doc.spans("date"):
             # Only a date with its year makes history: "April 25 House of Culture" is a name.
-            if start <= ann.start < end and ann.attrs.get("end") and _YEAR.search(doc.covered(ann)):
-                if date.fromisoformat(str(ann.attrs["end"])[:10]) < oldest:
-                    return True
+            if (
+                start <= ann.start < end
+                and ann.attrs.get("end")
+                and _YEAR.search(doc.covered(ann))
+                and date.fromisoformat(str(ann.attrs["end"])[:10]) < oldest
+            ):
+                return True
         return False
 
     # -- the event ----------------------------------------------------------------
@@ -235,8 +240,9 @@ class ActivityExtractor:
         stop = cut.start() if cut else end
         for place in self.rules.places:
             m = place.search(text, start, stop)
-            if m and re.search(r"\s(?:in|at)\s+$", text[start : m.start()]):
-                stop = min(stop, start + re.search(r"\s(?:in|at)\s+$", text[start : m.start()]).start())  # type: ignore[union-attr]
+            before = _IN_AT.search(text[start : m.start()]) if m else None
+            if before is not None:  # "the Complex in Chongjin City": the place is no part of the target
+                stop = min(stop, start + before.start())
         target = text[start:stop].strip(" .,;:")
         return target or None
 
@@ -291,7 +297,9 @@ class ActivityExtractor:
                     continue
                 if "accompanied" in m.group(0) and not rules.subject.match(sentence[: m.start()]):
                     continue  # someone else's suite: "The delegation was accompanied by ..."
-                stop = min((x.start() for p in rules.stops if (x := p.search(sentence, m.end()))), default=len(sentence))
+                stop = min(
+                    (x.start() for p in rules.stops if (x := p.search(sentence, m.end()))), default=len(sentence)
+                )
                 if together and lead.verb[0] > s + m.end():
                     stop = min(stop, lead.verb[0] - s)
                 members.extend(parse_list(text, s + m.end(), s + stop, exclude=exclude, gazetteer=self.gazetteer))
@@ -302,5 +310,5 @@ class ActivityExtractor:
                     if m is not None and s != lead.start:
                         members.extend(parse_list(text, s, s + m.start(), exclude=exclude, gazetteer=self.gazetteer))
                         break
-        seen: set[str] = set()
-        return [m for m in members if not (m.id in seen or seen.add(m.id))]  # type: ignore[func-returns-value]
+        # Several lists ("accompanied by", then "present there") name some officials twice: first mention counts.
+        return dedupe(members)

@@ -19,7 +19,7 @@ from typing import Any
 
 from .gazetteer import Gazetteer, load_gazetteer, slugify
 
-__all__ = ["Member", "EntourageRules", "load_rules", "find_people", "parse_list"]
+__all__ = ["EntourageRules", "Member", "find_people", "load_rules", "parse_list"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +96,8 @@ def find_people(
         s, e = start + m.start(), start + m.end()
         if any(s < fe and fs < e for fs, fe, *_ in found):
             continue
-        entry = gazetteer.lookup(m.group(0))
-        if entry is not None:
-            found.append((s, e, entry.name, entry.id, True))
-            continue
         name = _canonical_unlinked(m.group(0), rules)
-        linked = gazetteer.lookup(name)
+        linked = gazetteer.lookup(m.group(0)) or gazetteer.lookup(name)
         if linked is not None:
             found.append((s, e, linked.name, linked.id, True))
         else:
@@ -135,7 +131,7 @@ def parse_list(
         titles = _titles(pre, rules) + _titles(post, rules)
         members.append(Member(name, pid, tuple(titles), s, e, linked))
         pre = next_pre
-    return _dedupe(members)
+    return dedupe(members)
 
 
 def _split_rank(gap: str, rules: EntourageRules) -> tuple[str, str]:
@@ -151,7 +147,8 @@ def _split_rank(gap: str, rules: EntourageRules) -> tuple[str, str]:
     return (gap[:cut], rank) if rules.rank.match(rank) else (gap, "")
 
 
-def _dedupe(members: list[Member]) -> list[Member]:
+def dedupe(members: list[Member]) -> list[Member]:
+    """Each person once, where first named."""
     seen: set[str] = set()
     out = []
     for m in members:
