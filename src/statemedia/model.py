@@ -42,6 +42,10 @@ class Annotation:
         # Freeze the attributes so an annotation cannot change after it is added.
         object.__setattr__(self, "attrs", MappingProxyType(dict(self.attrs)))
 
+    def __reduce__(self) -> tuple[type[Annotation], tuple[int, int, str, dict[str, Any], str]]:
+        # A mappingproxy cannot be pickled; worker processes send annotations back by value.
+        return (Annotation, (self.start, self.end, self.label, dict(self.attrs), self.producer))
+
     def overlaps(self, start: int, end: int) -> bool:
         return self.start < end and start < self.end
 
