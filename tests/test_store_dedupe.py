@@ -1,0 +1,57 @@
+"""Duplicates in the KCNA corpus: exact repeats (same text, other id) and near repeats
+are grouped, and search shows one hit per group with its copies."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from conftest import iter_kcna
+from statemedia.model import content_hash
+from statemedia.store import Query, Store
+from statemedia.store.ingest import ingest
+from store_fixtures import store, write_jsonl_gz  # noqa: F401
+
+# Near repeats measured on the corpus (word 5-gram Jaccard, see [dedupe] in defaults.toml).
+NEAR = [("kcna-2011-12052", "kcna-2011-12053"), ("kcna-2011-11204", "kcna-2011-11218")]
+# Same template, other names (Jaccard 0.79): must stay apart.
+APART = [("kcna-2012-06169", "kcna-2012-06332"), ("kcna-2011-05061", "kcna-2011-05222")]
+
+
+def _records() -> tuple[list[dict[str, object]], list[list[str]]]:
+    records = list(iter_kcna(2011)) + list(iter_kcna(2012))
+    by_hash: dict[str, list[str]] = defaultdict(list)
+    for rec in records:
+        by_hash[content_hash(str(rec["body"]).strip())].append(str(rec["id"]))
+    exact = [ids for ids in by_hash.values() if len(ids) > 1][:15]
+    wanted = {i for ids in exact for i in ids} | {i for pair in NEAR + APART for i in pair}
+    return [r for r in records if r["id"] in wanted], exact
+
+
+def test_duplicates_are_grouped(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    records, exact = _records()
+    assert len(exact) == 15
+    summary = ingest(store, [write_jsonl_gz(tmp_path / "dups.jsonl.gz", records)], analyze=False)
+    assert summary.new == len(records)
+    assert summary.duplicates >= len(exact) + len(NEAR)
+    groups = {ids[0] for ids in exact} | {a for a, _ in NEAR}
+    for ids in exact + [list(p) for p in NEAR]:
+        doc = store.get(ids[0])
+        assert doc is not None
+        title_words = " ".join(w for w in (doc.title or doc.text[:80]).split()[:4] if w.isalpha())
+        hits = store.search(Query(f'"{title_words}"', limit=50))
+        mine = [h for h in hits if h.id in ids]
+        assert len(mine) == 1, (ids, [h.id for h in hits])
+        assert sorted([mine[0].id, *mine[0].copies]) == sorted(ids)
+    for a, b in APART:
+        hits = store.search(Query(f"{a.split('-')[0]} OR delegation", limit=100))
+        assert not any(h.id == a and b in h.copies for h in hits)
+    assert store.counts()["duplicate_groups"] == len(groups)
+
+
+def test_exact_copy_is_stored_once(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    records, exact = _records()
+    ingest(store, [write_jsonl_gz(tmp_path / "dups.jsonl.gz", records)], analyze=False)
+    counts = store.counts()
+    assert counts["documents"] == len(records)
+    assert counts["texts"] == len(records) - sum(len(ids) - 1 for ids in exact)

@@ -1,0 +1,108 @@
+"""Search on real KCNA stories: phrases, boolean operators, prefixes, filters, bad queries."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import kcna_sample
+from statemedia.errors import QueryError
+from statemedia.store import Query, Store
+from statemedia.store.ingest import ingest
+from store_fixtures import STORES, make_store, write_jsonl_gz
+
+RECORDS = kcna_sample(2500, step=8)
+# The same stories under another outlet name, for the --outlet filter.
+OTHER = [dict(r, id="rs-" + r["id"], outlet="Rodong Sinmun") for r in RECORDS[:300]]
+
+
+@pytest.fixture(scope="module", params=STORES)
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    tmp = tmp_path_factory.mktemp("search")
+    store = make_store(request.param, tmp)
+    ingest(store, [write_jsonl_gz(tmp / "kcna.jsonl.gz", RECORDS + OTHER)], analyze=False)
+    yield store
+    store.close()
+
+
+def _full(store: Store, doc_id: str) -> str:
+    doc = store.get(doc_id)
+    assert doc is not None
+    return f"{doc.title or ''}\n{doc.text}".lower()
+
+
+@pytest.mark.parametrize("phrase", ["field guidance", "Kim Jong Il", "Supreme People's Assembly"])
+def test_phrase_hits_contain_the_phrase(corpus: Store, phrase: str) -> None:
+    hits = corpus.search(Query(f'"{phrase}"', limit=20))
+    assert len(hits) == 20
+    pattern = re.compile(r"\W+".join(map(re.escape, re.findall(r"\w+", phrase.lower()))))
+    for hit in hits:
+        assert pattern.search(_full(corpus, hit.id)), hit.id
+        assert "**" in hit.snippet
+
+
+def test_boolean_and_not(corpus: Store) -> None:
+    hits = corpus.search(Query("guidance NOT Kim", limit=50))
+    assert hits
+    for hit in hits:
+        text = _full(corpus, hit.id)
+        assert "guidance" in text and not re.search(r"\bkim\b", text)
+
+
+def test_prefix(corpus: Store) -> None:
+    hits = corpus.search(Query("anniversar*", limit=30))
+    assert len(hits) == 30
+    assert all(re.search(r"\banniversar", _full(corpus, h.id)) for h in hits)
+
+
+def test_date_and_language_filters(corpus: Store) -> None:
+    start, end = datetime.date(2012, 3, 1), datetime.date(2012, 4, 30)
+    hits = corpus.search(Query("Kim", date_from=start, date_to=end, limit=50))
+    assert hits and all(h.published is not None and start <= h.published <= end for h in hits)
+    spanish = corpus.search(Query("Kim", language="es", limit=30))
+    assert spanish and all(h.language == "es" for h in spanish)
+    assert not corpus.search(Query('"field guidance"', date_from=datetime.date(2030, 1, 1)))
+
+
+def test_outlet_filter(corpus: Store) -> None:
+    everywhere = corpus.search(Query("guidance", limit=100))
+    rodong = corpus.search(Query("guidance", outlet="Rodong Sinmun", limit=100))
+    assert rodong and all(h.outlet == "Rodong Sinmun" and h.id.startswith("rs-") for h in rodong)
+    # Without the filter each Rodong Sinmun copy folds into its KCNA original's group.
+    assert all(h.outlet == "KCNA" for h in everywhere if h.copies)
+    assert any(c.startswith("rs-") for h in everywhere for c in h.copies)
+
+
+@pytest.mark.parametrize("bad", ['"field guidance', "guidance AND", "(Kim", "author: Kim", "   "])
+def test_malformed_query_is_a_query_error(corpus: Store, bad: str) -> None:
+    with pytest.raises(QueryError) as info:
+        corpus.search(Query(bad))
+    assert "\n" not in str(info.value) and str(info.value).startswith("E400")
+
+
+def test_cli_search_formats(corpus: Store, tmp_path: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from typer.testing import CliRunner
+
+    from statemedia.cli import (
+        app,
+        commands,  # noqa: F401
+    )
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["search", '"field guidance"', "--db", corpus.path, "-f", "json", "--limit", "5"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert len(rows) == 5 and all("guidance" in r["snippet"].lower() for r in rows)
+    result = runner.invoke(app, ["search", "guidance", "--db", corpus.path, "-f", "csv", "--outlet", "KCNA"])
+    assert result.exit_code == 0
+    assert {r["outlet"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"KCNA"}
+    bad = runner.invoke(app, ["search", '"field', "--db", corpus.path])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output and "E400" in bad.stderr

@@ -1,0 +1,59 @@
+"""Versions: re-ingest is a no-op, a changed text is a second version with a correct diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import kcna_sample
+from statemedia.store import PutStatus, Query, Store
+from statemedia.store.diff import diff_versions
+from statemedia.store.ingest import ingest
+from store_fixtures import store, write_jsonl_gz  # noqa: F401
+
+RECORDS = kcna_sample(2100, step=10)
+
+
+def test_reingest_is_a_noop(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    path = write_jsonl_gz(tmp_path / "kcna.jsonl.gz", RECORDS)
+    first = ingest(store, [path], analyze=False)
+    assert len(RECORDS) >= 2000
+    assert first.new == len(RECORDS) and first.rejected == 0
+    before = store.counts()
+    again = ingest(store, [path], analyze=False)
+    assert again.unchanged == len(RECORDS)
+    assert again.new == again.versions == again.duplicates == 0
+    assert store.counts() == before
+
+
+def test_changed_text_becomes_second_version(store: Store, tmp_path: Path) -> None:  # noqa: F811
+    original = next(r for r in RECORDS if "field guidance" in r["body"])
+    ingest(store, [write_jsonl_gz(tmp_path / "v1.jsonl.gz", [original])], analyze=False)
+    edited = dict(original, body=original["body"].replace("field guidance", "on-the-spot guidance", 1))
+    summary = ingest(store, [write_jsonl_gz(tmp_path / "v2.jsonl.gz", [edited])], analyze=False)
+    assert summary.versions == 1 and summary.new == 0
+    versions = store.versions(original["id"])
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].content_hash != versions[1].content_hash
+    old, new = store.get(original["id"], 1), store.get(original["id"])
+    assert old is not None and new is not None
+    assert "field guidance" in old.text and "on-the-spot guidance" in new.text
+    diff = diff_versions(store, original["id"])
+    removed = "".join(text for op, text in diff.words if op == "-")
+    added = "".join(text for op, text in diff.words if op == "+")
+    assert "field" in removed and "on-the-spot" in added
+    assert "".join(t for op, t in diff.words if op != "-") == new.text
+    assert "".join(t for op, t in diff.words if op != "+") == old.text
+    assert any(line.startswith("+") and "on-the-spot" in line for line in diff.unified)
+    # Only the current version is searchable.
+    hits = store.search(Query('"on-the-spot guidance"'))
+    assert [h.id for h in hits] == [original["id"]]
+
+
+def test_same_text_under_same_id_is_unchanged(store: Store) -> None:  # noqa: F811
+    from statemedia.capture import capture_record
+
+    doc = capture_record(RECORDS[0], location="test")
+    with store.transaction() as writer:
+        assert writer.put(doc, pipeline_version=None).status is PutStatus.NEW
+        assert writer.put(doc, pipeline_version=None).status is PutStatus.UNCHANGED
+    assert store.counts()["documents"] == 1
