@@ -1,0 +1,5 @@
+"""``python -m statemedia`` is the ``statemedia`` command."""
+
+from .cli import main
+
+main()
