@@ -14,9 +14,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job on the embedded default: analyse the seed article and print the report.
+DEMO_CORPUS ?= $(SHARED)/data/kcna/kcna-2012.jsonl.gz
+
+# The main job on the embedded default (SQLite): analyse the seed article, ingest a corpus
+# with full analysis, then search it and log the leader's activities.
 demo: $(STAMP)
 	.venv/bin/statemedia analyze $(SHARED)/seed/kim-il-sung-leadership-in-war.txt
+	.venv/bin/statemedia ingest $(DEMO_CORPUS) --db $(DB)
+	.venv/bin/statemedia search '"field guidance"' --person "Kim Jong Un" --limit 5 --db $(DB)
+	.venv/bin/statemedia activities --db $(DB) --leader "Kim Jong Un" --kind field_guidance
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q
