@@ -69,9 +69,10 @@ def analyze_stream(
     """
     config = config if config is not None else load_config()
     if n_process <= 1:
-        local = pipeline if pipeline is not None else build_pipeline(config)
         for batch in _batches(docs, batch_size):
-            yield from _run_batch(local, batch)
+            # Built on the first batch: an input that yields no document loads no model.
+            pipeline = pipeline if pipeline is not None else build_pipeline(config)
+            yield from _run_batch(pipeline, batch)
         return
     # fork would copy a parent that may hold spaCy or threads; spawn is predictable.
     ctx = mp.get_context("spawn")
