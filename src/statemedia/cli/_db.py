@@ -11,13 +11,16 @@ from ..errors import StatemediaError
 from ..store import Store, default_db_path, open_store
 from ._common import fail
 
+# A string, not a Path: a PostgreSQL URL's "//" must survive (Path would collapse it).
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="database file [default: $STATEMEDIA_DB or var/statemedia.db]"),
+    str | None,
+    typer.Option(
+        "--db", help="database file or postgresql:// URL [default: $STATEMEDIA_DB or var/statemedia.db]"
+    ),
 ]
 
 
-def open_db(path: Path | None) -> Store:
+def open_db(path: str | Path | None) -> Store:
     try:
         return open_store(path if path is not None else default_db_path())
     except StatemediaError as exc:

@@ -1,4 +1,4 @@
-"""The corpus store: the Store interface, the SQLite default, ingest and search."""
+"""The corpus store: the Store interface, the SQLite default, PostgreSQL, ingest and search."""
 
 from __future__ import annotations
 
@@ -24,8 +24,15 @@ __all__ = [
 
 
 def open_store(path: str | Path | None = None, config: Config | None = None) -> Store:
-    """The store at ``path`` (default: $STATEMEDIA_DB or [store] path), created if new."""
+    """The store at ``path`` (default: $STATEMEDIA_DB or [store] path), created if new:
+    a ``postgresql://`` URL opens a PostgreSQL store, anything else a SQLite file. This is
+    the one place a store implementation is chosen."""
+    options, dedupe = store_options(config)
+    target = path if path is not None else default_db_path(config)
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return PostgresStore(target, options, dedupe)
     from .sqlite import SQLiteStore
 
-    options, dedupe = store_options(config)
-    return SQLiteStore(path if path is not None else default_db_path(config), options, dedupe)
+    return SQLiteStore(target, options, dedupe)

@@ -27,7 +27,7 @@ def store_options(config: Config | None = None) -> tuple[StoreOptions, DedupeOpt
     return options_for(StoreOptions, config, "store"), options_for(DedupeOptions, config, "dedupe")
 
 
-def default_db_path(config: Config | None = None) -> Path:
-    """$STATEMEDIA_DB, else [store] path."""
-    env = os.environ.get("STATEMEDIA_DB")
-    return Path(env) if env else Path(store_options(config)[0].path)
+def default_db_path(config: Config | None = None) -> str | Path:
+    """$STATEMEDIA_DB, else [store] path: a file path, or a URL kept as a string."""
+    target = os.environ.get("STATEMEDIA_DB") or store_options(config)[0].path
+    return target if "://" in target else Path(target)

@@ -1,0 +1,231 @@
+"""Full-text search over the PostgreSQL store: the FTS5 query language on ``tsquery``.
+
+Queries are written in FTS5 syntax on both stores ("a phrase", AND/OR/NOT, prefix*,
+parentheses). A query is parsed here and rebuilt from PostgreSQL's own functions
+(``phraseto_tsquery`` per phrase, ``to_tsquery`` for prefixes, ``&&``/``||``/``!!``),
+so the server tokenizes queries exactly as it tokenized the documents. Ranking mirrors
+the SQLite store: only the newest ``search_candidates`` matches are ranked (``ts_rank``
+with the title weighted), one hit per duplicate group, snippets from ``ts_headline``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from ..errors import QueryError
+from .base import Hit, Query
+from .options import StoreOptions
+
+__all__ = ["search", "to_tsquery_sql"]
+
+# How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
+_OVERFETCH = 4
+_CONFIG = "statemedia"  # the text search configuration made by migrations_pg/001_initial.sql
+
+# FTS5 barewords: ASCII letters, digits, underscore and every non-ASCII character.
+_TOKEN = re.compile(r'\s+|"(?:[^"]|"")*"|[()*]|[A-Za-z0-9_\x80-\U0010ffff]+|.')
+
+
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    prefix: bool
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in _TOKEN.findall(text) if not t.isspace()]
+
+
+class _Parser:
+    """FTS5 precedence: NOT binds tighter than AND (explicit or implied), AND than OR."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokens(text)
+        self.pos = 0
+        self.params: list[Any] = []
+
+    def fail(self, reason: str) -> QueryError:
+        return QueryError(f"bad query {self.text!r}: {reason}", where="search")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def parse(self) -> str:
+        sql = self.or_expr()
+        if self.peek() is not None:
+            raise self.fail(f"unexpected {self.peek()!r}")
+        return sql
+
+    def or_expr(self) -> str:
+        parts = [self.and_expr()]
+        while self.peek() == "OR":
+            self.pos += 1
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
+
+    def and_expr(self) -> str:
+        parts = [self.not_expr()]
+        while (token := self.peek()) is not None and token not in ("OR", ")"):
+            if token == "AND":
+                self.pos += 1
+            parts.append(self.not_expr())
+        return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
+
+    def not_expr(self) -> str:
+        sql = self.primary()
+        while self.peek() == "NOT":
+            self.pos += 1
+            sql = f"({sql} && !!{self.primary()})"
+        return sql
+
+    def primary(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise self.fail("ends where a term was expected")
+        self.pos += 1
+        if token == "(":
+            sql = self.or_expr()
+            if self.peek() != ")":
+                raise self.fail("unbalanced parenthesis")
+            self.pos += 1
+            return sql
+        if token in ("AND", "OR", "NOT", ")", "*"):
+            raise self.fail(f"{token!r} where a term was expected")
+        if token.startswith('"'):
+            if len(token) < 2 or not token.endswith('"'):
+                raise self.fail("unterminated string")
+            word = token[1:-1].replace('""', '"')
+        elif re.fullmatch(r"[A-Za-z0-9_\x80-\U0010ffff]+", token):
+            if token == "NEAR" and self.peek() == "(":
+                raise self.fail("NEAR groups are not supported on PostgreSQL")
+            word = token
+        else:
+            raise self.fail("column filters are not supported" if token == ":" else f"syntax error near {token!r}")
+        if self.peek() == ":":
+            raise self.fail("column filters are not supported")
+        prefix = self.peek() == "*"
+        self.pos += prefix
+        return self.term(_Term(word, prefix))
+
+    def term(self, term: _Term) -> str:
+        if not term.prefix:
+            self.params.append(term.text)
+            return f"phraseto_tsquery('{_CONFIG}', %s)"
+        words = re.findall(r"[^\W_]+", term.text)
+        if not words:
+            raise self.fail(f"nothing to match in {term.text!r}*")
+        # The last word is the prefix: quoted as a tsquery lexeme (it has no quote characters).
+        self.params.append(f"'{words[-1]}':*")
+        last = f"to_tsquery('{_CONFIG}', %s)"
+        if len(words) == 1:
+            return last
+        self.params.append(" ".join(words[:-1]))
+        return f"tsquery_phrase(phraseto_tsquery('{_CONFIG}', %s), {last})"
+
+
+def to_tsquery_sql(text: str) -> tuple[str, list[Any]]:
+    """An SQL expression (with its parameters) for the ``tsquery`` of an FTS5 query."""
+    if not text.strip():
+        raise QueryError("empty query", where="search")
+    parser = _Parser(text)
+    return parser.parse(), parser.params
+
+
+def _filters(query: Query) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (
+        ("d.outlet = %s", query.outlet),
+        ("d.language = %s", query.language),
+        ("d.published >= %s", query.date_from),
+        ("d.published <= %s", query.date_to),
+    ):
+        if value:
+            clauses.append(column)
+            params.append(value)
+    if query.person:
+        clauses.append(
+            "d.text_pk IN (SELECT text_pk FROM text_entities WHERE type = 'PERSON' "
+            "AND (entity_id = %s OR lower(name) = lower(%s)))"
+        )
+        params += [query.person, query.person]
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -> list[Hit]:
+    tsquery, q_params = to_tsquery_sql(query.text)
+    if query.limit < 1:
+        raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
+    where, params = _filters(query)
+    # ts_rank weights are {D, C, B, A} in [0, 1]: the title (A) counts title_weight times the body (B).
+    weights = [0.0, 0.0, 1.0 / max(options.title_weight, 1.0), 1.0]
+    sql = (
+        f"WITH q AS (SELECT {tsquery} AS q), "
+        "candidates AS (SELECT d.doc_pk, d.fts, d.text_pk FROM documents d, q "
+        f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s) "
+        "SELECT c.doc_pk, ts_rank(%s::real[], c.fts, q.q, 1) AS score, t.group_pk "
+        "FROM candidates c JOIN texts t ON t.text_pk = c.text_pk, q "
+        "ORDER BY score DESC, c.doc_pk LIMIT %s"
+    )
+    try:
+        rows = conn.execute(
+            sql, [*q_params, *params, options.search_candidates, weights, query.limit * _OVERFETCH]
+        ).fetchall()
+    except psycopg.errors.DataError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for doc_pk, score, group_pk in rows:
+        if group_pk in seen:
+            continue
+        seen.add(group_pk)
+        hits.append(_hit(conn, tsquery, q_params, doc_pk, score, group_pk, options))
+        if len(hits) == query.limit:
+            break
+    return hits
+
+
+def _hit(
+    conn: psycopg.Connection[Any],
+    tsquery: str,
+    q_params: list[Any],
+    doc_pk: int,
+    score: float,
+    group_pk: int,
+    options: StoreOptions,
+) -> Hit:
+    words = max(options.snippet_tokens, 2)
+    headline = (
+        f"StartSel=**, StopSel=**, FragmentDelimiter=…, MaxFragments=1, "
+        f"MaxWords={words}, MinWords={max(words // 2, 1)}"
+    )
+    row = conn.execute(
+        f"SELECT ts_headline('{_CONFIG}', t.text, {tsquery}, %s), d.doc_id, d.title, d.outlet, "
+        "d.published, d.language FROM documents d JOIN texts t ON t.text_pk = d.text_pk WHERE d.doc_pk = %s",
+        [*q_params, headline, doc_pk],
+    ).fetchone()
+    assert row is not None
+    snippet, doc_id, title, outlet, published, language = row
+    copies = [
+        r[0]
+        for r in conn.execute(
+            "SELECT d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
+            "WHERE t.group_pk = %s AND d.is_current AND d.doc_pk != %s ORDER BY d.doc_pk",
+            (group_pk, doc_pk),
+        )
+    ]
+    return Hit(
+        id=doc_id,
+        title=title,
+        outlet=outlet,
+        published=published,
+        language=language,
+        score=float(score),
+        snippet=snippet,
+        copies=copies,
+    )
