@@ -33,7 +33,7 @@ KCNA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kcna
 FILES = sorted(KCNA.glob("kcna-*.jsonl.gz"))
 QUERIES = [
     '"field guidance"', "Kim", '"Kim Jong Un"', "anniversar*", "guidance NOT Kim", "delegation",
-    '"Supreme People\'s Assembly"', "nuclear AND (U.S. OR imperialists)", "rice OR maize", "satellite",
+    '"Supreme People\'s Assembly"', "nuclear AND (imperialists OR aggressors)", "rice OR maize", "satellite",
     '"floral basket"', "congratulat*", "ambassador credentials", "Juche", '"South Korean puppet"',
     "economy AND construction", "hydroelectric", "Pyongyang NEAR(theatre 5)", "visit*", "sanctions",
 ]
@@ -127,6 +127,10 @@ def main() -> int:
     size = sum(p.stat().st_size for p in tmp.glob("raw.db*"))
     print(f"database: {size / len(docs):,.0f} bytes per article without analysis")
 
+    report_search(raw, len(docs))
+    synthetic(raw, docs, big_rows - len(docs))
+    raw.conn.execute("INSERT INTO docs_fts(docs_fts) VALUES ('optimize')")
+    report_search(raw, big_rows)
     subset = tmp / "subset.jsonl.gz"
     with gzip.open(subset, "wt", encoding="utf-8") as fh:
         count = 0
@@ -143,10 +147,6 @@ def main() -> int:
     print(f"ingest with analysis on 2 processes: {count / full_s:.1f} articles/s over {count:,} stories; "
           f"{size / count:,.0f} bytes per analysed article")
 
-    report_search(raw, len(docs))
-    synthetic(raw, docs, big_rows - len(docs))
-    raw.conn.execute("INSERT INTO docs_fts(docs_fts) VALUES ('optimize')")
-    report_search(raw, big_rows)
     print(json.dumps({"tmp": str(tmp)}))
     return 0
 
