@@ -9,6 +9,7 @@ from . import (
     evaluate_activities,  # noqa: F401
     export,  # noqa: F401
     ingest,  # noqa: F401
+    migrate_store,  # noqa: F401
     reanalyze,  # noqa: F401
     search,  # noqa: F401
     show,  # noqa: F401

@@ -26,11 +26,11 @@ from .dedupe import DedupeOptions, NearDuplicates
 from .options import StoreOptions
 from .postgres_search import search
 
-__all__ = ["PostgresStore", "safe_url"]
+__all__ = ["FTS_SQL", "PostgresStore", "safe_url"]
 
 _DOC_COLUMNS = "d.doc_pk, d.doc_id, d.title, d.outlet, d.url, d.published, d.language, d.source, d.meta, d.text_pk"
 # Title (weight A) and text (B) of the document row being written, from its stored text.
-_FTS = (
+FTS_SQL = (
     "setweight(to_tsvector('statemedia', coalesce(d.title, '')), 'A') || "
     "setweight(to_tsvector('statemedia', t.text), 'B')"
 )
@@ -334,7 +334,7 @@ class _Writer:
         assert row is not None
         doc_pk = int(row[0])
         self._conn.execute(
-            f"UPDATE documents d SET fts = {_FTS} FROM texts t WHERE t.text_pk = d.text_pk AND d.doc_pk = %s",
+            f"UPDATE documents d SET fts = {FTS_SQL} FROM texts t WHERE t.text_pk = d.text_pk AND d.doc_pk = %s",
             (doc_pk,),
         )
         return doc_pk
