@@ -32,7 +32,7 @@ def _overlapping(anns: list[Annotation], span: list[int]) -> list[Annotation]:
 
 class EventExtractor:
     name: ClassVar[str] = "events"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "date", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -51,7 +51,13 @@ class EventExtractor:
 
     def __call__(self, doc: Document) -> Document:
         dates = [d for d in doc.spans("date") if d.attrs.get("precision") in _PRECISE and d.attrs.get("value")]
-        entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _ACTOR_TYPES]
+        # The agency in a dateline ("Pyongyang, April 27 (KCNA) --") reports; it is not an actor.
+        datelines = list(doc.spans("dateline"))
+        entities = [
+            e
+            for e in doc.spans("entity")
+            if e.attrs.get("type") in _ACTOR_TYPES and not any(d.start <= e.start < d.end for d in datelines)
+        ]
         places = [e for e in doc.spans("entity") if e.attrs.get("type") in ("GPE", "LOC", "PLACE", "FAC")]
         # A leader activity (the "activities" component, run before this one) already reports its sentence.
         covered = [a for a in doc.spans("event") if a.producer == "activities"]
@@ -76,9 +82,11 @@ class EventExtractor:
         root = attrs.get("root")
         clauses = sorted(attrs.get("clauses") or [], key=lambda c: c["verb"] != root)  # root clause first
         for clause in clauses:
-            if not clause.get("subject"):
+            if not clause.get("subject_head"):
                 continue
-            actors = _overlapping(entities, clause["subject"])
+            # The actor is the subject's head ("Kim Il Sung", "he"), not any name inside the
+            # subject phrase ("... of the Workers' Party of Korea, 270-odd establishments").
+            actors = _overlapping(entities, clause["subject_head"])
             linked = [a for a in actors if a.attrs.get("via") != "ner"] or actors
             if linked:
                 return linked[0], clause

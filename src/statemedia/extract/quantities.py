@@ -17,10 +17,14 @@ from .gazetteer import read_tsv
 
 __all__ = ["QuantityExtractor"]
 
-# A bare year with nothing counted after it is a date the date layer did not claim
-# ("in 1950 alone"); 1900-2100 spans every year state media writes about.
-_YEAR_RANGE = range(1900, 2101)
-_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w\-’']*")
+# "70-day campaign", "three-year war": a number joined to a word by a hyphen modifies a noun.
+_MODIFIER = re.compile(r"-(?!odd\b)[A-Za-z]")
+# "270-odd establishments": approximately 270.
+_ODD = re.compile(r"-odd\b")
+# "200 to 250 percent", "3-5 tons": a range whose unit follows its second number.
+_RANGE_LINK = re.compile(r"\s*(?:to|-|–)\s*")
+# One word of the phrase after a number, with the single space before it.
+_PHRASE_WORD = re.compile(r"[ \u00a0]([A-Za-zÀ-ÿ][\w\-’']*)")
 # Words that cannot be a count noun: they continue the sentence instead of naming a thing.
 _NOT_NOUNS = frozenset(
     [
@@ -102,7 +106,7 @@ class _Unit:
 
 class QuantityExtractor:
     name: ClassVar[str] = "quantities"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("number", "entity", "date", "juche_year")
     assigns: ClassVar[tuple[str, ...]] = ("quantity",)
 
@@ -127,20 +131,21 @@ class QuantityExtractor:
 
     def __call__(self, doc: Document) -> Document:
         blocked = [(a.start, a.end) for a in doc.spans("entity", "date", "juche_year")]
+        numbers = {n.start: n for n in doc.spans("number")}
         claims = []
-        for num in doc.spans("number"):
+        for num in numbers.values():
             if any(s < num.end and num.start < e for s, e in blocked):
                 continue
-            claim = self._claim(doc.text, num)
+            claim = self._claim(doc.text, num, numbers)
             if claim is not None:
                 claims.append(claim)
         doc.add(claims)
         return doc
 
-    def _claim(self, text: str, num: Annotation) -> Annotation | None:
+    def _claim(self, text: str, num: Annotation, numbers: dict[int, Annotation]) -> Annotation | None:
+        if _MODIFIER.match(text, num.end):
+            return None  # "70-day campaign", "three-year plan": part of a name or an adjective
         value = num.attrs["value"]
-        after = text[num.end : num.end + 60]
-        unit_match = self._unit_re.match(after)
         attrs: dict[str, Any] = {
             "value": value,
             "unit": None,
@@ -149,36 +154,59 @@ class QuantityExtractor:
             "lower": value,
             "upper": value,
         }
-        end = num.end
+        # "200 to 250 percent": the unit after the range's end belongs to both numbers.
+        unit_at = num.end
+        link = _RANGE_LINK.match(text, num.end)
+        if link and link.end() in numbers:
+            unit_at = numbers[link.end()].end
+        odd = _ODD.match(text, unit_at)
+        if odd:
+            unit_at = odd.end()
+        after = text[unit_at : unit_at + 60]
+        unit_match = self._unit_re.match(after)
         if unit_match:
             unit = self.units[unit_match.group(1).lower()]
             attrs["unit"] = unit.unit
-            end = num.end + unit_match.end()
+            end = unit_at + unit_match.end()
             of = _OF_AFTER.match(text[end : end + 60])
             attrs["counted"] = of.group(1) if of else unit.dimension
         else:
             noun = self._count_noun(after)
             in_words = not any(ch.isdigit() for ch in text[num.start : num.end])
-            # A number word is a claim only when it counts plural things: "three factories",
-            # but not "one day" or "one powerful political force".
-            if in_words and (noun is None or not noun[0].lower().endswith("s")):
+            # A bare number counts nothing, and a number word is a claim only when it counts
+            # plural things: "three factories", not "one day" or "one powerful political force".
+            if noun is None or (in_words and not noun[0].lower().endswith("s")):
                 return None
-            if noun is None:
-                if isinstance(value, int) and value in _YEAR_RANGE:
-                    return None
-            else:
-                attrs["unit"] = noun[0]
-                end = num.end + noun[1]
-                attrs["counted"] = self._phrase_before(text, num.start) or noun[0]
-        self._qualify(text, num.start, attrs)
+            head, phrase, offset = noun
+            attrs["unit"] = head
+            end = unit_at + offset
+            attrs["counted"] = self._phrase_before(text, num.start) or phrase
+        if odd:
+            attrs.update(qualifier="-odd", lower=None, upper=None)
+        else:
+            self._qualify(text, num.start, attrs)
         return Annotation(num.start, end, "quantity", attrs, self.name)
 
-    def _count_noun(self, after: str) -> tuple[str, int] | None:
-        m = _WORD.match(after.lstrip(" "))
-        if m is None or m.group(0).lower() in _NOT_NOUNS or after[:1] not in {" ", "\u00a0"}:
+    def _count_noun(self, after: str) -> tuple[str, str, int] | None:
+        """The noun phrase right after a number: (head noun, phrase, end offset in ``after``).
+
+        Up to three words, stopping at punctuation, function words, past participles and
+        adverbs ("326 carried out" counts nothing); the last word is the head noun.
+        """
+        words: list[str] = []
+        end = 0
+        for m in _PHRASE_WORD.finditer(after):
+            if m.start() != end or len(words) == 3:
+                break
+            word = m.group(1)
+            lowered = word.lower()
+            if lowered in _NOT_NOUNS or lowered.endswith(("ed", "ly")):
+                break
+            words.append(word)
+            end = m.end()
+        if not words:
             return None
-        offset = len(after) - len(after.lstrip(" "))
-        return m.group(0), offset + m.end()
+        return words[-1], " ".join(words), end
 
     def _phrase_before(self, text: str, start: int) -> str | None:
         """The noun phrase a count belongs to: "field guidance tours of 1 056 units"."""
