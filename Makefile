@@ -31,6 +31,10 @@ lint: $(STAMP)
 	.venv/bin/ruff check src tests bench
 	.venv/bin/mypy
 
+# Technique model from PTC (SemEval-2020 Task 11) -> src/statemedia/data/rhetoric/techniques.npz.
+train: $(STAMP)
+	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
+
 bench: $(STAMP)
 	$(PY) -m bench
 

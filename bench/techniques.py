@@ -1,0 +1,53 @@
+"""Technique detection speed over KCNA stories, in articles per second (target >= 20 on 2 cores).
+
+Times the ``techniques`` component alone on documents that ``linguistic`` has already split
+into sentences; the baseline in the same run is ``linguistic`` itself on the same stories.
+Run: ``python bench/techniques.py [N]`` (default 200 English stories).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import time
+from pathlib import Path
+
+from statemedia import build_pipeline
+from statemedia.capture import capture_record
+from statemedia.model import Document
+from statemedia.rhetoric.encoder import embed
+
+KCNA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kcna"
+
+
+def stories(limit: int) -> list[Document]:
+    docs: list[Document] = []
+    with gzip.open(KCNA / "kcna-2012.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if record["language"] == "en":
+                docs.append(capture_record(record, location=record["id"]))
+            if len(docs) >= limit:
+                break
+    return docs
+
+
+def main(limit: int = 200) -> None:
+    docs = stories(limit)
+    linguistic = build_pipeline(names=["linguistic"])
+    t0 = time.perf_counter()
+    docs = list(linguistic.pipe(docs))
+    base_s = time.perf_counter() - t0
+    techniques = build_pipeline(names=["linguistic", "techniques"]).get("techniques")
+    embed(["load the encoder before timing"])
+    t0 = time.perf_counter()
+    found = sum(len(list(d.spans("technique"))) for d in techniques.pipe(docs, batch_size=32))  # type: ignore[attr-defined]
+    tech_s = time.perf_counter() - t0
+    print(f"{len(docs)} KCNA stories; {found} technique spans")
+    print(f"techniques: {len(docs) / tech_s:.1f} articles/s (target >= 20)")
+    print(f"linguistic baseline: {len(docs) / base_s:.1f} articles/s; techniques/linguistic time {tech_s / base_s:.2f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

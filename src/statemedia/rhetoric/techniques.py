@@ -1,0 +1,56 @@
+"""The ``techniques`` component: persuasion techniques (SemEval-2020 PTC labels) as annotations.
+
+Each predicted span becomes a ``technique`` annotation with attrs ``technique`` (one of the
+14 labels in PTC's techniques.txt) and ``score`` (the span's propaganda probability times the
+technique's softmax score). Sentences come from the ``sentence`` annotations of ``linguistic``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from ..model import Annotation, Document
+from .model import TechniqueModel
+
+__all__ = ["TechniqueDetector"]
+
+
+class TechniqueDetector:
+    name = "techniques"
+    version = "1"
+    requires = ("sentence",)
+    assigns = ("technique",)
+
+    @dataclass(frozen=True)
+    class Options:
+        model: str = ""  # path to a model NPZ; empty: the one shipped in the package
+        threshold: float = 0.4  # sentence propaganda threshold (see defaults.toml)
+        phrase_threshold: float = 0.5  # token-run threshold for phrase spans (see defaults.toml)
+        languages: list[str] = field(default_factory=lambda: ["en"])
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.model = TechniqueModel.load(options.model or None)
+        self.model.tagger.threshold = options.threshold
+        self.model.tagger.phrase_threshold = options.phrase_threshold
+
+    def _wanted(self, doc: Document) -> bool:
+        # PTC is English news; other languages would get English lexical guesses.
+        return doc.language is None or doc.language in self.options.languages
+
+    def __call__(self, doc: Document) -> Document:
+        return next(self.pipe([doc], batch_size=1))
+
+    def pipe(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
+        iterator = iter(docs)
+        while batch := list(islice(iterator, batch_size)):
+            chosen = [d for d in batch if self._wanted(d)]
+            inputs = [(d.text, [(a.start, a.end) for a in d.spans("sentence")]) for d in chosen]
+            for doc, found in zip(chosen, self.model.detect_many(inputs), strict=True):
+                doc.add(
+                    Annotation(d.start, d.end, "technique", {"technique": d.technique, "score": d.score}, self.name)
+                    for d in found
+                )
+            yield from batch
