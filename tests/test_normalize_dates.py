@@ -125,3 +125,26 @@ def test_spanish_weekday_needs_its_article() -> None:
     assert found.attrs["relative"] == "domingo"
     assert date.fromisoformat(found.attrs["value"]).weekday() == 6
     assert date.fromisoformat(found.attrs["value"]) <= date(2012, 6, 29)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # Real names built on a date (KCNA 2012, modern excerpts): the date layer must leave them alone.
+        "watched the performance given by the Moranbong Band at April 25 House of Culture on Mar. 22",
+        "the February 8 Vinalon Complex is in full operation",
+        "on the 11th anniversary of the June 15 North-South Joint Declaration",
+    ],
+)
+def test_names_built_on_a_date_are_not_dates(sentence: str) -> None:
+    from datetime import date as day
+
+    from statemedia.model import Document
+    from statemedia.normalize.dates import DateNormalizer
+    from statemedia.normalize.juche import JucheYears
+
+    doc = Document(id="t", text=sentence, published=day(2014, 3, 23))
+    JucheYears(JucheYears.Options(epoch=1911))(doc)
+    DateNormalizer(DateNormalizer.Options(relative=True))(doc)
+    covered = [doc.covered(a) for a in doc.spans("date")]
+    assert not any(c.startswith(("April 25", "February 8", "June 15")) for c in covered), covered

@@ -45,7 +45,6 @@ KINDS = (
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
-_NAMED_AFTER = re.compile(r"\s+[A-Z]")
 _IN_AT = re.compile(r"\s(?:in|at)\s+$")
 
 
@@ -262,10 +261,11 @@ class ActivityExtractor:
         if self.rules.recently.search(doc.text, lead.start, lead.end):
             return None, "unknown", "recently"
         oldest = doc.published - timedelta(days=self.options.max_lag_days) if doc.published else None
+        datelines = list(doc.spans("dateline"))
         for ann in doc.spans("date"):
             if lead.start <= ann.start < lead.end and ann.attrs.get("precision") == "day":
-                if _NAMED_AFTER.match(doc.text, ann.end):
-                    continue  # "the November 2 Factory", "the April 25 House of Culture"
+                if any(d.start <= ann.start < d.end for d in datelines):
+                    continue  # the dateline's day is the fallback below, not a stated activity day
                 day = date.fromisoformat(str(ann.attrs["value"]))
                 if oldest is None or (doc.published is not None and oldest <= day <= doc.published):
                     return day.isoformat(), "day", "stated"

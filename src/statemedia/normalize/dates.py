@@ -72,6 +72,9 @@ _PATTERN = re.compile(
     """,
     re.VERBOSE,
 )
+# A yearless "Month Day" followed by a capitalised word or "joint" names a thing after a date
+# (DPRK factories, halls and declarations: "November 2 Factory", "June 15 joint declaration").
+_NAMED_AFTER = re.compile(r"\s+(?:[A-Z][a-z]|joint\b)")
 _SPANISH_WEEKDAYS = {row["word"] for row in _CALENDAR if row["kind"] == "weekday" and row["language"] == "es"}
 
 
@@ -116,7 +119,7 @@ class DateNormalizer:
     """Adds ``date`` (attrs: ``value``, ``precision``, ``start``, ``end``, ``relative``, ``name``)."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("juche_year",)
     assigns: ClassVar[tuple[str, ...]] = ("date",)
 
@@ -154,6 +157,8 @@ class DateNormalizer:
             if attrs is not None and kind is not None:
                 # The span of the form's own group: a cue word before it ("in", "el") is left out.
                 start, end = match.span(kind)
+                if kind == "ymd" and match["y1"] is None and _NAMED_AFTER.match(masked, end):
+                    continue  # "the April 25 House of Culture", "the June 15 joint declaration"
                 yield start, end, attrs
 
     def _attrs(self, match: re.Match[str], kind: str | None, published: date | None) -> dict[str, Any] | None:
