@@ -10,7 +10,7 @@ from charset_normalizer import from_bytes
 from ..errors import BinaryInputError, DecodingError, EmptyInputError, InputTooLargeError
 from .options import CaptureOptions
 
-__all__ = ["check_size", "check_text", "decode_bytes"]
+__all__ = ["check_size", "check_text", "decode_bytes", "read_text"]
 
 # Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -79,3 +79,11 @@ def decode_bytes(data: bytes, *, where: str, options: CaptureOptions) -> tuple[s
             f"bytes are not valid in any supported encoding ({', '.join(options.encodings)})", where=where
         )
     return str(best), best.encoding
+
+
+def read_text(data: bytes | str, *, where: str, options: CaptureOptions) -> tuple[str, str]:
+    """Text and encoding of an input given as bytes (detected) or as text (checked only)."""
+    if isinstance(data, bytes):
+        return decode_bytes(data, where=where, options=options)
+    check_text(data, where=where, options=options)
+    return data, "utf-8"

@@ -11,7 +11,7 @@ from trafilatura.settings import Document as Extracted
 
 from ..errors import NoArticleError
 from ..model import Document, Source
-from .decode import check_text, decode_bytes
+from .decode import read_text
 from .options import CaptureOptions, default_options
 from .text import build_document
 
@@ -57,11 +57,7 @@ def capture_html(
 ) -> Document:
     """A Document from a web page's article; a page without one raises NoArticleError."""
     options = options or default_options()
-    if isinstance(data, bytes):
-        raw, encoding = decode_bytes(data, where=location, options=options)
-    else:
-        check_text(data, where=location, options=options)
-        raw, encoding = data, "utf-8"
+    raw, encoding = read_text(data, where=location, options=options)
     # Comments are readers' text, not the outlet's: leave them out of the article.
     extracted = trafilatura.bare_extraction(raw, url=url, with_metadata=True, include_comments=False)
     body = extracted.text if isinstance(extracted, Extracted) else None

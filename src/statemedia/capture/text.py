@@ -14,7 +14,7 @@ from ..errors import EmptyInputError
 from ..model import Document, Source, content_hash
 from .chrome import strip_chrome
 from .dateline import find_dateline
-from .decode import check_text, decode_bytes
+from .decode import read_text
 from .language import detect_language
 from .options import CaptureOptions, default_options
 
@@ -110,11 +110,7 @@ def capture_text(
 ) -> Document:
     """A Document from a plain-text article (first line taken as title when it looks like one)."""
     options = options or default_options()
-    if isinstance(data, bytes):
-        raw, encoding = decode_bytes(data, where=location, options=options)
-    else:
-        check_text(data, where=location, options=options)
-        raw, encoding = data, "utf-8"
+    raw, encoding = read_text(data, where=location, options=options)
     return build_document(
         raw,
         source=Source(raw, "text/plain", encoding, location),
