@@ -3,8 +3,11 @@
 Public API::
 
     import statemedia
-    doc = statemedia.analyze_path("article.txt")       # capture + pipeline
+    doc = statemedia.analyze_text(text, published=date(2012, 1, 1))  # capture + pipeline
     for ann in doc.spans("event"): ...
+    for doc in statemedia.analyze_path("stories.jsonl.gz"): ...     # Documents or errors
+    statemedia.to_json(doc)                                          # the documented JSON result
+    corpus = statemedia.open("var/statemedia.db")                    # search(), get(), documents()
 """
 
 from __future__ import annotations
@@ -46,8 +49,11 @@ __all__ = [
     "Source",
     "StatemediaError",
     "StoreError",
+    "analyze_path",
+    "analyze_text",
     "build_pipeline",
     "open",
+    "to_json",
 ]
 __version__ = "0.1.0"
 
@@ -58,4 +64,12 @@ def __getattr__(name: str) -> object:
         from .store import corpus
 
         return getattr(corpus, name)
+    if name in ("analyze_path", "analyze_text"):
+        from . import analysis
+
+        return getattr(analysis, name)
+    if name == "to_json":
+        from .report import to_json
+
+        return to_json
     raise AttributeError(f"module 'statemedia' has no attribute {name!r}")

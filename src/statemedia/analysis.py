@@ -7,13 +7,13 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
-from .capture import read_path
+from .capture import capture_text, read_path
 from .config import Config
 from .engine.local import analyze_stream
-from .errors import StatemediaError
+from .errors import PipelineError, StatemediaError
 from .model import Document
 
-__all__ = ["analyze_path", "is_corpus_path"]
+__all__ = ["analyze_path", "analyze_text", "is_corpus_path"]
 
 _CORPUS_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".rda", ".rdata")
 
@@ -52,3 +52,21 @@ def analyze_path(
             yield errors.popleft()
         yield result
     yield from errors
+
+
+def analyze_text(
+    text: str,
+    *,
+    title: str | None = None,
+    outlet: str | None = None,
+    published: datetime.date | None = None,
+    url: str | None = None,
+    config: Config | None = None,
+) -> Document:
+    """Capture and analyse one article given as a string; errors are raised."""
+    doc = capture_text(text, title=title, outlet=outlet, published=published, url=url)
+    (result,) = analyze_stream([doc], config=config, n_process=1)
+    if isinstance(result, PipelineError):
+        raise result
+    assert isinstance(result, Document)
+    return result
