@@ -1,0 +1,203 @@
+"""The REST API under /api: JSON (or CSV with ``format=csv``), paged with offset/limit."""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from ..report import to_json
+from ..store import open_store
+from ..store.diff import diff_versions
+from ..store.ingest import ingest
+from .feeds import atom
+from .security import require_token
+from .params import Format, Page, listing, page, paged, search_params, workbench
+from .service import SearchParams, Workbench
+from .views import ACTIVITY_VIEWS, activity_rows, entity_detail
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+WB = Annotated[Workbench, Depends(workbench)]
+Paging = Annotated[Page, Depends(page)]
+Fmt = Annotated[Format, Query(description="json or csv")]
+Unit = Annotated[str, Query(pattern="^(month|year)$", description="month or year")]
+
+
+@router.get("/search", summary="Full-text search with filters and facets")
+def api_search(wb: WB, p: Annotated[SearchParams, Depends(search_params)], format: Fmt = Format.json) -> Response:
+    result = wb.search(p)
+    facets = {f.name: [{"value": v, "label": lbl, "hits": n} for v, lbl, n in f.values] for f in result.facets}
+    return listing(
+        [h.to_dict() for h in result.hits], Page(p.offset, p.limit), format, name="search", total=result.total,
+        extra={"capped": result.capped, "facets": facets},
+    )
+
+
+@router.get("/search.atom", summary="An Atom feed of a saved search (same parameters as /api/search)")
+def api_search_atom(request: Request, wb: WB, p: Annotated[SearchParams, Depends(search_params)]) -> Response:
+    result = wb.search(p)
+    body = atom(result.hits, title=f"statemedia: {p.q}", self_url=str(request.url), base_url=str(request.base_url))
+    return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+
+@router.get("/articles", summary="Articles, newest first")
+def api_articles(
+    wb: WB, paging: Paging, outlet: str | None = None, language: str | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None, format: Fmt = Format.json,
+) -> Response:
+    docs = [
+        d for d in wb.index.newest()
+        if (outlet is None or d.outlet == outlet) and (language is None or d.language == language)
+        and (year is None or (d.published is not None and d.published.year == year))
+    ]
+    rows = [
+        {"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published, "language": d.language,
+         "persons": list(d.persons), "kinds": list(d.kinds), "techniques": list(d.techniques)}
+        for d in docs
+    ]
+    return paged(rows, paging, format, name="articles")
+
+
+def _article(wb: Workbench, doc_id: str, version: int | None) -> Any:
+    view = wb.article(doc_id, version)
+    if view is None:
+        raise HTTPException(404, f"no article with id {doc_id!r}" + (f" and version {version}" if version else ""))
+    return view
+
+
+@router.get("/articles/{doc_id:path}/diff", summary="What changed between two versions")
+def api_diff(
+    wb: WB, doc_id: str, old: Annotated[int | None, Query(ge=1)] = None,
+    new: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    _article(wb, doc_id, None)
+    diff = diff_versions(wb.store, doc_id, old, new)
+    return {"id": diff.id, "old": diff.old, "new": diff.new, "unified": diff.unified,
+            "words": [{"op": op, "text": text} for op, text in diff.words]}
+
+
+@router.get("/articles/{doc_id:path}", summary="One article's analysis (the documented JSON result)")
+def api_article(wb: WB, doc_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
+    view = _article(wb, doc_id, version)
+    out = to_json(view.doc)
+    out["versions"] = [vars(v) for v in view.versions]
+    out["duplicates"] = [d if isinstance(d, str) else d.id for d in view.duplicates]
+    return out
+
+
+@router.get("/activities", summary="Leader activities: log, calendar, gaps, monthly counts, elite ranking, movers")
+def api_activities(
+    wb: WB, paging: Paging,
+    view: Annotated[str, Query(pattern="^(" + "|".join(ACTIVITY_VIEWS) + ")$")] = "log",
+    leader: str | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    kind: Annotated[list[str] | None, Query()] = None,
+    period: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "year",
+    format: Fmt = Format.json,
+) -> Response:
+    acts = wb.activities(leader=leader, start=date_from, end=date_to, kinds=kind)
+    rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days)
+    return paged(rows, paging, format, name=f"activities-{view}")
+
+
+@router.get("/entities", summary="Entities by the number of articles that mention them")
+def api_entities(
+    wb: WB, paging: Paging, type: Annotated[str | None, Query(max_length=40)] = None, format: Fmt = Format.json
+) -> Response:
+    return paged(wb.index.entity_table(type), paging, format, name="entities")
+
+
+@router.get("/entities/{entity_id:path}", summary="An entity: mentions over time, co-mentions, co-appearances")
+def api_entity(wb: WB, entity_id: str, unit: Unit = "month") -> dict[str, Any]:
+    index = wb.index
+    if entity_id not in index.entity_names:
+        raise HTTPException(404, f"no entity with id {entity_id!r}")
+    return entity_detail(index, entity_id, unit=unit, top=wb.options.co_appearances,
+                         recent=wb.options.entity_articles)
+
+
+@router.get("/quantities", summary="Quantities claimed in the articles")
+def api_quantities(
+    wb: WB, paging: Paging, unit: str | None = None, counted: str | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
+) -> Response:
+    rows = [
+        q.to_dict() for q in wb.index.quantities
+        if (unit is None or q.unit == unit) and (counted is None or q.counted == counted)
+        and (date_from is None or (q.published is not None and q.published >= date_from))
+        and (date_to is None or (q.published is not None and q.published <= date_to))
+    ]
+    return paged(rows, paging, format, name="quantities")
+
+
+@router.get("/techniques", summary="Persuasion technique spans, with counts by technique")
+def api_techniques(
+    wb: WB, paging: Paging, technique: str | None = None, format: Fmt = Format.json
+) -> Response:
+    spans = wb.index.techniques
+    counts: dict[str, int] = {}
+    for t in spans:
+        counts[t.technique] = counts.get(t.technique, 0) + 1
+    rows = [t.to_dict() for t in spans if technique is None or t.technique == technique]
+    return paged(rows, paging, format, name="techniques", extra={"counts": counts})
+
+
+@router.get("/trends", summary="Articles per period mentioning terms or people")
+def api_trends(
+    wb: WB, paging: Paging,
+    term: Annotated[list[str] | None, Query(max_length=200, description="a word or phrase (repeatable)")] = None,
+    person: Annotated[list[str] | None, Query(max_length=200, description="entity name or id (repeatable)")] = None,
+    unit: Unit = "month",
+    share: Annotated[bool, Query(description="per 1,000 articles of the period")] = False,
+    format: Fmt = Format.json,
+) -> Response:
+    if not term and not person:
+        raise HTTPException(400, "give at least one term= or person=")
+    series = wb.trend(term or [], person or [], unit, share)
+    rows = [
+        {"period": p, "series": name, "value": values.get(p, 0)}
+        for name, values in series.items()
+        for p in wb.periods(unit)
+    ]
+    return paged(rows, paging, format, name="trends")
+
+
+@router.post(
+    "/ingest", summary="Ingest JSON Lines records (needs the operator's token)", dependencies=[Depends(require_token)]
+)
+async def api_ingest(
+    request: Request, wb: WB, analyze: Annotated[bool, Query(description="run the analysis pipeline")] = True,
+) -> dict[str, Any]:
+    size = int(request.headers.get("content-length") or 0)
+    if size > wb.options.max_upload_bytes:
+        raise HTTPException(413, f"body of {size} bytes is over the limit of {wb.options.max_upload_bytes}")
+    body = await request.body()
+    if not body.strip():
+        raise HTTPException(400, "empty body: send JSON Lines records (id, title, body, date, outlet, ...)")
+    return await run_in_threadpool(_ingest, wb, body, analyze)
+
+
+def _ingest(wb: Workbench, body: bytes, analyze: bool) -> dict[str, Any]:
+    rejects = io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="statemedia-upload-") as tmp:
+        path = Path(tmp) / "upload.jsonl"
+        path.write_bytes(body)
+        # A connection of its own: the request connection keeps serving reads meanwhile.
+        store = open_store(wb.db_path, wb.config)
+        try:
+            summary = ingest(store, [path], analyze=analyze, config=wb.config, rejects=rejects)
+        finally:
+            store.close()
+    wb.refresh(wait=True)
+    return {"summary": summary.as_dict(), "rejects": [json.loads(line) for line in rejects.getvalue().splitlines()]}

@@ -1,0 +1,171 @@
+"""The server-rendered pages: home, search, article, activities, trends, entities."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from ..analytics import elite
+from . import charts
+from .highlight import LAYERS, highlighted, layer_counts, snippet_html
+from .params import page, search_params, workbench
+from .params import Page as Paging
+from .service import SearchParams, Workbench
+from .views import day_counts, entity_detail, gaps
+
+__all__ = ["router", "templates"]
+
+
+def qs(params: dict[str, Any], **changes: Any) -> str:
+    """``?a=1&b=2`` from ``params`` with ``changes`` applied (``None`` drops a key)."""
+    merged = {**params, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")}, doseq=True)
+
+
+def _environment() -> Environment:
+    folder = str(resources.files("statemedia.web").joinpath("templates"))
+    env = Environment(loader=FileSystemLoader(folder), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env.globals.update(qs=qs, snippet_html=snippet_html, LAYERS=LAYERS)
+    # Ids may be URLs: quote every character that could end a path segment.
+    env.filters["pathq"] = lambda v: quote(str(v), safe="")
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+WB = Annotated[Workbench, Depends(workbench)]
+
+
+def render(request: Request, name: str, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context)
+
+
+@router.get("/")
+def home(request: Request, wb: WB) -> HTMLResponse:
+    index = wb.index
+    outlets = Counter(d.outlet or "—" for d in index.docs.values())
+    years = Counter(d.year or "—" for d in index.docs.values())
+    people = [e for e in index.entity_table("PERSON")][:15]
+    return render(
+        request, "home.html", articles=len(index.docs), outlets=outlets.most_common(), years=sorted(years.items()),
+        people=people, recent=index.newest()[:15], leaders=wb.leaders()[:5], activities=len(index.activities),
+    )
+
+
+@router.get("/search")
+def search_page(request: Request, wb: WB, p: Annotated[SearchParams, Depends(search_params)]) -> HTMLResponse:
+    result = wb.search(p) if p.q else None
+    params = {"q": p.q, **p.filters()}
+    return render(request, "search.html", p=p, result=result, params=params, api=qs(params))
+
+
+@router.get("/articles/{doc_id:path}")
+def article_page(
+    request: Request, wb: WB, doc_id: str, version: Annotated[int | None, Query(ge=1)] = None
+) -> HTMLResponse:
+    view = wb.article(doc_id, version)
+    if view is None:
+        raise HTTPException(404, f"no article with id {doc_id!r}")
+    doc = view.doc
+    safe_url = doc.url if doc.url and doc.url.lower().startswith(("http://", "https://")) else None
+    entities: dict[str, dict[str, Any]] = {}
+    for ann in doc.spans("entity"):
+        e = entities.setdefault(
+            str(ann.attrs.get("id")), {"name": ann.attrs.get("name"), "type": ann.attrs.get("type"), "n": 0}
+        )
+        e["n"] += 1
+    return render(
+        request, "article.html", view=view, doc=doc, text=highlighted(doc), counts=layer_counts(doc),
+        safe_url=safe_url, entities=sorted(entities.items(), key=lambda kv: -kv[1]["n"]),
+        events=list(doc.spans("event")), quantities=list(doc.spans("quantity")),
+        techniques=list(doc.spans("technique")),
+    )
+
+
+@router.get("/activities")
+def activities_page(
+    request: Request, wb: WB,
+    leader: str | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    kind: str | None = None,
+    period: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "quarter",
+) -> HTMLResponse:
+    leaders = wb.leaders()
+    chosen = leader or (leaders[0][0] if leaders else None)
+    acts = wb.activities(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None)
+    dated = [a for a in acts if a.day]
+    rows = sorted({a.kind for a in dated})
+    timeline = charts.timeline(
+        [(a.day, a.kind, f"{a.day}: {a.kind} — {a.target or a.title or ''}") for a in dated if a.day],
+        rows, label=f"activities of {chosen}",
+    )
+    spells = gaps(acts, wb.options.gap_days)
+    starts = {date.fromisoformat(g["seen_again"]): int(g["gap_days"]) for g in spells}
+    counts = day_counts(acts)
+    calendars = [
+        charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}")
+        for y in sorted({d.year for d in counts})
+    ]
+    standings = elite.ranking(acts, period=period, top=None)
+    latest = max((s.period for s in standings), default=None)
+    moves = [m for m in elite.movers(standings) if m.after == latest and m.change]
+    return render(
+        request, "activities.html", leaders=leaders, leader=chosen, kind=kind, period=period,
+        date_from=date_from, date_to=date_to, kinds=sorted({a.kind for a in wb.index.activities}),
+        acts=acts, timeline=timeline, calendars=calendars, gaps=spells, gap_days=wb.options.gap_days,
+        ranking=[s for s in standings if s.period == latest][:30], latest=latest,
+        risers=sorted(moves, key=lambda m: -(m.change or 0))[:10], fallers=sorted(moves, key=lambda m: m.change or 0)[:10],
+    )
+
+
+@router.get("/trends")
+def trends_page(
+    request: Request, wb: WB,
+    terms: Annotated[str, Query(max_length=500, description="comma-separated words or phrases")] = "",
+    persons: Annotated[str, Query(max_length=500, description="comma-separated names or ids")] = "",
+    unit: Annotated[str, Query(pattern="^(month|year)$")] = "month",
+    share: bool = False,
+) -> HTMLResponse:
+    term_list = [t.strip() for t in terms.split(",") if t.strip()]
+    person_list = [t.strip() for t in persons.split(",") if t.strip()]
+    chart = None
+    series: dict[str, dict[str, float]] = {}
+    periods = wb.periods(unit)
+    if term_list or person_list:
+        series = wb.trend(term_list, person_list, unit, share)
+        label = "per 1,000 articles" if share else "articles"
+        chart = charts.lines(series, periods, label=f"{', '.join(series)}: {label} by {unit}")
+    api = qs({"term": term_list, "person": person_list, "unit": unit, "share": "true" if share else None})
+    return render(request, "trends.html", terms=terms, persons=persons, unit=unit, share=share, chart=chart,
+                  series=series, periods=periods, api=api)
+
+
+@router.get("/entities")
+def entities_page(
+    request: Request, wb: WB, paging: Annotated[Paging, Depends(page)],
+    type: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    table = wb.index.entity_table(type or None)
+    types = sorted({t for _n, t in wb.index.entity_names.values() if t})
+    return render(request, "entities.html", rows=paging.slice(table), total=len(table), paging=paging,
+                  type=type, types=types)
+
+
+@router.get("/entities/{entity_id:path}")
+def entity_page(request: Request, wb: WB, entity_id: str) -> HTMLResponse:
+    index = wb.index
+    if entity_id not in index.entity_names:
+        raise HTTPException(404, f"no entity with id {entity_id!r}")
+    detail = entity_detail(index, entity_id, unit="month", top=wb.options.co_appearances,
+                           recent=wb.options.entity_articles)
+    chart = charts.bars(detail["series"], wb.periods("month"), label=f"articles mentioning {detail['name']} by month")
+    return render(request, "entity.html", e=detail, chart=chart)

@@ -1,0 +1,265 @@
+"""What the pages and the API both ask of a corpus: one layer, so HTML and JSON never disagree.
+
+A :class:`Workbench` owns a read connection to the store and the in-memory
+:class:`~statemedia.web.index.CorpusIndex`, which it rebuilds in a background thread
+(with its own connection) when the store's document count changes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..analytics.activities import Activity, select
+from ..config import Config, load_config, options_for
+from ..errors import QueryError
+from ..model import Document
+from ..store import Hit, Query, Store, VersionInfo, open_store
+from ..store.diff import VersionDiff, diff_versions
+from .index import CorpusIndex, DocInfo, build_index
+from .options import WebOptions
+
+__all__ = ["ArticleView", "Facet", "SearchParams", "SearchResult", "Workbench"]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    outlet: str | None = None
+    language: str | None = None
+    year: int | None = None
+    person: str | None = None
+    kind: str | None = None
+    technique: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    offset: int = 0
+    limit: int = 20
+
+    def filters(self) -> dict[str, str]:
+        """The filters set, as query parameters (for facet links and feeds)."""
+        out = {
+            "outlet": self.outlet,
+            "language": self.language,
+            "year": str(self.year) if self.year else None,
+            "person": self.person,
+            "kind": self.kind,
+            "technique": self.technique,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # the query parameter it sets
+    title: str
+    values: list[tuple[str, str, int]]  # (value, label, hits)
+
+
+@dataclass
+class SearchResult:
+    params: SearchParams
+    hits: list[Hit]  # this page
+    total: int  # hits in the window after the kind/technique filters
+    capped: bool  # the window was full: more matches exist beyond it
+    facets: list[Facet] = field(default_factory=list)
+
+
+@dataclass
+class ArticleView:
+    doc: Document
+    versions: list[VersionInfo]
+    diff: VersionDiff | None
+    duplicates: list[DocInfo | str]  # other members of its duplicate group (id when not indexed)
+
+
+def _intersect(a: date | None, b: date | None, later: bool) -> date | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b) if later else min(a, b)
+
+
+class Workbench:
+    """The corpus behind one web app."""
+
+    def __init__(self, db_path: str | Path, config: Config | None = None) -> None:
+        self.db_path = str(db_path)
+        self.config = config if config is not None else load_config()
+        self.options = options_for(WebOptions, self.config, "web")
+        self.store: Store = open_store(self.db_path, self.config)
+        self._index = build_index(self.store)
+        self._checked = time.monotonic()
+        self._rebuilding = threading.Lock()
+
+    # --- the index, kept fresh ----------------------------------------------------------
+    @property
+    def index(self) -> CorpusIndex:
+        now = time.monotonic()
+        if now - self._checked >= self.options.refresh_seconds:
+            self._checked = now
+            if self.store.counts()["documents"] != self._index.documents:
+                self.refresh()
+        return self._index
+
+    def refresh(self, *, wait: bool = False) -> None:
+        """Rebuild the index from a connection of its own; requests keep the old one meanwhile."""
+        if not self._rebuilding.acquire(blocking=wait):
+            return
+
+        def rebuild() -> None:
+            try:
+                store = open_store(self.db_path, self.config)
+                try:
+                    self._index = build_index(store)
+                finally:
+                    store.close()
+            finally:
+                self._rebuilding.release()
+
+        if wait:
+            rebuild()
+        else:
+            threading.Thread(target=rebuild, name="statemedia-index", daemon=True).start()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # --- search ---------------------------------------------------------------------------
+    def search(self, p: SearchParams) -> SearchResult:
+        if not p.q.strip():
+            raise QueryError("empty query: give words, a \"phrase\", AND/OR/NOT or prefix*", where="search")
+        start = date(p.year, 1, 1) if p.year else None
+        end = date(p.year, 12, 31) if p.year else None
+        window = max(self.options.facet_hits, p.offset + p.limit)
+        query = Query(
+            p.q,
+            outlet=p.outlet,
+            date_from=_intersect(p.date_from, start, later=True),
+            date_to=_intersect(p.date_to, end, later=False),
+            person=p.person,
+            language=p.language,
+            limit=window,
+        )
+        found = self.store.search(query)
+        index = self.index
+        hits = [h for h in found if self._keep(index.docs.get(h.id), p)]
+        return SearchResult(
+            params=p,
+            hits=hits[p.offset : p.offset + p.limit],
+            total=len(hits),
+            capped=len(found) == window,
+            facets=self._facets(hits, index),
+        )
+
+    @staticmethod
+    def _keep(info: DocInfo | None, p: SearchParams) -> bool:
+        if p.kind and (info is None or p.kind not in info.kinds):
+            return False
+        return not (p.technique and (info is None or p.technique not in info.techniques))
+
+    def _facets(self, hits: list[Hit], index: CorpusIndex) -> list[Facet]:
+        counters: dict[str, Counter[str]] = {k: Counter() for k in ("outlet", "year", "language")}
+        persons: Counter[str] = Counter()
+        kinds: Counter[str] = Counter()
+        techniques: Counter[str] = Counter()
+        for hit in hits:
+            counters["outlet"][hit.outlet or ""] += 1
+            counters["year"][str(hit.published.year) if hit.published else ""] += 1
+            counters["language"][hit.language or ""] += 1
+            info = index.docs.get(hit.id)
+            if info is not None:
+                persons.update(info.persons)
+                kinds.update(info.kinds)
+                techniques.update(info.techniques)
+        top = self.options.facet_values
+
+        def values(counter: Counter[str], label: Any = None) -> list[tuple[str, str, int]]:
+            return [(v, label(v) if label else v, n) for v, n in counter.most_common(top) if v]
+
+        return [
+            Facet("outlet", "Outlet", values(counters["outlet"])),
+            Facet("year", "Year", values(counters["year"])),
+            Facet("language", "Language", values(counters["language"])),
+            Facet("person", "Person", values(persons, lambda e: index.entity_names.get(e, (e, ""))[0])),
+            Facet("kind", "Activity", values(kinds)),
+            Facet("technique", "Technique", values(techniques)),
+        ]
+
+    # --- articles --------------------------------------------------------------------------
+    def article(self, doc_id: str, version: int | None = None) -> ArticleView | None:
+        doc = self.store.get(doc_id, version)
+        if doc is None:
+            return None
+        versions = self.store.versions(doc_id)
+        diff = None
+        if len(versions) > 1:
+            shown = version if version is not None else versions[-1].version
+            if shown > versions[0].version:
+                diff = diff_versions(self.store, doc_id, None, shown)
+        index = self.index
+        duplicates: list[DocInfo | str] = [index.docs.get(d) or d for d in self.duplicates(doc)]
+        return ArticleView(doc, versions, diff, duplicates[: self.options.near_duplicates])
+
+    def duplicates(self, doc: Document) -> list[str]:
+        """Ids of the other articles in ``doc``'s duplicate group.
+
+        The Store interface exposes groups only through search hits (``Hit.copies``), so
+        the group is found by searching the article's own opening words as a phrase.
+        """
+        words = (doc.title or doc.text).split()[:12] or doc.text.split()[:12]
+        if not words:
+            return []
+        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+        try:
+            hits = self.store.search(Query(phrase, limit=10))
+        except QueryError:
+            return []
+        for hit in hits:
+            group = [hit.id, *hit.copies]
+            if doc.id in group:
+                return [d for d in group if d != doc.id]
+        return []
+
+    # --- activities -------------------------------------------------------------------------
+    def activities(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[Activity]:
+        return list(select(self.index.activities, leader=leader, start=start, end=end, kinds=kinds))
+
+    def leaders(self) -> list[tuple[str, int]]:
+        return Counter(a.actor for a in self.index.activities).most_common()
+
+    # --- trends -------------------------------------------------------------------------------
+    def trend(self, terms: Iterable[str], persons: Iterable[str], unit: str, share: bool) -> dict[str, dict[str, float]]:
+        """Articles per period mentioning each term or person (``share``: per 1,000 articles)."""
+        index = self.index
+        series: dict[str, dict[str, float]] = {}
+        for term in terms:
+            series[term] = dict(index.term_series(term, unit))
+        for person in persons:
+            ids = index.entity_ids(person)
+            if not ids:
+                raise QueryError(f"no entity named {person!r} in the corpus", where="trends")
+            counts: Counter[str] = Counter()
+            for eid in ids:
+                counts.update(index.entity_series(eid, unit))
+            series[index.entity_names[min(ids)][0]] = dict(counts)
+        if share:
+            totals = index.articles_by_period(unit)
+            series = {
+                name: {p: round(1000 * n / totals[p], 2) for p, n in values.items() if totals[p]}
+                for name, values in series.items()
+            }
+        return series
+
+    def periods(self, unit: str) -> list[str]:
+        return sorted(self.index.articles_by_period(unit))

@@ -1,0 +1,102 @@
+"""Rows for the activity and entity views, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from ..analytics import activities as log
+from ..analytics import elite
+from .index import CorpusIndex
+
+__all__ = ["ACTIVITY_VIEWS", "activity_rows", "day_counts", "entity_detail", "gaps"]
+
+ACTIVITY_VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers")
+
+
+def gaps(acts: Sequence[log.Activity], min_days: int) -> list[dict[str, Any]]:
+    """Spells of ``min_days`` or more between a leader's public appearances, longest first."""
+    rows = [
+        {
+            "actor": a.actor,
+            "seen_again": a.day.isoformat(),
+            "gap_days": a.gap_days,
+            "kinds": list(a.kinds),
+            "targets": list(a.targets),
+        }
+        for a in log.calendar(acts)
+        if a.gap_days is not None and a.gap_days >= min_days
+    ]
+    return sorted(rows, key=lambda r: (-r["gap_days"], r["seen_again"]))
+
+
+def activity_rows(view: str, acts: Sequence[log.Activity], *, period: str, gap_days: int) -> list[dict[str, Any]]:
+    """The rows of one view of the activity log (``ACTIVITY_VIEWS``)."""
+    if view == "log":
+        return [a.to_dict() for a in acts]
+    if view == "calendar":
+        return [
+            {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": list(a.kinds),
+             "targets": list(a.targets)}
+            for a in log.calendar(acts)
+        ]
+    if view == "gaps":
+        return gaps(acts, gap_days)
+    if view == "monthly":
+        return [
+            {"month": month, "by": by, "value": value, "count": n}
+            for month, counts in log.monthly_counts(acts).items()
+            for by, counter in counts.items()
+            for value, n in sorted(counter.items())
+        ]
+    standings = elite.ranking(acts, period=period)
+    if view == "elite":
+        return [asdict(s) for s in standings]
+    return [asdict(m) for m in elite.movers(standings)]
+
+
+def entity_detail(index: CorpusIndex, entity_id: str, *, unit: str, top: int, recent: int) -> dict[str, Any]:
+    """An entity's mentions over time, the entities most often in the same articles, the
+    people it accompanies or who accompany it in leader activities, and its newest articles."""
+    name, etype = index.entity_names[entity_id]
+    co = [
+        {"id": eid, "name": index.entity_names.get(eid, (eid, ""))[0], "type": index.entity_names.get(eid, ("", ""))[1],
+         "articles": n}
+        for eid, n in index.co_mentions(entity_id).most_common(top)
+    ]
+    together: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for act in index.activities:
+        people = {str(m["id"]): str(m["name"]) for m in act.entourage}
+        people[act.actor_id] = act.actor
+        if entity_id in people:
+            names.update(people)
+            together.update(p for p in people if p != entity_id)
+    articles = index.newest(d for d in index.docs.values() if entity_id in d.entities)
+    by_year: dict[str, int] = defaultdict(int)
+    for d in articles:
+        if d.published:
+            by_year[str(d.published.year)] += 1
+    return {
+        "id": entity_id,
+        "name": name,
+        "type": etype,
+        "articles": len(articles),
+        "series": dict(sorted(index.entity_series(entity_id, unit).items())),
+        "by_year": dict(sorted(by_year.items())),
+        "co_mentions": co,
+        "co_appearances": [{"id": p, "name": names[p], "activities": n} for p, n in together.most_common(top)],
+        "recent": [
+            {"id": d.id, "title": d.title, "published": d.published.isoformat() if d.published else None,
+             "outlet": d.outlet, "mentions": d.entities[entity_id]}
+            for d in articles[:recent]
+        ],
+    }
+
+
+def day_counts(acts: Sequence[log.Activity]) -> Counter[date]:
+    """Leaders seen in public per day (the calendar's shading; letters do not count)."""
+    return Counter(a.day for a in log.calendar(acts))
