@@ -13,5 +13,6 @@ from . import (
     migrate_store,  # noqa: F401
     reanalyze,  # noqa: F401
     search,  # noqa: F401
+    serve,  # noqa: F401
     show,  # noqa: F401
 )
