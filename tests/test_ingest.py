@@ -71,6 +71,9 @@ def test_python_api_and_export(analysed: Store, tmp_path: Path) -> None:
     export(analysed, tmp_path / "c.jsonl", "jsonl")
     first = json.loads((tmp_path / "c.jsonl").read_text().splitlines()[0])
     assert first["annotations"] and {"label", "start", "end", "attrs", "producer"} <= set(first["annotations"][0])
+    from statemedia.report import validate
+
+    validate(first)  # an export line is the same documented result as `analyze --format json`
 
 
 def test_cli_ingest_show_diff(tmp_path: Path) -> None:

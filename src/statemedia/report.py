@@ -15,12 +15,13 @@ from typing import Any
 
 from .model import Document
 
-__all__ = ["SCHEMA_VERSION", "analysis_schema", "to_json", "validate"]
+__all__ = ["SCHEMA_VERSION", "analysis_schema", "document_record", "to_json", "validate"]
 
 SCHEMA_VERSION = "1"
 
 
-def _document(doc: Document) -> dict[str, Any]:
+def document_record(doc: Document) -> dict[str, Any]:
+    """The document part of the result: metadata, content hash and clean text."""
     return {
         "id": doc.id,
         "title": doc.title,
@@ -82,7 +83,7 @@ def to_json(doc: Document) -> dict[str, Any]:
     """The documented JSON result for one analysed document."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "document": _document(doc),
+        "document": document_record(doc),
         "annotations": [a.to_dict() for a in doc.spans()],
         "events": _events(doc),
         "quantities": _quantities(doc),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from ..errors import QueryError
 from ..model import Document
+from ..report import document_record, to_json
 from .base import Store
 
 __all__ = ["FORMATS", "export", "frame"]
@@ -17,26 +17,19 @@ __all__ = ["FORMATS", "export", "frame"]
 FORMATS = ("jsonl", "csv", "parquet")
 
 
-def _row(doc: Document) -> dict[str, Any]:
-    return {
-        "id": doc.id,
-        "title": doc.title,
-        "outlet": doc.outlet,
-        "url": doc.url,
-        "published": doc.published.isoformat() if doc.published else None,
-        "language": doc.language,
-        "content_hash": doc.content_hash,
-        "text": doc.text,
-    }
-
-
 def frame(store: Store) -> pd.DataFrame:
     """One row per article (current version), without annotations."""
-    return pd.DataFrame([_row(doc) for doc in store.documents()], columns=list(_row(Document("", "")).keys()))
+    columns = list(document_record(Document("", "")).keys())
+    return pd.DataFrame([document_record(doc) for doc in store.documents()], columns=columns)
 
 
 def export(store: Store, out: str | Path, fmt: str) -> int:
-    """Write every article to ``out``; JSONL rows also carry the annotations. Returns the count."""
+    """Write every article to ``out``. Returns the count.
+
+    JSONL lines are the documented analysis result (``report.to_json``, the same JSON as
+    ``statemedia analyze --format json``); CSV and Parquet hold one row of metadata and text
+    per article.
+    """
     if fmt not in FORMATS:
         raise QueryError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}", where="export")
     path = Path(out)
@@ -45,8 +38,7 @@ def export(store: Store, out: str | Path, fmt: str) -> int:
         count = 0
         with path.open("w", encoding="utf-8") as fh:
             for doc in store.documents(annotations=True):
-                row = _row(doc) | {"annotations": [a.to_dict() for a in doc.annotations]}
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                fh.write(json.dumps(to_json(doc), ensure_ascii=False) + "\n")
                 count += 1
         return count
     df = frame(store)
