@@ -22,6 +22,7 @@ class CaptureOptions:
     min_article_words: int = 8
     encodings: tuple[str, ...] = field(default=("utf_8", "utf_16", "cp1252", "euc_kr"))
     languages: tuple[str, ...] = field(default=("ko", "en", "zh", "ru", "es", "fr", "ja"))
+    language_sample_chars: int = 300
 
     def __post_init__(self) -> None:
         # TOML gives lists; keep the frozen dataclass hashable.

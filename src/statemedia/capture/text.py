@@ -86,7 +86,7 @@ def build_document(
         outlet=outlet,
         url=url,
         published=published,
-        language=detect_language(body, options.languages),
+        language=detect_language(body[: options.language_sample_chars], options.languages),
         source=source,
         meta=dict(meta or {}),
     )

@@ -228,11 +228,26 @@ def _statements(sql: str) -> Iterator[str]:
 
 
 class _Writer:
-    """Writes inside one open transaction of a :class:`SQLiteStore`."""
+    """Writes inside one open transaction of a :class:`SQLiteStore`.
+
+    A new article with a new text costs seven statements: the transaction holds the write
+    lock (BEGIN IMMEDIATE), so the writer hands out primary keys itself and inserts each
+    row complete instead of inserting and then updating it.
+    """
 
     def __init__(self, store: SQLiteStore) -> None:
         self._store = store
+        self._conn = store.conn
         self._sql = store.conn.execute
+        self._next_pk: dict[str, int] = {}
+
+    def _new_pk(self, table: str, column: str) -> int:
+        """The next rowid of ``table``: what SQLite would choose (max + 1), known before the insert."""
+        pk = self._next_pk.get(table)
+        if pk is None:
+            pk = int(self._sql(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0])
+        self._next_pk[table] = pk + 1
+        return pk
 
     def start_run(self, command: str, paths: Sequence[str]) -> int:
         cur = self._sql(
@@ -251,10 +266,9 @@ class _Writer:
         self, doc: Document, *, pipeline_version: str | None, run: int | None = None, seen: bool = True
     ) -> Put:
         now = _now()
-        text_pk, group_pk = self._text(doc, pipeline_version)
-        article = self._sql(
-            "SELECT article_pk, current_pk FROM articles WHERE key = ?", (article_key(doc),)
-        ).fetchone()
+        key = article_key(doc)
+        text_pk, group_pk, alone = self._text(doc, pipeline_version)
+        article = self._sql("SELECT article_pk, current_pk FROM articles WHERE key = ?", (key,)).fetchone()
         if article is not None:
             article_pk, current_pk = article
             cur_text, cur_version, cur_title = self._sql(
@@ -271,20 +285,23 @@ class _Writer:
                 (current_pk, cur_title, old_text),
             )
             self._sql("UPDATE documents SET is_current = 0 WHERE doc_pk = ?", (current_pk,))
+            doc_pk = self._new_pk("documents", "doc_pk")
+            self._sql(
+                "UPDATE articles SET current_pk = ?, last_seen = ? WHERE article_pk = ?",
+                (doc_pk, now, article_pk),
+            )
             version, status = cur_version + 1, PutStatus.VERSION
         else:
-            cur = self._sql(
-                "INSERT INTO articles (key, first_seen, last_seen) VALUES (?, ?, ?)",
-                (article_key(doc), now, now),
+            article_pk, doc_pk = self._new_pk("articles", "article_pk"), self._new_pk("documents", "doc_pk")
+            self._sql(
+                "INSERT INTO articles (article_pk, key, first_seen, last_seen, current_pk) VALUES (?,?,?,?,?)",
+                (article_pk, key, now, now, doc_pk),
             )
-            assert cur.lastrowid is not None
-            article_pk, version, status = cur.lastrowid, 1, PutStatus.NEW
-        doc_pk = self._insert_document(doc, article_pk, version, text_pk, now, run)
-        self._sql(
-            "UPDATE articles SET current_pk = ?, last_seen = ? WHERE article_pk = ?",
-            (doc_pk, now, article_pk),
-        )
+            version, status = 1, PutStatus.NEW
+        self._insert_document(doc, doc_pk, article_pk, version, text_pk, now, run)
         self._sql("INSERT INTO docs_fts (rowid, title, text) VALUES (?, ?, ?)", (doc_pk, doc.title, doc.text))
+        if alone:  # a text new in its own group: no other article can hold a copy
+            return Put(status, version)
         copy = self._sql(
             "SELECT d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
             "WHERE t.group_pk = ? AND d.article_pk != ? ORDER BY d.doc_pk LIMIT 1",
@@ -293,8 +310,8 @@ class _Writer:
         return Put(status, version, copy[0] if copy else None)
 
     def _insert_document(
-        self, doc: Document, article_pk: int, version: int, text_pk: int, now: str, run: int | None
-    ) -> int:
+        self, doc: Document, doc_pk: int, article_pk: int, version: int, text_pk: int, now: str, run: int | None
+    ) -> None:
         source = None
         if doc.source is not None:
             s = doc.source
@@ -302,10 +319,11 @@ class _Writer:
                 {"raw": s.raw, "media_type": s.media_type, "encoding": s.encoding, "location": s.location},
                 ensure_ascii=False,
             )
-        cur = self._sql(
-            "INSERT INTO documents (article_pk, version, doc_id, text_pk, title, outlet, url, published, "
-            "language, source, meta, first_seen, last_seen, run_pk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        self._sql(
+            "INSERT INTO documents (doc_pk, article_pk, version, doc_id, text_pk, title, outlet, url, published, "
+            "language, source, meta, first_seen, last_seen, run_pk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
+                doc_pk,
                 article_pk,
                 version,
                 doc.id,
@@ -316,57 +334,64 @@ class _Writer:
                 doc.published.isoformat() if doc.published else None,
                 doc.language,
                 source,
-                json.dumps(doc.meta, ensure_ascii=False, default=str),
+                json.dumps(doc.meta, ensure_ascii=False, default=str) if doc.meta else "{}",
                 now,
                 now,
                 run,
             ),
         )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
 
-    def _text(self, doc: Document, pipeline_version: str | None) -> tuple[int, int]:
-        """The stored text of ``doc`` (inserted, grouped, annotated as needed): (text_pk, group_pk)."""
-        row = self._sql(
-            "SELECT text_pk, group_pk, pipeline_version FROM texts WHERE hash = ?", (doc.content_hash,)
-        ).fetchone()
+    def _text(self, doc: Document, pipeline_version: str | None) -> tuple[int, int, bool]:
+        """The stored text of ``doc`` (inserted, grouped, annotated as needed): (text_pk,
+        group_pk, whether it was inserted now as the only member of a new group)."""
+        digest = doc.content_hash
+        row = self._sql("SELECT text_pk, group_pk, pipeline_version FROM texts WHERE hash = ?", (digest,)).fetchone()
         if row is not None:
             text_pk, group_pk, stored_version = row
             if pipeline_version is not None and pipeline_version != stored_version:
                 self._sql("DELETE FROM annotations WHERE text_pk = ?", (text_pk,))
                 self._sql("DELETE FROM text_entities WHERE text_pk = ?", (text_pk,))
-                self._annotate(text_pk, doc, pipeline_version)
-            return int(text_pk), int(group_pk)
+                self._annotate(text_pk, doc)
+                self._sql(
+                    "UPDATE texts SET pipeline_version = ?, analysed_at = ? WHERE text_pk = ?",
+                    (pipeline_version, _now(), text_pk),
+                )
+            return int(text_pk), int(group_pk), False
         near = self._store._near
         shingles = near.shingles(doc.text)
         keys = near.band_keys(shingles)
-        group_pk = None
+        text_pk = self._new_pk("texts", "text_pk")
+        group_pk = text_pk
         best = near.options.threshold
-        marks = ",".join("?" * len(keys))
         for cand_group, cand_text in self._sql(
             f"SELECT t.group_pk, t.text FROM texts t WHERE t.text_pk IN "
-            f"(SELECT DISTINCT text_pk FROM lsh_bands WHERE band_key IN ({marks}))",
+            f"(SELECT DISTINCT text_pk FROM lsh_bands WHERE band_key IN ({','.join('?' * len(keys))}))",
             keys,
         ):
             score = near.similar(shingles, near.shingles(cand_text))
             if score >= best:
                 best, group_pk = score, cand_group
-        cur = self._sql(
-            "INSERT INTO texts (hash, text, group_pk) VALUES (?, ?, 0)", (doc.content_hash, doc.text)
+        self._sql(
+            "INSERT INTO texts (text_pk, hash, text, group_pk, pipeline_version, analysed_at) VALUES (?,?,?,?,?,?)",
+            (
+                text_pk,
+                digest,
+                doc.text,
+                group_pk,
+                pipeline_version,
+                _now() if pipeline_version is not None else None,
+            ),
         )
-        assert cur.lastrowid is not None
-        text_pk = cur.lastrowid
-        group_pk = group_pk if group_pk is not None else text_pk
-        self._sql("UPDATE texts SET group_pk = ? WHERE text_pk = ?", (group_pk, text_pk))
-        self._store.conn.executemany(
+        self._conn.executemany(
             "INSERT OR IGNORE INTO lsh_bands (band_key, text_pk) VALUES (?, ?)", [(k, text_pk) for k in keys]
         )
-        self._annotate(text_pk, doc, pipeline_version)
-        return text_pk, group_pk
+        self._annotate(text_pk, doc)
+        return text_pk, group_pk, group_pk == text_pk
 
-    def _annotate(self, text_pk: int, doc: Document, pipeline_version: str | None) -> None:
-        conn = self._store.conn
-        conn.executemany(
+    def _annotate(self, text_pk: int, doc: Document) -> None:
+        if not doc.annotations:
+            return
+        self._conn.executemany(
             "INSERT INTO annotations (text_pk, start, end, label, attrs, producer) VALUES (?,?,?,?,?,?)",
             [
                 (
@@ -380,15 +405,12 @@ class _Writer:
                 for a in doc.annotations
             ],
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO text_entities (entity_id, name, type, text_pk) VALUES (?,?,?,?)",
-            [
-                (str(a.attrs["id"]), str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""), text_pk)
-                for a in doc.annotations
-                if a.label == "entity" and a.attrs.get("id")
-            ],
-        )
-        self._sql(
-            "UPDATE texts SET pipeline_version = ?, analysed_at = ? WHERE text_pk = ?",
-            (pipeline_version, _now() if pipeline_version else None, text_pk),
-        )
+        entities = [
+            (str(a.attrs["id"]), str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""), text_pk)
+            for a in doc.annotations
+            if a.label == "entity" and a.attrs.get("id")
+        ]
+        if entities:
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO text_entities (entity_id, name, type, text_pk) VALUES (?,?,?,?)", entities
+            )
