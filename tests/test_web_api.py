@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 
 from conftest import iter_kcna
 from statemedia.report import validate
-from statemedia.web.index import CorpusIndex
 from statemedia.web.app import create_app
+from statemedia.web.index import CorpusIndex
 from statemedia.web.security import CSP
-from web_fixtures import REPRINT_ID, REVISED_ID, kcna_store, web_db  # noqa: F401
+from web_fixtures import REPRINT_ID, REVISED_ID, kcna_store_fixture, web_db_fixture  # noqa: F401
 
 KIM = "person:kim-jong-un"
 
@@ -174,7 +174,8 @@ def test_trends_of_a_person_match_the_entity_page(client: TestClient) -> None:
 def test_term_trend_counts_articles_with_the_phrase() -> None:
     stories = [r for r, _ in zip(iter_kcna(2012), range(400), strict=False)]
     texts = [f"{r['title']}\n{r['body']}" for r in stories]
-    index = CorpusIndex(texts=[(date.fromisoformat(r["date"]), t.casefold()) for r, t in zip(stories, texts, strict=True)])
+    days = [date.fromisoformat(r["date"]) for r in stories]
+    index = CorpusIndex(texts=[(d, t.casefold()) for d, t in zip(days, texts, strict=True)])
     expected = sum("kim jong un" in " ".join(t.lower().split()) for t in texts)
     assert sum(index.term_series("Kim Jong Un", "year").values()) == expected > 0
     assert sum(index.term_series("Kim Jong", "year").values()) >= expected

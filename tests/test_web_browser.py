@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT
 from statemedia.web.app import create_app
 from statemedia.web.security import CSP
-from web_fixtures import kcna_store, web_db  # noqa: F401
+from web_fixtures import kcna_store_fixture, web_db_fixture  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "artifacts" / "screenshots"

@@ -55,8 +55,8 @@ def _build(path: Path) -> None:
     path.with_suffix(".part").rename(path)
 
 
-@pytest.fixture(scope="session")
-def kcna_store(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
+@pytest.fixture(scope="session", name="kcna_store")
+def kcna_store_fixture(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
     """The path of the built store (shared by all workers: copy it before writing)."""
     root = tmp_path_factory.getbasetemp().parent
     db = root / "web-kcna.db"
@@ -67,8 +67,8 @@ def kcna_store(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
     return db
 
 
-@pytest.fixture(scope="module")
-def web_db(kcna_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+@pytest.fixture(scope="module", name="web_db")
+def web_db_fixture(kcna_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A private copy of the KCNA store for one test module."""
     path = tmp_path_factory.mktemp("web") / "corpus.db"
     shutil.copy(kcna_store, path)

@@ -18,8 +18,8 @@ from ..store import open_store
 from ..store.diff import diff_versions
 from ..store.ingest import ingest
 from .feeds import atom
-from .security import require_token
 from .params import Format, Page, listing, page, paged, search_params, workbench
+from .security import require_token
 from .service import SearchParams, Workbench
 from .views import ACTIVITY_VIEWS, activity_rows, entity_detail
 

@@ -39,4 +39,5 @@ def atom(hits: Sequence[Hit], *, title: str, self_url: str, base_url: str) -> by
         ET.SubElement(entry, f"{{{_NS}}}summary").text = hit.snippet.replace("**", "")
         if hit.outlet:
             ET.SubElement(entry, f"{{{_NS}}}category", {"term": hit.outlet})
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 from urllib.parse import quote
 
@@ -73,7 +74,7 @@ def highlighted(doc: Document) -> Markup:
     active: list[Annotation] = []
     nxt = 0
     out: list[str] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in pairwise(cuts):
         while nxt < len(by_start) and by_start[nxt].start <= left:
             active.append(by_start[nxt])
             nxt += 1

@@ -214,7 +214,10 @@ def build_index(store: Store) -> CorpusIndex:
         index.docs[doc.id] = _doc_info(doc, index.entity_names)
         index.activities.extend(activities([doc]))
         for row in _rows(doc):
-            (index.quantities if isinstance(row, QuantityRow) else index.techniques).append(row)
+            if isinstance(row, QuantityRow):
+                index.quantities.append(row)
+            else:
+                index.techniques.append(row)
         index.texts.append((doc.published, f"{doc.title or ''}\n{doc.text}".casefold()))
     index.activities.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
     return index

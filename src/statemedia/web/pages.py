@@ -16,8 +16,8 @@ from jinja2 import Environment, FileSystemLoader
 from ..analytics import elite
 from . import charts
 from .highlight import LAYERS, highlighted, layer_counts, snippet_html
-from .params import page, search_params, workbench
 from .params import Page as Paging
+from .params import page, search_params, workbench
 from .service import SearchParams, Workbench
 from .views import day_counts, entity_detail, gaps
 
@@ -123,7 +123,8 @@ def activities_page(
         date_from=date_from, date_to=date_to, kinds=sorted({a.kind for a in wb.index.activities}),
         acts=acts, timeline=timeline, calendars=calendars, gaps=spells, gap_days=wb.options.gap_days,
         ranking=[s for s in standings if s.period == latest][:30], latest=latest,
-        risers=sorted(moves, key=lambda m: -(m.change or 0))[:10], fallers=sorted(moves, key=lambda m: m.change or 0)[:10],
+        risers=sorted(moves, key=lambda m: -(m.change or 0))[:10],
+        fallers=sorted(moves, key=lambda m: m.change or 0)[:10],
     )
 
 

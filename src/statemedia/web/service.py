@@ -214,12 +214,13 @@ class Workbench:
         The Store interface exposes groups only through search hits (``Hit.copies``), so
         the group is found by searching the article's own opening words as a phrase.
         """
-        words = (doc.title or doc.text).split()[:12] or doc.text.split()[:12]
+        # Eight words of the title (else the text) single out a story; copies share them.
+        words = (doc.title or doc.text).split()[:8]
         if not words:
             return []
         phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
         try:
-            hits = self.store.search(Query(phrase, limit=10))
+            hits = self.store.search(Query(phrase, limit=5))
         except QueryError:
             return []
         for hit in hits:
@@ -239,7 +240,9 @@ class Workbench:
         return Counter(a.actor for a in self.index.activities).most_common()
 
     # --- trends -------------------------------------------------------------------------------
-    def trend(self, terms: Iterable[str], persons: Iterable[str], unit: str, share: bool) -> dict[str, dict[str, float]]:
+    def trend(
+        self, terms: Iterable[str], persons: Iterable[str], unit: str, share: bool
+    ) -> dict[str, dict[str, float]]:
         """Articles per period mentioning each term or person (``share``: per 1,000 articles)."""
         index = self.index
         series: dict[str, dict[str, float]] = {}
