@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,7 +59,9 @@ def _build(path: Path) -> None:
 @pytest.fixture(scope="session", name="kcna_store")
 def kcna_store_fixture(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Path:
     """The path of the built store (shared by all workers: copy it before writing)."""
-    root = tmp_path_factory.getbasetemp().parent
+    # Under pytest-xdist each worker's basetemp sits in the session's own folder: share that.
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     db = root / "web-kcna.db"
     with open(root / "web-kcna.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -15,7 +15,6 @@ from fastapi.responses import Response
 
 from ..report import to_json
 from ..store import open_store
-from ..store.diff import diff_versions
 from ..store.ingest import ingest
 from .feeds import atom
 from .params import Format, Page, listing, page, paged, search_params, workbench
@@ -67,27 +66,23 @@ def api_articles(
     return paged(rows, paging, format, name="articles")
 
 
-def _article(wb: Workbench, doc_id: str, version: int | None) -> Any:
-    view = wb.article(doc_id, version)
-    if view is None:
-        raise HTTPException(404, f"no article with id {doc_id!r}" + (f" and version {version}" if version else ""))
-    return view
-
-
 @router.get("/articles/{doc_id:path}/diff", summary="What changed between two versions")
 def api_diff(
     wb: WB, doc_id: str, old: Annotated[int | None, Query(ge=1)] = None,
     new: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
-    _article(wb, doc_id, None)
-    diff = diff_versions(wb.store, doc_id, old, new)
+    diff = wb.diff(doc_id, old, new)
+    if diff is None:
+        raise HTTPException(404, f"no article with id {doc_id!r}")
     return {"id": diff.id, "old": diff.old, "new": diff.new, "unified": diff.unified,
             "words": [{"op": op, "text": text} for op, text in diff.words]}
 
 
 @router.get("/articles/{doc_id:path}", summary="One article's analysis (the documented JSON result)")
 def api_article(wb: WB, doc_id: str, version: Annotated[int | None, Query(ge=1)] = None) -> dict[str, Any]:
-    view = _article(wb, doc_id, version)
+    view = wb.article(doc_id, version)
+    if view is None:
+        raise HTTPException(404, f"no article with id {doc_id!r}" + (f" and version {version}" if version else ""))
     out = to_json(view.doc)
     out["versions"] = [vars(v) for v in view.versions]
     out["duplicates"] = [d if isinstance(d, str) else d.id for d in view.duplicates]

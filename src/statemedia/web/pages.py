@@ -53,9 +53,12 @@ def home(request: Request, wb: WB) -> HTMLResponse:
     index = wb.index
     outlets = Counter(d.outlet or "—" for d in index.docs.values())
     years = Counter(d.year or "—" for d in index.docs.values())
-    people = [e for e in index.entity_table("PERSON")][:15]
+    people = index.entity_table("PERSON")[:15]
+    monthly = index.articles_by_period("month")
+    chart = charts.bars(monthly, sorted(monthly), label="articles by month", height=160)
     return render(
-        request, "home.html", articles=len(index.docs), outlets=outlets.most_common(), years=sorted(years.items()),
+        request, "home.html", chart=chart, articles=len(index.docs), outlets=outlets.most_common(),
+        years=sorted(years.items()),
         people=people, recent=index.newest()[:15], leaders=wb.leaders()[:5], activities=len(index.activities),
     )
 

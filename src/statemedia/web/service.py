@@ -95,6 +95,8 @@ class Workbench:
         self.config = config if config is not None else load_config()
         self.options = options_for(WebOptions, self.config, "web")
         self.store: Store = open_store(self.db_path, self.config)
+        # Requests run in a thread pool; one connection serves them one at a time.
+        self._reading = threading.RLock()
         self._index = build_index(self.store)
         self._checked = time.monotonic()
         self._rebuilding = threading.Lock()
@@ -105,7 +107,9 @@ class Workbench:
         now = time.monotonic()
         if now - self._checked >= self.options.refresh_seconds:
             self._checked = now
-            if self.store.counts()["documents"] != self._index.documents:
+            with self._reading:
+                documents = self.store.counts()["documents"]
+            if documents != self._index.documents:
                 self.refresh()
         return self._index
 
@@ -148,7 +152,8 @@ class Workbench:
             language=p.language,
             limit=window,
         )
-        found = self.store.search(query)
+        with self._reading:
+            found = self.store.search(query)
         index = self.index
         hits = [h for h in found if self._keep(index.docs.get(h.id), p)]
         return SearchResult(
@@ -195,17 +200,19 @@ class Workbench:
 
     # --- articles --------------------------------------------------------------------------
     def article(self, doc_id: str, version: int | None = None) -> ArticleView | None:
-        doc = self.store.get(doc_id, version)
-        if doc is None:
-            return None
-        versions = self.store.versions(doc_id)
-        diff = None
-        if len(versions) > 1:
-            shown = version if version is not None else versions[-1].version
-            if shown > versions[0].version:
-                diff = diff_versions(self.store, doc_id, None, shown)
+        with self._reading:
+            doc = self.store.get(doc_id, version)
+            if doc is None:
+                return None
+            versions = self.store.versions(doc_id)
+            diff = None
+            if len(versions) > 1:
+                shown = version if version is not None else versions[-1].version
+                if shown > versions[0].version:
+                    diff = diff_versions(self.store, doc_id, None, shown)
+            copies = self.duplicates(doc)
         index = self.index
-        duplicates: list[DocInfo | str] = [index.docs.get(d) or d for d in self.duplicates(doc)]
+        duplicates: list[DocInfo | str] = [index.docs.get(d) or d for d in copies]
         return ArticleView(doc, versions, diff, duplicates[: self.options.near_duplicates])
 
     def duplicates(self, doc: Document) -> list[str]:
@@ -220,7 +227,8 @@ class Workbench:
             return []
         phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
         try:
-            hits = self.store.search(Query(phrase, limit=5))
+            with self._reading:
+                hits = self.store.search(Query(phrase, limit=5))
         except QueryError:
             return []
         for hit in hits:
@@ -228,6 +236,13 @@ class Workbench:
             if doc.id in group:
                 return [d for d in group if d != doc.id]
         return []
+
+    def diff(self, doc_id: str, old: int | None, new: int | None) -> VersionDiff | None:
+        """The diff of two versions (None: no such article); QueryError names versions it lacks."""
+        with self._reading:
+            if not self.store.versions(doc_id):
+                return None
+            return diff_versions(self.store, doc_id, old, new)
 
     # --- activities -------------------------------------------------------------------------
     def activities(
