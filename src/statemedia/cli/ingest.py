@@ -12,6 +12,7 @@ from ..store.ingest import ingest as run_ingest
 from . import app
 from ._common import EXIT_OK, EXIT_PARTIAL, err, out
 from ._db import DbOption, open_db
+from ._engine import AddressOption, Engine, EngineOption
 
 
 @app.command()
@@ -19,7 +20,9 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help=".jsonl(.gz), .csv, .rda files or directories of .txt/.html")],
     db: DbOption = None,
     analyze: Annotated[bool, typer.Option("--analyze/--no-analyze", help="run the analysis pipeline")] = True,
-    workers: Annotated[int, typer.Option(help="analysis worker processes")] = 2,
+    workers: Annotated[int, typer.Option(help="analysis worker processes (Ray: workers on the cluster)")] = 2,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
     rejects: Annotated[Path, typer.Option(help="JSONL file the rejected records go to")] = Path("rejects.jsonl"),
 ) -> None:
     """Store every record of PATHs; unchanged articles are skipped, changed ones get a new version.
@@ -31,7 +34,14 @@ def ingest(
     with rejects.open("a", encoding="utf-8") as bad, Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("ingest", total=None)
         summary = run_ingest(
-            store, paths, analyze=analyze, n_process=workers, rejects=bad, progress=lambda n: bar.advance(task, n)
+            store,
+            paths,
+            analyze=analyze,
+            n_process=workers,
+            rejects=bad,
+            progress=lambda n: bar.advance(task, n),
+            engine=engine.value,
+            address=address,
         )
     out.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.as_dict().items()))
     if summary.rejected:

@@ -11,12 +11,15 @@ from ..store.ingest import reanalyze as run_reanalyze
 from . import app
 from ._common import EXIT_OK, EXIT_PARTIAL, err, out
 from ._db import DbOption, open_db
+from ._engine import AddressOption, Engine, EngineOption
 
 
 @app.command()
 def reanalyze(
     db: DbOption = None,
-    workers: Annotated[int, typer.Option(help="analysis worker processes")] = 2,
+    workers: Annotated[int, typer.Option(help="analysis worker processes (Ray: workers on the cluster)")] = 2,
+    engine: EngineOption = Engine.local,
+    address: AddressOption = None,
 ) -> None:
     """Analyse again every stored text the current pipeline version has not analysed.
 
@@ -26,6 +29,8 @@ def reanalyze(
     columns = (SpinnerColumn(), TextColumn("{task.completed} re-analysed"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("reanalyze", total=None)
-        summary = run_reanalyze(store, n_process=workers, progress=lambda n: bar.advance(task, n))
+        summary = run_reanalyze(
+            store, n_process=workers, progress=lambda n: bar.advance(task, n), engine=engine.value, address=address
+        )
     out.print(f"re-analysed: {summary.analysed}, failed: {summary.rejected}")
     raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)

@@ -2,7 +2,8 @@
 
 Records are read by ``capture.read_path``; a text already in the store (or already on
 its way through the analysis in this run) is not analysed again. Analysis runs in
-worker processes (``engine.local.analyze_stream``, order-preserving). Results are
+worker processes (``engine.local.analyze_stream``, order-preserving), or on a Ray
+cluster with ``engine="ray"`` (``engine.ray.analyze_stream``, same batches, same order). Results are
 written in batches, each batch one transaction, so a killed run keeps every batch it
 committed and a re-run finds those articles unchanged.
 """
@@ -25,7 +26,7 @@ from ..pipeline import Component, Pipeline
 from ..registry import COMPONENTS
 from .base import PutStatus, Store
 
-__all__ = ["IngestSummary", "ingest", "pipeline_version", "reanalyze"]
+__all__ = ["ENGINES", "IngestSummary", "ingest", "pipeline_version", "reanalyze"]
 
 Progress = Callable[[int], None]
 
@@ -54,9 +55,16 @@ def pipeline_version(config: Config | None = None) -> str:
     return Pipeline(cast(Sequence[Component], classes)).version
 
 
-def _read(paths: Iterable[str | Path]) -> Iterator[Document | InputError]:
+def _read(paths: Sequence[str | Path], config: Config) -> Iterator[Document | InputError]:
     from ..capture import read_path
+    from ..config import options_for
+    from .options import StoreOptions
+    from .read_ahead import input_bytes, read_ahead
 
+    options = options_for(StoreOptions, config, "store")
+    if input_bytes(paths) >= options.read_ahead_min_bytes:
+        yield from read_ahead(paths, batch_size=options.read_ahead_batch)
+        return
     for path in paths:
         yield from read_path(path)
 
@@ -134,7 +142,21 @@ def _write(
             progress(len(batch))
 
 
-def _analyser(config: Config, n_process: int, batch_size: int) -> Callable[[Iterable[Document]], Any]:
+ENGINES = ("local", "ray")
+
+
+def _analyser(
+    config: Config, n_process: int, batch_size: int, engine: str = "local", address: str | None = None
+) -> Callable[[Iterable[Document]], Any]:
+    if engine == "ray":
+        from ..engine import ray
+
+        def on_ray(docs: Iterable[Document]) -> Iterator[Document | StatemediaError]:
+            return ray.analyze_stream(docs, config=config, n_process=n_process, batch_size=batch_size, address=address)
+
+        return on_ray
+    if engine != "local":
+        raise StatemediaError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", where="engine")
     from ..engine.local import analyze_stream
 
     def analyse(docs: Iterable[Document]) -> Iterator[Document | StatemediaError]:
@@ -153,16 +175,21 @@ def ingest(
     batch_size: int | None = None,
     rejects: IO[str] | None = None,
     progress: Progress | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> IngestSummary:
-    """Read ``paths`` into ``store``; rejected records go to ``rejects`` (JSONL: where, code, reason)."""
+    """Read ``paths`` into ``store``; rejected records go to ``rejects`` (JSONL: where, code, reason).
+
+    ``engine``: "local" (``n_process`` worker processes) or "ray" (``n_process`` Ray workers
+    on the cluster at ``address``; ``None`` starts a local one)."""
     config = config if config is not None else load_config()
     size = batch_size or int(config.get("store", {}).get("batch_size", 500))
     version = pipeline_version(config) if analyze else None
     summary = IngestSummary()
     with store.transaction() as writer:
         run = writer.start_run("ingest", [str(p) for p in paths])
-    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)))
-    stream = _routed(store, _read(paths), version, analyse)
+    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)), engine, address)
+    stream = _routed(store, _read(paths, config), version, analyse)
     _write(store, stream, summary=summary, batch_size=size, run=run, rejects=rejects, progress=progress)
     with store.transaction() as writer:
         writer.finish_run(run, summary.as_dict())
@@ -175,8 +202,11 @@ def reanalyze(
     config: Config | None = None,
     n_process: int = 2,
     progress: Progress | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> IngestSummary:
-    """Re-run the pipeline on every stored text its current version has not analysed."""
+    """Re-run the pipeline on every stored text its current version has not analysed
+    (``engine`` and ``address`` as for :func:`ingest`)."""
     config = config if config is not None else load_config()
     version = pipeline_version(config)
     # Annotations made at capture (datelines) are kept; those of pipeline components are redone.
@@ -187,7 +217,7 @@ def reanalyze(
             doc.annotations = [a for a in doc.annotations if a.producer not in redone]
             yield doc
 
-    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)))
+    analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)), engine, address)
     summary = IngestSummary()
     with store.transaction() as writer:
         run = writer.start_run("reanalyze", [])
