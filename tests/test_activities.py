@@ -81,10 +81,15 @@ def test_modern_wording(shared: Path, light: Pipeline) -> None:
 
     records = {r["id"]: r for r in map(json.loads, MODERN.read_text(encoding="utf-8").splitlines())}
     found = {}
-    for rid in ("modern-001", "modern-003", "modern-016", "modern-018", "modern-010", "modern-022"):
+    for rid in ("modern-001", "modern-003", "modern-011", "modern-016", "modern-018", "modern-010", "modern-022"):
         found[rid] = list(activities([light(capture_record(records[rid], location=rid))]))
     assert found["modern-001"][0].kind == "field_guidance" and found["modern-001"][0].place == "Samjiyon County"
     assert found["modern-003"][0].kind == "performance"
+    assert found["modern-003"][0].day is not None and found["modern-003"][0].day.isoformat() == "2014-03-22"
+    # "appreciated together with his wife Ri Sol Ju the performance ...": she is company, not target.
+    (lunar,) = found["modern-011"]
+    assert lunar.target is not None and lunar.target.startswith("the performance for celebrating")
+    assert lunar.entourage_names == ["Ri Sol Ju"]
     assert found["modern-016"][0].entourage_names[:2] == ["Ri Sol Ju", "Jo Yong Won"]
     assert found["modern-018"][0].kind == "party_meeting"
     assert found["modern-010"] == [] and found["modern-022"] == []  # deeds of 2012 and 2015 retold

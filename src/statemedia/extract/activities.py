@@ -64,6 +64,7 @@ class _Rules:
     reject_before: re.Pattern[str]
     reject_gap: re.Pattern[str]
     target_cuts: re.Pattern[str]
+    target_lead: re.Pattern[str]
     recently: re.Pattern[str]
     abbreviations: frozenset[str]
 
@@ -86,6 +87,7 @@ def _rules() -> _Rules:
         reject_before=re.compile(data["reject_before"], re.I),
         reject_gap=re.compile(data["reject_gap"], re.I),
         target_cuts=re.compile("|".join(f"(?:{p})" for p in data["target_cuts"])),
+        target_lead=re.compile(data["target_lead"]),
         recently=re.compile(data["recently"], re.I),
         abbreviations=frozenset(data["abbreviations"]),
     )
@@ -235,6 +237,8 @@ class ActivityExtractor:
         return Annotation(lead.start, lead.end, "event", attrs, self.name)
 
     def _target(self, text: str, start: int, end: int) -> str | None:
+        lead = self.rules.target_lead.match(text, start, end)
+        start = lead.end() if lead else start
         cut = self.rules.target_cuts.search(text, start, end)
         stop = cut.start() if cut else end
         for place in self.rules.places:

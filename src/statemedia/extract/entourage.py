@@ -128,6 +128,8 @@ def parse_list(
     for i, (s, e, name, pid, linked) in enumerate(people):
         gap = text[e : people[i + 1][0] if i + 1 < len(people) else end]
         post, next_pre = _split_rank(gap, rules) if i + 1 < len(people) else (gap, "")
+        if not post.lstrip().startswith((",", ";")):
+            post = ""  # titles follow a name after a comma; "Ri Sol Ju the performance ..." has none
         titles = _titles(pre, rules) + _titles(post, rules)
         members.append(Member(name, pid, tuple(titles), s, e, linked))
         pre = next_pre
