@@ -16,6 +16,8 @@ __all__ = ["StoreOptions", "default_db_path", "store_options"]
 class StoreOptions:
     path: str = "var/statemedia.db"
     batch_size: int = 500
+    read_ahead_min_bytes: int = 2_000_000
+    read_ahead_batch: int = 100
     busy_timeout_ms: int = 10_000
     search_candidates: int = 5_000
     title_weight: float = 2.0
