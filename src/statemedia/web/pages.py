@@ -30,10 +30,22 @@ def qs(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")}, doseq=True)
 
 
+def compact_diff(words: list[tuple[str, str]], context: int = 120) -> list[tuple[str, str]]:
+    """Word diff with long unchanged runs cut to ``context`` characters either side of a change."""
+    out: list[tuple[str, str]] = []
+    for i, (op, text) in enumerate(words):
+        if op == "=" and len(text) > 2 * context + 20:
+            head = text[:context] if i > 0 else ""
+            tail = text[-context:] if i < len(words) - 1 else ""
+            text = f"{head} … {tail}"
+        out.append((op, text))
+    return out
+
+
 def _environment() -> Environment:
     folder = str(resources.files("statemedia.web").joinpath("templates"))
     env = Environment(loader=FileSystemLoader(folder), autoescape=True, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(qs=qs, snippet_html=snippet_html, LAYERS=LAYERS)
+    env.globals.update(qs=qs, snippet_html=snippet_html, compact_diff=compact_diff, LAYERS=LAYERS)
     # Ids may be URLs: quote every character that could end a path segment.
     env.filters["pathq"] = lambda v: quote(str(v), safe="")
     return env
