@@ -61,9 +61,9 @@ def api_articles(
     rows = [
         {"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published, "language": d.language,
          "persons": list(d.persons), "kinds": list(d.kinds), "techniques": list(d.techniques)}
-        for d in docs
+        for d in paging.slice(docs)
     ]
-    return paged(rows, paging, format, name="articles")
+    return listing(rows, paging, format, name="articles", total=len(docs))
 
 
 @router.get("/articles/{doc_id:path}/diff", summary="What changed between two versions")

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from ..analytics.activities import Activity, activities
@@ -100,11 +101,17 @@ class CorpusIndex:
     # (publication day, lower-cased title + text) per article, for term trends.
     texts: list[tuple[date | None, str]] = field(default_factory=list)
     documents: int = 0  # the store's document (version) count when built
+    _by_period: dict[str, Counter[str]] = field(default_factory=dict, repr=False)
 
-    # --- listings ------------------------------------------------------------------------
+    # --- listings (an index is not changed once built: corpus-wide lists are computed once) --
     def newest(self, docs: Iterable[DocInfo] | None = None) -> list[DocInfo]:
-        chosen = self.docs.values() if docs is None else docs
-        return sorted(chosen, key=lambda d: (d.published or date.min, d.id), reverse=True)
+        if docs is None:
+            return self._newest
+        return sorted(docs, key=lambda d: (d.published or date.min, d.id), reverse=True)
+
+    @cached_property
+    def _newest(self) -> list[DocInfo]:
+        return self.newest(self.docs.values())
 
     def entity_ids(self, name_or_id: str) -> set[str]:
         """Ids of the entity named (any case) or with this id."""
@@ -115,6 +122,10 @@ class CorpusIndex:
 
     def entity_table(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Entities by the number of articles that mention them."""
+        return [row for row in self._entity_rows if kind is None or row["type"] == kind]
+
+    @cached_property
+    def _entity_rows(self) -> list[dict[str, Any]]:
         articles: Counter[str] = Counter()
         mentions: Counter[str] = Counter()
         for info in self.docs.values():
@@ -124,13 +135,14 @@ class CorpusIndex:
         rows = []
         for eid, n in articles.most_common():
             name, etype = self.entity_names.get(eid, (eid, ""))
-            if kind is None or etype == kind:
-                rows.append({"id": eid, "name": name, "type": etype, "articles": n, "mentions": mentions[eid]})
+            rows.append({"id": eid, "name": name, "type": etype, "articles": n, "mentions": mentions[eid]})
         return rows
 
     # --- over time -----------------------------------------------------------------------
     def articles_by_period(self, unit: str) -> Counter[str]:
-        return Counter(period_key(d.published, unit) for d in self.docs.values() if d.published)
+        if unit not in self._by_period:
+            self._by_period[unit] = Counter(period_key(d.published, unit) for d in self.docs.values() if d.published)
+        return self._by_period[unit]
 
     def entity_series(self, entity_id: str, unit: str) -> Counter[str]:
         """Articles mentioning the entity, by period of publication."""
