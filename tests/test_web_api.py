@@ -5,7 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
@@ -262,3 +269,35 @@ def test_ingest_needs_the_operators_token(web_db: Path) -> None:
         assert [h["id"] for h in hits] == ["web-upload-1"]
         bad = c.post("/api/ingest?analyze=false", content=b"not json\n", headers={"Authorization": "Bearer s3cret"})
         assert bad.status_code == 200 and bad.json()["rejects"] and bad.json()["summary"]["rejected"] == 1
+
+
+def test_serve_command_reads_the_token_from_the_environment(web_db: Path, tmp_path: Path) -> None:
+    missing = subprocess.run([sys.executable, "-m", "statemedia", "serve", "--db", str(tmp_path / "none.db")],
+                             capture_output=True, timeout=60)
+    assert missing.returncode == 2 and b"no database" in missing.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "STATEMEDIA_TOKEN": "from-env"}
+    proc = subprocess.Popen([sys.executable, "-m", "statemedia", "serve", "--db", str(web_db), "--port", str(port)],
+                            env=env, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/api/search?q=Kim&limit=3", timeout=5) as r:
+                    assert len(json.loads(r.read())["items"]) == 3
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        post = urllib.request.Request(base + "/api/ingest", data=b"", method="POST",
+                                      headers={"Authorization": "Bearer from-env"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(post, timeout=10)
+        assert refused.value.code == 400  # authorised, but the body is empty
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert b"read-write" in (proc.stderr.read() if proc.stderr else b"")
