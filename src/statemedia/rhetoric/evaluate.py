@@ -1,7 +1,9 @@
 """Measure the technique model on the fixed PTC TEST split, beside the SemEval-2020 anchors.
 
 SI is scored on spans the model predicts from the raw article (PTC lines as sentences); TC is
-scored on the gold spans, as in the shared task.
+scored on the gold spans, as in the shared task. With a lexicon (rhetoric/lexicon.py) its
+matches join the predicted SI spans, and a gold span lying inside a match takes its technique,
+as in the analysis.
 """
 
 from __future__ import annotations
@@ -36,12 +38,23 @@ class EvaluationReport:
 
 
 def evaluate(ptc: Path, model: TechniqueModel | None = None, split: Split = Split.TEST) -> EvaluationReport:
-    """SI and TC scores of ``model`` (the shipped one if ``None``) on ``split`` of the PTC in ``ptc``."""
+    """SI and TC scores of ``model`` (the shipped one, no lexicon, if ``None``) on ``split`` of the PTC in ``ptc``."""
     model = model or TechniqueModel.load()
     articles = load_articles(ptc, [split])
-    predicted = {a.id: model.tagger.sentence_spans(a.text, a.sentences()) for a in articles}
+    predicted = {
+        a.id: [
+            *model.tagger.sentence_spans(a.text, a.sentences()),
+            *((m.start, m.end) for m in model.lexicon_matches(a.text)),
+        ]
+        for a in articles
+    }
     si = si_score(predicted, {a.id: a.propaganda for a in articles})
     items, gold = tc_items(articles)
-    micro, per = tc_scores([t for t, _ in model.classifier.predict(items)], gold)
+    labels = [t for t, _ in model.classifier.predict(items)]
+    matches = {id(a.text): model.lexicon_matches(a.text) for a in articles}
+    for i, item in enumerate(items):
+        inside = [m for m in matches[id(item.text)] if m.start <= item.start and item.end <= m.end]
+        labels[i] = inside[0].technique if inside else labels[i]
+    micro, per = tc_scores(labels, gold)
     support = {label: gold.count(label) for label in per}
     return EvaluationReport(split.value, len(articles), len(items), si, micro, per, support)

@@ -6,6 +6,7 @@ with ``allow_pickle=False`` and stays under the repo's 2 MB per-file limit.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -16,9 +17,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..errors import ModelError
 from .classify import SpanInput, TechniqueClassifier, _char_vectorizer, _word_vectorizer
+from .lexicon import Lexicon, LexiconMatch
 from .spans import N_FEATURES, SpanTagger
 
-__all__ = ["DEFAULT_MODEL", "Detection", "TechniqueModel"]
+__all__ = ["DEFAULT_MODEL", "Detection", "TechniqueModel", "with_lexicon"]
 
 DEFAULT_MODEL = "data/rhetoric/techniques.npz"  # inside the package
 FORMAT = 2
@@ -29,7 +31,17 @@ class Detection:
     start: int
     end: int
     technique: str
-    score: float  # the technique's softmax score times the span's propaganda probability
+    # model: the technique's softmax score times the span's propaganda probability;
+    # lexicon: the configured lexicon score.
+    score: float
+    source: str = "model"  # "model" or "lexicon"
+
+
+def with_lexicon(found: Sequence[Detection], matches: Sequence[LexiconMatch], score: float) -> list[Detection]:
+    """Lexicon matches added; a model span lying inside a match gives way to it (module lexicon)."""
+    kept = [d for d in found if not any(m.start <= d.start and d.end <= m.end for m in matches)]
+    added = [Detection(m.start, m.end, m.technique, score, "lexicon") for m in matches]
+    return sorted([*kept, *added], key=lambda d: (d.start, d.end, d.technique))
 
 
 def _vocab_arrays(prefix: str, vec: TfidfVectorizer) -> dict[str, np.ndarray]:
@@ -52,9 +64,23 @@ def _restore(
 class TechniqueModel:
     """Finds persuasive spans in a text and names their technique."""
 
-    def __init__(self, tagger: SpanTagger, classifier: TechniqueClassifier) -> None:
+    def __init__(
+        self,
+        tagger: SpanTagger,
+        classifier: TechniqueClassifier,
+        lexicon: Lexicon | None = None,
+        lexicon_score: float = 1.0,
+    ) -> None:
         self.tagger = tagger
         self.classifier = classifier
+        self.lexicon = lexicon
+        self.lexicon_score = lexicon_score
+        unknown = lexicon.techniques - set(classifier.labels) if lexicon else set()
+        if unknown:
+            raise ModelError(f"lexicon techniques not among the model's labels: {sorted(unknown)}", where="lexicon")
+
+    def lexicon_matches(self, text: str) -> list[LexiconMatch]:
+        return self.lexicon.find(text) if self.lexicon else []
 
     def detect(self, text: str, sentences: Sequence[tuple[int, int]]) -> list[Detection]:
         return self.detect_many([(text, sentences)])[0]
@@ -67,12 +93,18 @@ class TechniqueModel:
         ]
         labelled = iter(self.classifier.predict(items))
         # zip stops at the end of each text's spans, so `labelled` is consumed text by text.
-        return [
+        detected = [
             [
                 Detection(s, e, technique, round(p * score, 4))
                 for ((s, e), p), (technique, score) in zip(spans, labelled, strict=False)
             ]
             for spans in found
+        ]
+        if self.lexicon is None:
+            return detected
+        return [
+            with_lexicon(d, self.lexicon_matches(text), self.lexicon_score)
+            for d, (text, _) in zip(detected, inputs, strict=True)
         ]
 
     def save(self, path: Path) -> None:
@@ -93,13 +125,15 @@ class TechniqueModel:
         np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> TechniqueModel:
-        """The model at ``path``; the one shipped in the package if ``None`` or empty."""
+    def load(
+        cls, path: str | Path | None = None, lexicon: Lexicon | None = None, lexicon_score: float = 1.0
+    ) -> TechniqueModel:
+        """The model at ``path`` (the one shipped in the package if ``None`` or empty), with ``lexicon``."""
         where = Path(path) if path else Path(str(resources.files("statemedia").joinpath(DEFAULT_MODEL)))
         try:
             with np.load(where, allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:  # a half-written file is not a zip
             raise ModelError(f"cannot read technique model ({exc}); run `make train`", where=str(where)) from exc
         if int(arrays.get("format", -1)) != FORMAT or arrays["si_weights"].shape != (N_FEATURES,):
             raise ModelError(f"technique model is not format {FORMAT}; run `make train`", where=str(where))
@@ -114,4 +148,4 @@ class TechniqueModel:
             arrays["tc_coef"].astype(np.float32),
             arrays["tc_intercept"].astype(np.float32),
         )
-        return cls(tagger, classifier)
+        return cls(tagger, classifier, lexicon, lexicon_score)

@@ -1,8 +1,10 @@
 """The ``techniques`` component: persuasion techniques (SemEval-2020 PTC labels) as annotations.
 
 Each predicted span becomes a ``technique`` annotation with attrs ``technique`` (one of the
-14 labels in PTC's techniques.txt) and ``score`` (the span's propaganda probability times the
-technique's softmax score). Sentences come from the ``sentence`` annotations of ``linguistic``.
+14 labels in PTC's techniques.txt), ``score`` (the span's propaganda probability times the
+technique's softmax score; the lexicon score for a lexicon match) and ``source`` ("model" or
+"lexicon", see rhetoric/lexicon.py). Sentences come from the ``sentence`` annotations of
+``linguistic``. ``pipe`` classifies the spans of a whole batch of documents at once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from ..model import Annotation, Document
+from .lexicon import Lexicon
 from .model import TechniqueModel
 
 __all__ = ["TechniqueDetector"]
@@ -19,7 +22,7 @@ __all__ = ["TechniqueDetector"]
 
 class TechniqueDetector:
     name = "techniques"
-    version = "1"
+    version = "2"
     requires = ("sentence",)
     assigns = ("technique",)
 
@@ -28,13 +31,19 @@ class TechniqueDetector:
         model: str = ""  # path to a model NPZ; empty: the one shipped in the package
         threshold: float = 0.4  # sentence propaganda threshold (see defaults.toml)
         phrase_threshold: float = 0.5  # token-run threshold for phrase spans (see defaults.toml)
+        trim_threshold: float = 0.25  # a sentence span runs between its tokens above this (see defaults.toml)
+        lexicon: str = ""  # path to a DPRK phrase lexicon TSV; empty: the one shipped in the package
+        use_lexicon: bool = True
+        lexicon_score: float = 1.0  # score of a lexicon match (see defaults.toml)
         languages: list[str] = field(default_factory=lambda: ["en"])
 
     def __init__(self, options: Options) -> None:
         self.options = options
-        self.model = TechniqueModel.load(options.model or None)
+        lexicon = Lexicon.load(options.lexicon or None) if options.use_lexicon else None
+        self.model = TechniqueModel.load(options.model or None, lexicon, options.lexicon_score)
         self.model.tagger.threshold = options.threshold
         self.model.tagger.phrase_threshold = options.phrase_threshold
+        self.model.tagger.trim_threshold = options.trim_threshold
 
     def _wanted(self, doc: Document) -> bool:
         # PTC is English news; other languages would get English lexical guesses.
@@ -50,7 +59,13 @@ class TechniqueDetector:
             inputs = [(d.text, [(a.start, a.end) for a in d.spans("sentence")]) for d in chosen]
             for doc, found in zip(chosen, self.model.detect_many(inputs), strict=True):
                 doc.add(
-                    Annotation(d.start, d.end, "technique", {"technique": d.technique, "score": d.score}, self.name)
+                    Annotation(
+                        d.start,
+                        d.end,
+                        "technique",
+                        {"technique": d.technique, "score": d.score, "source": d.source},
+                        self.name,
+                    )
                     for d in found
                 )
             yield from batch
