@@ -26,17 +26,37 @@ ingest(SQLiteStore(sys.argv[1]), [sys.argv[2]], config=load_config(sys.argv[3]),
 """
 
 
-def _run(db: Path, data: Path, config: Path, kill_after: float | None) -> None:
+def _run(db: Path, data: Path, config: Path) -> None:
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(db), str(data), str(config)])
+    assert proc.wait(timeout=300) == 0
+
+
+def _stored(db: Path) -> int:
+    """Documents committed so far, read by a separate reader while the ingest writes (WAL)."""
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    except sqlite3.Error:
+        return 0  # not created yet, or the schema is still being made
+
+
+def _run_and_kill(db: Path, data: Path, config: Path, after_rows: int, jitter: float) -> bool:
+    """Start an ingest and SIGKILL it once ``after_rows`` are committed (plus ``jitter`` seconds,
+    so the kill lands anywhere in the next batch). True if it was killed before it finished."""
     proc = subprocess.Popen(
         [sys.executable, "-c", SCRIPT, str(db), str(data), str(config)], start_new_session=True
     )
-    if kill_after is None:
-        assert proc.wait(timeout=300) == 0
-        return
-    time.sleep(kill_after)
-    if proc.poll() is None:
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _stored(db) >= after_rows:
+            time.sleep(jitter)
+            break
+        time.sleep(0.01)
+    killed = proc.poll() is None
+    if killed:
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    return killed
 
 
 def _annotation_counts(db: Path) -> dict[str, int]:
@@ -65,20 +85,23 @@ def test_sigkill_then_rerun(tmp_path: Path) -> None:
     config = tmp_path / "light.toml"
     config.write_text(CONFIG)
     reference = tmp_path / "reference.db"
-    _run(reference, data, config, None)
+    _run(reference, data, config)
     expected = _annotation_counts(reference)
     assert len(expected) == len(records) and sum(expected.values()) > len(records)
 
     db = tmp_path / "crashed.db"
     rng = random.Random(7)
-    stored = []
-    for _ in range(6):
-        _run(db, data, config, rng.uniform(1.0, 4.0))
+    # Kill points spread over the whole run: after a random number of committed rows, plus a
+    # random delay that lands the kill anywhere inside the next batch (or between batches).
+    targets = sorted(rng.sample(range(1, len(records) - 200), 6))
+    kills, stored = 0, []
+    for target in targets:
+        kills += _run_and_kill(db, data, config, target, rng.uniform(0.0, 0.3))
         if db.exists():
             _check(db)
             stored.append(len(_annotation_counts(db)))
     assert stored == sorted(stored), "a committed batch was lost"
-    assert stored and stored[-1] < len(records), "no kill landed mid-ingest"
-    _run(db, data, config, None)
+    assert kills >= 5, f"only {kills} of 6 runs were killed mid-ingest"
+    _run(db, data, config)
     _check(db)
     assert _annotation_counts(db) == expected
