@@ -20,6 +20,7 @@ class StoreOptions:
     read_ahead_batch: int = 100
     busy_timeout_ms: int = 10_000
     search_candidates: int = 5_000
+    prefix_words: int = 1_000
     title_weight: float = 2.0
     snippet_tokens: int = 16
 

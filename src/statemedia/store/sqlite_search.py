@@ -1,11 +1,12 @@
 """Full-text search over the SQLite store: FTS5 MATCH, bm25, one hit per duplicate group.
 
 bm25 must be computed for every match, so a broad query over a million rows costs
-~250 ms when ranked naively. Only the newest ``search_candidates`` matches are ranked
-(FTS5 walks its doclists in rowid order without sorting, and computes ``rank`` only for
-the rows read); up to that many matches the result is exactly the bm25 top-k. Documents
-are joined only to the few best rows, and the snippets and copies of the final hits are
-read in one statement each.
+~250 ms when ranked naively. Prefix terms become an OR of the words they stand for
+(store/fts_prefix.py), which FTS5 reads lazily like any other term. Only the newest
+``search_candidates`` matches are ranked (FTS5 walks its doclists in rowid order without
+sorting, and computes ``rank`` only for the rows read); up to that many matches the result
+is exactly the bm25 top-k. Documents are joined only to the few best rows, and the snippets
+and copies of the final hits are read in one statement each.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..errors import QueryError
 from .base import Hit, Query
+from .fts_prefix import expand_prefixes
 from .options import StoreOptions
 
 __all__ = ["search"]
@@ -54,6 +56,10 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
     if query.limit < 1:
         raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
     where, params = _filters(query)
+    try:
+        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
     join = " JOIN documents d ON d.doc_pk = f.rowid" if where else ""
     # Innermost: the newest candidates, read in FTS5's native rowid order (no sort); bm25 (FTS5's
     # rank, title weighted) is computed only for them. Then the best few, and only those are
@@ -69,7 +75,7 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
     rank = f"bm25({float(options.title_weight)}, 1.0)"
     try:
         rows = conn.execute(
-            sql, [query.text, rank, *params, options.search_candidates, query.limit * _OVERFETCH]
+            sql, [text, rank, *params, options.search_candidates, query.limit * _OVERFETCH]
         ).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
@@ -79,7 +85,7 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
             best[group_pk] = (doc_pk, -score)
             if len(best) == query.limit:
                 break
-    return _hits(conn, query.text, best, options)
+    return _hits(conn, text, best, options)
 
 
 def _hits(
