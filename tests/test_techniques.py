@@ -13,7 +13,7 @@ from statemedia.capture import capture_record
 from statemedia.rhetoric.evaluate import evaluate
 from statemedia.rhetoric.lexicon import Lexicon, LexiconMatch
 from statemedia.rhetoric.model import Detection, TechniqueModel, with_lexicon
-from statemedia.rhetoric.ptc import Split, load_articles, load_techniques, split_of
+from statemedia.rhetoric.ptc import Article, Split, load_articles, load_techniques, split_of
 from statemedia.rhetoric.scoring import merge_spans, si_score, tc_scores
 
 
@@ -23,7 +23,7 @@ def model() -> TechniqueModel:
 
 
 @pytest.fixture(scope="module")
-def test_articles(shared: Path) -> list:  # type: ignore[type-arg]
+def test_articles(shared: Path) -> list[Article]:
     return load_articles(PTC, [Split.TEST])
 
 
