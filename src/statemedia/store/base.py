@@ -112,6 +112,12 @@ class Writer(Protocol):
         the stored pipeline version differs.
         """
 
+    def put_many(
+        self, items: Sequence[tuple[Document, str | None]], *, run: int | None = None, seen: bool = True
+    ) -> list[Put]:
+        """``put`` of each (document, pipeline version) in order; an implementation may
+        write the batch with fewer statements, but the results are those of ``put`` one by one."""
+
     def start_run(self, command: str, paths: Sequence[str]) -> int: ...
 
     def finish_run(self, run: int, counts: dict[str, int]) -> None: ...

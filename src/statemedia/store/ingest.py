@@ -124,13 +124,15 @@ def _write(
 ) -> None:
     while batch := list(islice(stream, batch_size)):
         with store.transaction() as writer:
+            docs: list[tuple[Document, str | None]] = []
             for item, version in batch:
                 if isinstance(item, StatemediaError):
                     summary.rejected += 1
                     _reject(rejects, item)
-                    continue
-                put = writer.put(item, pipeline_version=version, run=run, seen=seen)
-                summary.analysed += version is not None
+                else:
+                    docs.append((item, version))
+                    summary.analysed += version is not None
+            for put in writer.put_many(docs, run=run, seen=seen):
                 if put.status is PutStatus.UNCHANGED:
                     summary.unchanged += 1
                 elif put.status is PutStatus.VERSION:
