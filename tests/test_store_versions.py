@@ -57,3 +57,25 @@ def test_same_text_under_same_id_is_unchanged(store: Store) -> None:  # noqa: F8
         assert writer.put(doc, pipeline_version=None).status is PutStatus.NEW
         assert writer.put(doc, pipeline_version=None).status is PutStatus.UNCHANGED
     assert store.counts()["documents"] == 1
+
+
+def test_one_batch_holds_versions_and_copies(store: Store) -> None:  # noqa: F811
+    """put_many of one batch gives what put gives one by one: a second version of an article
+    within the batch supersedes the first, and an identical text under another id is a copy."""
+    from statemedia.capture import capture_record
+
+    original = next(r for r in RECORDS if "field guidance" in r["body"])
+    edited = dict(original, body=original["body"].replace("field guidance", "on-the-spot guidance", 1))
+    copy = dict(original, id=original["id"] + "-copy")
+    docs = [capture_record(r, location="test") for r in (original, edited, copy, edited)]
+    with store.transaction() as writer:
+        puts = writer.put_many([(doc, None) for doc in docs])
+    assert [p.status for p in puts] == [PutStatus.NEW, PutStatus.VERSION, PutStatus.NEW, PutStatus.UNCHANGED]
+    assert puts[2].duplicate_of == original["id"]
+    assert [v.version for v in store.versions(original["id"])] == [1, 2]
+    counts = store.counts()
+    assert counts["articles"] == 2 and counts["documents"] == 3 and counts["texts"] == 2
+    assert counts["duplicate_groups"] == 1  # one word edited: the new version is a near copy of the copy
+    hits = store.search(Query('"on-the-spot guidance"'))
+    assert [h.id for h in hits] == [original["id"]]
+    assert {h.id for h in store.search(Query('"field guidance"'))} == {copy["id"]}
