@@ -23,7 +23,7 @@ from ..errors import ModelError
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-__all__ = ["DIM", "embed"]
+__all__ = ["DIM", "embed", "first_piece", "piece_clusters"]
 
 DIM = 384  # all-MiniLM-L6-v2 hidden size
 EMBEDDINGS = "embeddings.word_embeddings.weight"
@@ -62,3 +62,23 @@ def embed(texts: Sequence[str]) -> NDArray[np.float32]:
             vector = matrix[encoding.ids].mean(axis=0)
             out[row] = vector / (np.linalg.norm(vector) or 1.0)
     return out
+
+
+def first_piece(word: str) -> int | None:
+    """The id of the first word piece of ``word`` (None for a word with no pieces)."""
+    ids = _parts()[0].encode(word, add_special_tokens=False).ids
+    return ids[0] if ids else None
+
+
+def piece_clusters(k: int, seed: int = 0) -> NDArray[np.int16]:
+    """Word-piece classes: k-means over the unit-length static embeddings, one class per piece id.
+
+    Words of one class behave alike ("invincible", "indomitable"), so a linear tagger can
+    generalise from the words it saw in training to their neighbours.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+
+    matrix = _parts()[1]
+    unit = matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+    kmeans = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3).fit(unit)
+    return np.asarray(kmeans.labels_, dtype=np.int16)

@@ -23,7 +23,7 @@ from .spans import N_FEATURES, SpanTagger
 __all__ = ["DEFAULT_MODEL", "Detection", "TechniqueModel", "with_lexicon"]
 
 DEFAULT_MODEL = "data/rhetoric/techniques.npz"  # inside the package
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +114,7 @@ class TechniqueModel:
             "si_weights": self.tagger.weights.astype(np.float16),
             "si_bias": np.asarray(self.tagger.bias),
             "si_threshold": np.asarray(self.tagger.threshold),
+            "si_clusters": self.tagger.clusters,
             "tc_labels": np.asarray(c.labels, dtype=str),
             "tc_coef": c.coef.astype(np.float16),
             "tc_intercept": c.intercept.astype(np.float32),
@@ -138,7 +139,10 @@ class TechniqueModel:
         if int(arrays.get("format", -1)) != FORMAT or arrays["si_weights"].shape != (N_FEATURES,):
             raise ModelError(f"technique model is not format {FORMAT}; run `make train`", where=str(where))
         tagger = SpanTagger(
-            arrays["si_weights"].astype(np.float32), float(arrays["si_bias"]), float(arrays["si_threshold"])
+            arrays["si_weights"].astype(np.float32),
+            float(arrays["si_bias"]),
+            float(arrays["si_threshold"]),
+            arrays["si_clusters"].astype(np.int16),
         )
         classifier = TechniqueClassifier(
             arrays["tc_labels"].tolist(),

@@ -22,7 +22,7 @@ __all__ = ["TechniqueDetector"]
 
 class TechniqueDetector:
     name = "techniques"
-    version = "2"
+    version = "3"
     requires = ("sentence",)
     assigns = ("technique",)
 
