@@ -21,6 +21,14 @@ def _root() -> None:
 def main() -> None:
     # Commands register themselves on `app` when their module is imported; importing
     # them here (not at package import) keeps `import statemedia.cli` cheap for tests.
+    from ..errors import StatemediaError
     from . import commands  # noqa: F401
+    from ._common import EXIT_INPUT, report_error
 
-    app()
+    try:
+        app()
+    except StatemediaError as error:
+        # Anything a command did not handle itself (a missing model, a broken store) is still
+        # one line on stderr naming what and why, never a traceback.
+        report_error(error)
+        raise SystemExit(EXIT_INPUT) from None
