@@ -8,9 +8,10 @@ whole or not at all.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ from typing import Any, Protocol
 from ..model import Document
 
 __all__ = [
+    "DOCUMENT_COLUMNS",
     "Hit",
     "Put",
     "PutStatus",
@@ -26,6 +28,7 @@ __all__ = [
     "VersionInfo",
     "Writer",
     "article_key",
+    "document_row",
 ]
 
 
@@ -33,6 +36,37 @@ def article_key(doc: Document) -> str:
     """The identity of an article across versions: outlet + record id (capture makes the
     id from the URL when a record has none)."""
     return f"{doc.outlet or ''}|{doc.id}"
+
+
+# The columns of document_row, in its order (both SQL stores insert them so).
+DOCUMENT_COLUMNS = (
+    "article_pk, version, doc_id, text_pk, title, outlet, url, published, language, source, meta, "
+    "first_seen, last_seen, run_pk"
+)
+
+
+def document_row(
+    doc: Document, article_pk: int, version: int, text_pk: int, now: str, run: int | None
+) -> list[Any]:
+    """The values of a new documents row (:data:`DOCUMENT_COLUMNS`); the date as ISO text,
+    which SQLite stores as is and PostgreSQL casts to its ``date`` column."""
+    source = None if doc.source is None else json.dumps(asdict(doc.source), ensure_ascii=False)
+    return [
+        article_pk,
+        version,
+        doc.id,
+        text_pk,
+        doc.title,
+        doc.outlet,
+        doc.url,
+        doc.published.isoformat() if doc.published else None,
+        doc.language,
+        source,
+        json.dumps(doc.meta, ensure_ascii=False, default=str),
+        now,
+        now,
+        run,
+    ]
 
 
 class PutStatus(StrEnum):

@@ -13,22 +13,21 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..errors import StoreError
-from ..model import Annotation, Document, Source
-from .base import Hit, Put, PutStatus, Query, VersionInfo, article_key
+from ..model import Document
+from .base import DOCUMENT_COLUMNS, Hit, Put, PutStatus, Query, article_key, document_row
 from .dedupe import DedupeOptions, NearDuplicates
 from .options import StoreOptions
 from .postgres_search import search
+from .sql_reader import POSTGRES, SQLReader, pending_migrations
 
 __all__ = ["FTS_SQL", "PostgresStore", "safe_url"]
 
-_DOC_COLUMNS = "d.doc_pk, d.doc_id, d.title, d.outlet, d.url, d.published, d.language, d.source, d.meta, d.text_pk"
 # Title (weight A) and text (B) of the document row being written, from its stored text.
 FTS_SQL = (
     "setweight(to_tsvector('statemedia', coalesce(d.title, '')), 'A') || "
@@ -54,8 +53,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class PostgresStore:
+class PostgresStore(SQLReader):
     """A corpus in a PostgreSQL database (its tables created, and migrated, on open)."""
+
+    dialect = POSTGRES
+    conn: psycopg.Connection[Any]
 
     def __init__(
         self, url: str, options: StoreOptions | None = None, dedupe: DedupeOptions | None = None
@@ -76,7 +78,6 @@ class PostgresStore:
 
     # --- schema -------------------------------------------------------------------------
     def _migrate(self) -> None:
-        scripts = resources.files("statemedia.store").joinpath("migrations_pg")
         with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
             self.conn.execute(
@@ -84,20 +85,10 @@ class PostgresStore:
                 "(version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)"
             )
             done = {row[0] for row in self.conn.execute("SELECT version FROM schema_version")}
-            for script in sorted(scripts.iterdir(), key=lambda p: p.name):
-                if not script.name.endswith(".sql"):
-                    continue
-                number, _, name = script.name.removesuffix(".sql").partition("_")
-                if int(number) in done:
-                    continue
+            for number, name, sql in pending_migrations("migrations_pg", done):
                 # A script without parameters may hold many statements in one execute.
-                self.conn.execute(script.read_text(encoding="utf-8").encode())
-                self.conn.execute("INSERT INTO schema_version VALUES (%s, %s, %s)", (int(number), name, _now()))
-
-    def schema_version(self) -> int:
-        row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        assert row is not None
-        return int(row[0])
+                self.conn.execute(sql.encode())
+                self.conn.execute("INSERT INTO schema_version VALUES (%s, %s, %s)", (number, name, _now()))
 
     # --- the write path -----------------------------------------------------------------
     @contextmanager
@@ -108,125 +99,9 @@ class PostgresStore:
         except psycopg.OperationalError as exc:
             raise StoreError(f"write failed: {exc}".replace("\n", " "), where=safe_url(self.path)) from exc
 
-    # --- reads --------------------------------------------------------------------------
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        return self.conn.execute(sql, params).fetchone()
-
-    def analysed_version(self, content_hash: str) -> str | bool | None:
-        row = self._one("SELECT pipeline_version FROM texts WHERE hash = %s", (content_hash,))
-        return False if row is None else row[0]
-
-    def _doc_pk(self, doc_id: str, version: int | None) -> int | None:
-        # An id names an article; the same id may exist in two outlets: prefer the newest.
-        # Two indexed lookups joined with UNION ALL: "doc_id = %s OR key = %s" across the join
-        # cannot use either index and scans every document (as measured on SQLite: 12-22 ms at 22k).
-        which = "d.version = %s" if version is not None else "d.is_current"
-        sql = (
-            f"SELECT d.doc_pk FROM documents d WHERE d.doc_id = %s AND {which} UNION ALL "
-            "SELECT d.doc_pk FROM articles a JOIN documents d ON d.article_pk = a.article_pk "
-            f"WHERE a.key = %s AND {which} ORDER BY 1 DESC LIMIT 1"
-        )
-        row = self._one(sql, (doc_id, doc_id) if version is None else (doc_id, version, doc_id, version))
-        return None if row is None else int(row[0])
-
-    def _by_pk(self, pk: int) -> Document:
-        row = self._one(
-            f"SELECT {_DOC_COLUMNS}, t.text FROM documents d JOIN texts t ON t.text_pk = d.text_pk "
-            "WHERE d.doc_pk = %s",
-            (pk,),
-        )
-        assert row is not None
-        return self._document(row, annotations=True)
-
-    def get(self, doc_id: str, version: int | None = None) -> Document | None:
-        pk = self._doc_pk(doc_id, version)
-        return None if pk is None else self._by_pk(pk)
-
-    def _document(self, row: Sequence[Any], *, annotations: bool) -> Document:
-        _pk, doc_id, title, outlet, url, published, language, source, meta, text_pk, text = row
-        doc = Document(
-            id=doc_id,
-            text=text,
-            title=title,
-            outlet=outlet,
-            url=url,
-            published=published,
-            language=language,
-            source=Source(**source) if source else None,
-            meta=meta,
-        )
-        if annotations:
-            doc.add(
-                Annotation(start, end, label, attrs, producer)
-                for start, end, label, attrs, producer in self.conn.execute(
-                    'SELECT start, "end", label, attrs, producer FROM annotations WHERE text_pk = %s '
-                    "ORDER BY annotation_pk",
-                    (text_pk,),
-                )
-            )
-        return doc
-
-    def versions(self, doc_id: str) -> list[VersionInfo]:
-        pk = self._doc_pk(doc_id, None)
-        if pk is None:
-            return []
-        rows = self.conn.execute(
-            "SELECT d.version, t.hash, d.first_seen, d.last_seen, d.title FROM documents d "
-            "JOIN texts t ON t.text_pk = d.text_pk WHERE d.article_pk = "
-            "(SELECT article_pk FROM documents WHERE doc_pk = %s) ORDER BY d.version",
-            (pk,),
-        )
-        return [VersionInfo(*row) for row in rows]
-
-    def documents(self, *, annotations: bool = False) -> Iterator[Document]:
-        # Pages by key: no cursor stays open, so writes on this connection can interleave.
-        last = 0
-        while True:
-            rows = self.conn.execute(
-                f"SELECT {_DOC_COLUMNS}, t.text FROM documents d JOIN texts t ON t.text_pk = d.text_pk "
-                "WHERE d.is_current AND d.doc_pk > %s ORDER BY d.doc_pk LIMIT 1000",
-                (last,),
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield self._document(row, annotations=annotations)
-            last = rows[-1][0]
-
-    def stale(self, pipeline_version: str) -> Iterator[Document]:
-        pks = [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT (SELECT min(doc_pk) FROM documents d WHERE d.text_pk = t.text_pk) FROM texts t "
-                "WHERE t.pipeline_version IS DISTINCT FROM %s ORDER BY t.text_pk",
-                (pipeline_version,),
-            )
-        ]
-        for pk in pks:
-            yield self._by_pk(pk)
-
+    # --- reads (the rest in SQLReader) ------------------------------------------------
     def search(self, query: Query) -> list[Hit]:
         return search(self.conn, query, self.options)
-
-    def counts(self) -> dict[str, int]:
-        def one(sql: str) -> int:
-            row = self._one(sql)
-            assert row is not None
-            return int(row[0])
-
-        return {
-            "articles": one("SELECT count(*) FROM articles"),
-            "documents": one("SELECT count(*) FROM documents"),
-            "texts": one("SELECT count(*) FROM texts"),
-            "duplicate_groups": one(
-                "SELECT count(*) FROM (SELECT t.group_pk FROM documents d JOIN texts t "
-                "ON t.text_pk = d.text_pk WHERE d.is_current GROUP BY t.group_pk HAVING count(*) > 1) g"
-            ),
-            "annotations": one("SELECT count(*) FROM annotations"),
-        }
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 def _json(value: Any) -> str:
@@ -313,30 +188,10 @@ class _Writer:
     def _insert_document(
         self, doc: Document, article_pk: int, version: int, text_pk: int, now: str, run: int | None
     ) -> int:
-        source = None
-        if doc.source is not None:
-            s = doc.source
-            source = _json({"raw": s.raw, "media_type": s.media_type, "encoding": s.encoding, "location": s.location})
         row = self._one(
-            "INSERT INTO documents (article_pk, version, doc_id, text_pk, title, outlet, url, published, "
-            "language, source, meta, first_seen, last_seen, run_pk) "
+            f"INSERT INTO documents ({DOCUMENT_COLUMNS}) "
             "VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING doc_pk",
-            (
-                article_pk,
-                version,
-                doc.id,
-                text_pk,
-                doc.title,
-                doc.outlet,
-                doc.url,
-                doc.published,
-                doc.language,
-                source,
-                _json(doc.meta),
-                now,
-                now,
-                run,
-            ),
+            document_row(doc, article_pk, version, text_pk, now, run),
         )
         assert row is not None
         doc_pk = int(row[0])

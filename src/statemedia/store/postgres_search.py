@@ -19,6 +19,7 @@ import psycopg
 from ..errors import QueryError
 from .base import Hit, Query
 from .options import StoreOptions
+from .sql_reader import POSTGRES, filters
 
 __all__ = ["search", "to_tsquery_sql"]
 
@@ -136,32 +137,11 @@ def to_tsquery_sql(text: str) -> tuple[str, list[Any]]:
     return parser.parse(), parser.params
 
 
-def _filters(query: Query) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for column, value in (
-        ("d.outlet = %s", query.outlet),
-        ("d.language = %s", query.language),
-        ("d.published >= %s", query.date_from),
-        ("d.published <= %s", query.date_to),
-    ):
-        if value:
-            clauses.append(column)
-            params.append(value)
-    if query.person:
-        clauses.append(
-            "d.text_pk IN (SELECT text_pk FROM text_entities WHERE type = 'PERSON' "
-            "AND (entity_id = %s OR lower(name) = lower(%s)))"
-        )
-        params += [query.person, query.person]
-    return "".join(f" AND {c}" for c in clauses), params
-
-
 def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -> list[Hit]:
     tsquery, q_params = to_tsquery_sql(query.text)
     if query.limit < 1:
         raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
-    where, params = _filters(query)
+    where, params = filters(query, POSTGRES)
     # ts_rank weights are {D, C, B, A} in [0, 1]: the title (A) counts title_weight times the body (B).
     weights = [0.0, 0.0, 1.0 / max(options.title_weight, 1.0), 1.0]
     sql = (

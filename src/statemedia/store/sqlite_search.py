@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from typing import Any
 
 from ..errors import QueryError
 from .base import Hit, Query
 from .fts_prefix import expand_prefixes
 from .options import StoreOptions
+from .sql_reader import SQLITE, filters
 
 __all__ = ["search"]
 
@@ -26,36 +26,12 @@ __all__ = ["search"]
 _OVERFETCH = 4
 
 
-def _filters(query: Query) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if query.outlet:
-        clauses.append("d.outlet = ?")
-        params.append(query.outlet)
-    if query.language:
-        clauses.append("d.language = ?")
-        params.append(query.language)
-    if query.date_from:
-        clauses.append("d.published >= ?")
-        params.append(query.date_from.isoformat())
-    if query.date_to:
-        clauses.append("d.published <= ?")
-        params.append(query.date_to.isoformat())
-    if query.person:
-        clauses.append(
-            "d.text_pk IN (SELECT text_pk FROM text_entities WHERE type = 'PERSON' "
-            "AND (entity_id = ? OR name = ?))"
-        )
-        params += [query.person, query.person]
-    return "".join(f" AND {c}" for c in clauses), params
-
-
 def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[Hit]:
     if not query.text.strip():
         raise QueryError("empty query", where="search")
     if query.limit < 1:
         raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
-    where, params = _filters(query)
+    where, params = filters(query, SQLITE)
     try:
         text = expand_prefixes(conn, query.text, cap=options.prefix_words)
     except sqlite3.OperationalError as exc:

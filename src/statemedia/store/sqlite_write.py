@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..model import Document
-from .base import Put, PutStatus, article_key
+from .base import DOCUMENT_COLUMNS, Put, PutStatus, article_key, document_row
 
 if TYPE_CHECKING:
     from .sqlite import SQLiteStore
@@ -251,8 +251,7 @@ class _Batch:
             self.new_articles.values(),
         )
         many(
-            "INSERT INTO documents (doc_pk, article_pk, version, doc_id, text_pk, title, outlet, url, published, "
-            "language, source, meta, first_seen, last_seen, run_pk, is_current) "
+            f"INSERT INTO documents (doc_pk, {DOCUMENT_COLUMNS}, is_current) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             self.new_docs.values(),
         )
@@ -295,28 +294,4 @@ def _document_row(
 ) -> list[Any]:
     """A documents row in the column order of _Batch.flush (is_current last: a later version
     in the same batch clears it)."""
-    source = None
-    if doc.source is not None:
-        s = doc.source
-        source = json.dumps(
-            {"raw": s.raw, "media_type": s.media_type, "encoding": s.encoding, "location": s.location},
-            ensure_ascii=False,
-        )
-    return [
-        doc_pk,
-        article_pk,
-        version,
-        doc.id,
-        text_pk,
-        doc.title,
-        doc.outlet,
-        doc.url,
-        doc.published.isoformat() if doc.published else None,
-        doc.language,
-        source,
-        json.dumps(doc.meta, ensure_ascii=False, default=str) if doc.meta else "{}",
-        now,
-        now,
-        run,
-        1,
-    ]
+    return [doc_pk, *document_row(doc, article_pk, version, text_pk, now, run), 1]
