@@ -2,7 +2,7 @@
 
 Goal (issue 2): numbers + juche + dates + acronyms together under 5% of the time spaCy's small
 model alone takes on the same stories. Both are timed in this run, on this machine.
-Run: ``python bench/bench_normalize.py [N]``.
+Run: ``python bench/normalize.py [N]``.
 """
 
 from __future__ import annotations
