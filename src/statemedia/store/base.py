@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..model import Document
+from ..model import Document, Source
 
 __all__ = [
     "DOCUMENT_COLUMNS",
@@ -45,12 +45,21 @@ DOCUMENT_COLUMNS = (
 )
 
 
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
+
+
+def _source_dict(source: Source) -> dict[str, Any]:
+    """``asdict(source)`` without its deep copies (all its fields are strings): 0.3 us, not 3 us,
+    per article written."""
+    return {name: getattr(source, name) for name in _SOURCE_FIELDS}
+
+
 def document_row(
     doc: Document, article_pk: int, version: int, text_pk: int, now: str, run: int | None
 ) -> list[Any]:
     """The values of a new documents row (:data:`DOCUMENT_COLUMNS`); the date as ISO text,
     which SQLite stores as is and PostgreSQL casts to its ``date`` column."""
-    source = None if doc.source is None else json.dumps(asdict(doc.source), ensure_ascii=False)
+    source = None if doc.source is None else json.dumps(_source_dict(doc.source), ensure_ascii=False)
     return [
         article_pk,
         version,

@@ -17,7 +17,9 @@ class StoreOptions:
     path: str = "var/statemedia.db"
     batch_size: int = 500
     read_ahead_min_bytes: int = 2_000_000
-    read_ahead_batch: int = 100
+    read_ahead_batch: int = 500
+    cache_mib: int = 64
+    wal_autocheckpoint: int = 16_384
     busy_timeout_ms: int = 10_000
     search_candidates: int = 5_000
     prefix_words: int = 1_000

@@ -43,6 +43,8 @@ class SQLiteStore(SQLReader):
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.execute(f"PRAGMA busy_timeout={int(self.options.busy_timeout_ms)}")
+            self.conn.execute(f"PRAGMA cache_size={-1024 * int(self.options.cache_mib)}")  # negative: KiB
+            self.conn.execute(f"PRAGMA wal_autocheckpoint={int(self.options.wal_autocheckpoint)}")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", where=self.path) from exc
