@@ -78,8 +78,13 @@ class SQLiteWriter:
         self, items: Sequence[tuple[Document, str | None]], *, run: int | None = None, seen: bool = True
     ) -> list[Put]:
         """``put`` of each (document, pipeline version), in order, as one batch."""
-        batch = _Batch(self, items)
-        puts = [batch.put(doc, version, run=run, seen=seen) for doc, version in items]
+        # Each text's hash once: the batch needs it three times (a SHA-256 of the whole text each).
+        digests = [doc.content_hash for doc, _ in items]
+        batch = _Batch(self, items, digests)
+        puts = [
+            batch.put(doc, digest, version, run=run, seen=seen)
+            for (doc, version), digest in zip(items, digests, strict=True)
+        ]
         batch.flush()
         return puts
 
@@ -87,7 +92,9 @@ class SQLiteWriter:
 class _Batch:
     """The rows one :meth:`SQLiteWriter.put_many` call adds or changes, until :meth:`flush`."""
 
-    def __init__(self, writer: SQLiteWriter, items: Sequence[tuple[Document, str | None]]) -> None:
+    def __init__(
+        self, writer: SQLiteWriter, items: Sequence[tuple[Document, str | None]], digests: Sequence[str]
+    ) -> None:
         self.w = writer
         self.now = now()
         # hash -> [text_pk, group_pk, pipeline_version]: the stored texts of the batch, then its new ones
@@ -95,7 +102,7 @@ class _Batch:
             digest: [pk, group, version]
             for digest, pk, group, version in writer._select_in(
                 "SELECT hash, text_pk, group_pk, pipeline_version FROM texts WHERE hash IN ({})",
-                list({doc.content_hash for doc, _ in items}),
+                list(set(digests)),
             )
         }
         self.groups = {pk: group for pk, group, _ in self.texts.values()}  # text_pk -> group_pk
@@ -116,13 +123,15 @@ class _Batch:
         self.article_updates: dict[int, tuple[int, str]] = {}  # stored article_pk -> (current_pk, last_seen)
         self.seen_docs: set[int] = set()  # stored doc_pks seen again
         self.bands: list[tuple[int, int]] = []
-        self._candidates(items)
+        self._candidates(items, digests)
 
-    def _candidates(self, items: Sequence[tuple[Document, str | None]]) -> None:
+    def _candidates(self, items: Sequence[tuple[Document, str | None]], digests: Sequence[str]) -> None:
         """Band keys of the batch's new texts, and the stored texts that share one (with
         their groups and texts): near-duplicate candidates, looked up once for the batch."""
         near = self.w._store._near
-        fresh = {doc.content_hash: doc.text for doc, _ in items if doc.content_hash not in self.texts}
+        fresh = {
+            digest: doc.text for (doc, _), digest in zip(items, digests, strict=True) if digest not in self.texts
+        }
         self.keys = dict(zip(fresh, near.band_keys_many(list(fresh.values())), strict=True))
         all_keys = list({k for keys in self.keys.values() for k in keys})
         self.stored_bands: dict[int, list[int]] = {}
@@ -137,9 +146,11 @@ class _Batch:
         }
         self.batch_bands: dict[int, list[int]] = {}  # band key -> new text_pks of this batch
 
-    def put(self, doc: Document, pipeline_version: str | None, *, run: int | None, seen: bool) -> Put:
+    def put(
+        self, doc: Document, digest: str, pipeline_version: str | None, *, run: int | None, seen: bool
+    ) -> Put:
         stamp = self.now
-        text_pk, group_pk, alone = self._text(doc, pipeline_version)
+        text_pk, group_pk, alone = self._text(doc, digest, pipeline_version)
         key = article_key(doc)
         article = self.articles.get(key)
         if article is not None:
@@ -191,10 +202,9 @@ class _Batch:
                 return str(row[_DOC_ID])
         return None
 
-    def _text(self, doc: Document, pipeline_version: str | None) -> tuple[int, int, bool]:
-        """The text of ``doc`` (new, grouped, annotated as needed): (text_pk, group_pk,
-        whether it is new now as the only member of a new group)."""
-        digest = doc.content_hash
+    def _text(self, doc: Document, digest: str, pipeline_version: str | None) -> tuple[int, int, bool]:
+        """The text of ``doc`` (its hash ``digest``; new, grouped, annotated as needed): (text_pk,
+        group_pk, whether it is new now as the only member of a new group)."""
         known = self.texts.get(digest)
         if known is not None:
             text_pk, group_pk, stored_version = known
