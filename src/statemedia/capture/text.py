@@ -30,7 +30,11 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, removed = strip_chrome(text)
     text = "\n".join(line.strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip(), removed
+    # The substring test first: re's sub scans the whole text even with nothing to replace
+    # (6.7 us a KCNA story, of its ~160 us capture; ``in``: 0.8 us, and no story has a run).
+    if "\n\n\n" in text:
+        text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip(), removed
 
 
 def _split_title(text: str, title: str | None, *, infer: bool, max_chars: int) -> tuple[str | None, str]:
