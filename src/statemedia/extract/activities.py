@@ -63,6 +63,7 @@ class _Rules:
     actors: dict[str, tuple[date | None, date | None]]
     reject_before: re.Pattern[str]
     reject_gap: re.Pattern[str]
+    relayed_news: re.Pattern[str]
     target_cuts: re.Pattern[str]
     target_lead: re.Pattern[str]
     recently: re.Pattern[str]
@@ -86,6 +87,7 @@ def _rules() -> _Rules:
         actors={r["id"]: (_day(r["from"]), _day(r["to"])) for r in read_tsv("activity_actors.tsv")},
         reject_before=re.compile(data["reject_before"], re.I),
         reject_gap=re.compile(data["reject_gap"], re.I),
+        relayed_news=re.compile(data["relayed_news"], re.I),
         target_cuts=re.compile("|".join(f"(?:{p})" for p in data["target_cuts"])),
         target_lead=re.compile(data["target_lead"]),
         recently=re.compile(data["recently"], re.I),
@@ -124,7 +126,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -159,6 +161,8 @@ class ActivityExtractor:
         return day is None or ((start is None or start <= day) and (end is None or day <= end))
 
     def _lead(self, doc: Document, spans: list[tuple[int, int]]) -> _Lead | None:
+        if spans and self.rules.relayed_news.search(doc.text, *spans[0]):
+            return None
         for s, e in spans[: self.options.lead_sentences]:
             if self._historical(doc, s, e):
                 continue
