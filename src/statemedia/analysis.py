@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import deque
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 from .capture import capture_text, read_path
@@ -12,6 +13,8 @@ from .config import Config
 from .engine.local import analyze_stream
 from .errors import PipelineError, StatemediaError
 from .model import Document
+from .pipeline import Pipeline
+from .registry import build_pipeline
 
 __all__ = ["analyze_path", "analyze_text", "is_corpus_path"]
 
@@ -63,10 +66,20 @@ def analyze_text(
     url: str | None = None,
     config: Config | None = None,
 ) -> Document:
-    """Capture and analyse one article given as a string; errors are raised."""
+    """Capture and analyse one article given as a string; errors are raised.
+
+    The default pipeline is built on the first call and reused; a ``config`` builds its own.
+    """
     doc = capture_text(text, title=title, outlet=outlet, published=published, url=url)
-    (result,) = analyze_stream([doc], config=config, n_process=1)
+    # Called once per article from user code: build the default pipeline (spaCy, models) once.
+    pipeline = _default_pipeline() if config is None else build_pipeline(config)
+    (result,) = analyze_stream([doc], config=config, n_process=1, pipeline=pipeline)
     if isinstance(result, PipelineError):
         raise result
     assert isinstance(result, Document)
     return result
+
+
+@cache
+def _default_pipeline() -> Pipeline:
+    return build_pipeline()
