@@ -47,3 +47,14 @@ def pipeline():  # type: ignore[no-untyped-def]
     from statemedia import build_pipeline
 
     return build_pipeline()
+
+
+def component(name: str, **overrides: Any) -> Any:
+    """A pipeline component built as the registry builds it: options from defaults.toml,
+    with ``overrides`` for the test at hand (the values have no second home in code)."""
+    from statemedia.config import load_config
+    from statemedia.registry import create_component
+
+    config = load_config()
+    config[name] = {**config.get(name, {}), **overrides}
+    return create_component(name, config)

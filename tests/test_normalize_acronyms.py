@@ -6,11 +6,11 @@ import re
 
 import pytest
 
+from conftest import component
 from normalize_samples import document, within
-from statemedia.normalize.acronyms import AcronymExpander
-from statemedia.normalize.lexicon import read_tsv
+from statemedia.datafiles import read_tsv
 
-ACRONYMS = AcronymExpander(AcronymExpander.Options())
+ACRONYMS = component("acronyms")
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,12 @@ from datetime import date
 
 import pytest
 
+from conftest import component
 from normalize_samples import document, within
 from statemedia.model import Document
-from statemedia.normalize.dates import DateNormalizer
-from statemedia.normalize.juche import JucheYears
 
-JUCHE = JucheYears(JucheYears.Options())
-DATES = DateNormalizer(DateNormalizer.Options())
+JUCHE = component("juche")
+DATES = component("dates")
 
 
 def analysed(source: str, phrase: str) -> Document:
@@ -137,14 +136,6 @@ def test_spanish_weekday_needs_its_article() -> None:
     ],
 )
 def test_names_built_on_a_date_are_not_dates(sentence: str) -> None:
-    from datetime import date as day
-
-    from statemedia.model import Document
-    from statemedia.normalize.dates import DateNormalizer
-    from statemedia.normalize.juche import JucheYears
-
-    doc = Document(id="t", text=sentence, published=day(2014, 3, 23))
-    JucheYears(JucheYears.Options(epoch=1911))(doc)
-    DateNormalizer(DateNormalizer.Options(relative=True))(doc)
+    doc = DATES(JUCHE(Document(id="t", text=sentence, published=date(2014, 3, 23))))
     covered = [doc.covered(a) for a in doc.spans("date")]
     assert not any(c.startswith(("April 25", "February 8", "June 15")) for c in covered), covered

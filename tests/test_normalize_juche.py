@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import component
 from normalize_samples import document, within
-from statemedia.normalize.juche import JucheYears
 
-JUCHE = JucheYears(JucheYears.Options())
+JUCHE = component("juche")
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import component
 from normalize_samples import document, within
 from statemedia.model import Document
-from statemedia.normalize.numbers import NumberNormalizer
 
-NUMBERS = NumberNormalizer(NumberNormalizer.Options())
+NUMBERS = component("numbers")
 
 
 @pytest.mark.parametrize(
@@ -49,7 +49,7 @@ def test_spans_cover_the_whole_numeral() -> None:
 
 
 def test_number_words_can_be_switched_off() -> None:
-    numbers = NumberNormalizer(NumberNormalizer.Options(words=False))
+    numbers = component("numbers", words=False)
     doc = numbers(document("seed", "In the three-year war"))
     assert within(doc, "In the three-year war", "number") == []
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED, kcna_sample
+from conftest import SEED, component, kcna_sample
 from statemedia.capture import capture_record, capture_text
 from statemedia.model import Annotation
-from statemedia.rhetoric.indicators import RhetoricTerms, article_indicators, find_terms, leader_ids
+from statemedia.rhetoric.indicators import article_indicators, find_terms, leader_ids
 from statemedia.rhetoric.trends import article_table, trend
 
 
@@ -39,7 +39,7 @@ def test_terms(sentence: str, must: dict[str, str], must_not: list[str]) -> None
 
 
 def test_seed_article_indicators(shared: Path) -> None:
-    doc = RhetoricTerms(RhetoricTerms.Options())(capture_text(SEED.read_bytes(), location=str(SEED)))
+    doc = component("rhetoric_terms")(capture_text(SEED.read_bytes(), location=str(SEED)))
     cats = {a.attrs["category"] for a in doc.spans("rhetoric_term")}
     assert {"honorific", "superlative"} <= cats
     # A sentence whose subject is a linked leader counts towards leader-centrality.
@@ -57,7 +57,7 @@ def test_leader_ids_are_data() -> None:
 
 
 def test_trends_over_kcna(shared: Path) -> None:
-    terms = RhetoricTerms(RhetoricTerms.Options())
+    terms = component("rhetoric_terms")
     docs = [terms(capture_record(r, location=r["id"])) for r in kcna_sample(60, language="en")]
     table = article_table(docs, techniques=["Loaded_Language"])
     assert len(table) == len(docs) and "technique:Loaded_Language" in table

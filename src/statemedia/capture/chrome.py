@@ -6,11 +6,11 @@ reasons of what was removed are reported so an analyst can see why text went mis
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from ..datafiles import read_tsv
 
 __all__ = ["ChromeRule", "rules", "strip_chrome"]
 
@@ -24,14 +24,9 @@ class ChromeRule:
 
 @lru_cache(maxsize=1)
 def rules() -> tuple[ChromeRule, ...]:
-    text = resources.files("statemedia").joinpath("data/chrome.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(
-        (line for line in text.splitlines() if not line.startswith("#")),
-        delimiter="\t",
-        quoting=csv.QUOTE_NONE,
-    )
     return tuple(
-        ChromeRule(row["scope"], re.compile(row["pattern"], re.IGNORECASE), row["reason"]) for row in rows
+        ChromeRule(row["scope"], re.compile(row["pattern"], re.IGNORECASE), row["reason"])
+        for row in read_tsv("chrome.tsv")
     )
 
 

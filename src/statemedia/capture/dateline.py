@@ -13,9 +13,9 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
+from ..datafiles import read_text
 from ..model import Annotation
 
 __all__ = ["Dateline", "find_dateline", "infer_date"]
@@ -49,7 +49,7 @@ class Dateline:
 
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, int], dict[str, str], re.Pattern[str]]:
-    raw = resources.files("statemedia").joinpath("data/datelines.json").read_text(encoding="utf-8")
+    raw = read_text("datelines.json")
     data = json.loads(raw)
     months: dict[str, int] = data["months"]
     agencies: dict[str, str] = data["agencies"]

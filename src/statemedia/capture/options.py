@@ -6,7 +6,7 @@ but its thresholds live in the one config file like every component's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..config import Config, load_config, options_for
@@ -16,13 +16,13 @@ __all__ = ["CaptureOptions", "default_options"]
 
 @dataclass(frozen=True)
 class CaptureOptions:
-    max_bytes: int = 50_000_000
-    max_control_ratio: float = 0.01
-    max_title_chars: int = 150
-    min_article_words: int = 8
-    encodings: tuple[str, ...] = field(default=("utf_8", "utf_16", "cp1252", "euc_kr"))
-    languages: tuple[str, ...] = field(default=("ko", "en", "zh", "ru", "es", "fr", "ja"))
-    language_sample_chars: int = 300
+    max_bytes: int
+    max_control_ratio: float
+    max_title_chars: int
+    min_article_words: int
+    encodings: tuple[str, ...]
+    languages: tuple[str, ...]
+    language_sample_chars: int
 
     def __post_init__(self) -> None:
         # TOML gives lists; keep the frozen dataclass hashable.

@@ -29,7 +29,7 @@ def render_report(console: Console, doc: Document) -> None:
     for column in ("date", "kind", "actor", "what happened", "with"):
         timeline.add_column(column, overflow="fold")
     for ev in result["events"]:
-        entourage = ", ".join(e["name"] if isinstance(e, dict) else str(e) for e in ev["entourage"])
+        entourage = ", ".join(member["name"] for member in ev["entourage"])
         timeline.add_row(ev["date"] or "?", ev["kind"], ev["actor"] or "", ev["summary"] or "", entourage)
     console.print(timeline)
 

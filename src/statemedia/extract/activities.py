@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any, ClassVar
 
+from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
 from .entourage import Member, dedupe, load_rules, parse_list
-from .gazetteer import Gazetteer, load_gazetteer, read_tsv
+from .gazetteer import Gazetteer, load_gazetteer
 
 __all__ = ["KINDS", "ActivityExtractor", "sentences"]
 
@@ -76,7 +76,7 @@ def _day(text: str) -> date | None:
 
 @cache
 def _rules() -> _Rules:
-    text = resources.files("statemedia").joinpath("data", "activity_rules.json").read_text(encoding="utf-8")
+    text = read_text("activity_rules.json")
     data: dict[str, Any] = json.loads(text)
     return _Rules(
         kinds=tuple(

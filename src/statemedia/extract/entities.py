@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .gazetteer import Entry, Gazetteer, load_gazetteer, read_tsv, slugify
+from .gazetteer import Entry, Gazetteer, load_gazetteer, slugify
 
-__all__ = ["EntityLinker", "main_leader"]
+__all__ = ["EntityLinker"]
 
 # spaCy types worth keeping as (unlinked) entities; NORP/WORK_OF_ART/LAW are not actors.
 _NER_TYPES = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC"}
@@ -39,15 +40,6 @@ def _named_numbers() -> list[_NamedNumber]:
 
 def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
     return all(end <= s or e <= start for s, e in taken)
-
-
-def main_leader(doc: Document) -> str | None:
-    """The leader named most often in the article (canonical name), if any is named."""
-    counts: dict[str, int] = {}
-    for ann in doc.spans("entity"):
-        if ann.attrs.get("leader") and ann.attrs.get("via") == "gazetteer":
-            counts[ann.attrs["name"]] = counts.get(ann.attrs["name"], 0) + 1
-    return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 class EntityLinker:

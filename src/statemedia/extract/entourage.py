@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from ..datafiles import read_text
 from .gazetteer import Gazetteer, load_gazetteer, slugify
 
 __all__ = ["EntourageRules", "Member", "find_people", "load_rules", "parse_list"]
@@ -52,7 +52,7 @@ class EntourageRules:
 
 @cache
 def load_rules() -> EntourageRules:
-    text = resources.files("statemedia").joinpath("data", "entourage.json").read_text(encoding="utf-8")
+    text = read_text("entourage.json")
     data: dict[str, Any] = json.loads(text)
     syllable = data["syllable"]
     # A given-name syllable is capitalised ("Ryong Hae"), or lower case after a hyphen ("Ryong-hae").

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .gazetteer import read_tsv
 
 __all__ = ["EventExtractor"]
 

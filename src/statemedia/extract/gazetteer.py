@@ -5,22 +5,15 @@ and leaders' titles over time. Loaded once from ``data/gazetteer.tsv`` and
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from importlib import resources
 
-__all__ = ["Entry", "Gazetteer", "TitleHolder", "load_gazetteer", "read_tsv", "slugify"]
+from ..datafiles import read_tsv
 
-
-def read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a TSV data file in ``statemedia/data`` (``#`` lines are comments)."""
-    text = resources.files("statemedia").joinpath("data", name).read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
+__all__ = ["Entry", "Gazetteer", "TitleHolder", "load_gazetteer", "slugify"]
 
 
 def slugify(text: str) -> str:

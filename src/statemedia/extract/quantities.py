@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .gazetteer import read_tsv
 
 __all__ = ["QuantityExtractor"]
 
@@ -228,7 +228,7 @@ class QuantityExtractor:
         if m is None:
             return
         phrase = m.group(1).lower()
-        bound = self.qualifiers.get(phrase) or self.qualifiers.get(m.group(1), "approx")
+        bound = self.qualifiers.get(phrase, "approx")
         attrs["qualifier"] = phrase
         if bound == "lower":
             attrs["upper"] = None

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .lexicon import read_tsv
 
 __all__ = ["AcronymExpander"]
 
@@ -44,7 +44,7 @@ class AcronymExpander:
     @dataclass(frozen=True)
     class Options:
         # Language of the expansion when the document's language is unknown or unlisted.
-        default_language: str = "en"
+        default_language: str
 
     def __init__(self, options: Options) -> None:
         self.options = options

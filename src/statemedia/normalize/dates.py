@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .lexicon import read_tsv
 
 __all__ = ["DateNormalizer"]
 
@@ -127,7 +127,7 @@ class DateNormalizer:
     class Options:
         # Resolve "on Sunday", "yesterday", "today" against the publication date. KCNA reports
         # events of the day or days before; a reader of older archives may want them off.
-        relative: bool = True
+        relative: bool
 
     def __init__(self, options: Options) -> None:
         self.options = options

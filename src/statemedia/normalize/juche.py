@@ -41,7 +41,7 @@ class JucheYears:
     @dataclass(frozen=True)
     class Options:
         # Gregorian year = Juche year + epoch: Juche 1 is 1912, the year of Kim Il Sung's birth.
-        epoch: int = 1911
+        epoch: int
 
     def __init__(self, options: Options) -> None:
         self.options = options

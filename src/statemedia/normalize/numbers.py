@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
+from ..datafiles import read_tsv
 from ..model import Annotation, Document
-from .lexicon import read_tsv
 
 __all__ = ["NumberNormalizer", "parse_numeral"]
 
@@ -88,7 +88,7 @@ class NumberNormalizer:
     @dataclass(frozen=True)
     class Options:
         # Read number words ("three", "thousand") as well as numerals.
-        words: bool = True
+        words: bool
 
     def __init__(self, options: Options) -> None:
         self.options = options

@@ -18,16 +18,15 @@ are comparable across outlets and years whatever the tokenizer.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
 
 __all__ = ["CATEGORIES", "RhetoricTerms", "article_indicators", "find_terms", "leader_ids", "word_count"]
@@ -36,28 +35,19 @@ CATEGORIES = ("honorific", "superlative", "enemy")
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-def _data(name: str) -> str:
-    return resources.files("statemedia").joinpath(f"data/rhetoric/{name}").read_text(encoding="utf-8")
-
-
-def _tsv(name: str) -> list[dict[str, str]]:
-    lines = [line for line in _data(name).splitlines() if line and not line.startswith("#")]
-    return list(csv.DictReader(lines, delimiter="\t"))
-
-
 @cache
 def leader_ids() -> frozenset[str]:
     """Entity ids of the supreme leaders (data/rhetoric/leaders.tsv)."""
-    return frozenset(row["id"] for row in _tsv("leaders.tsv"))
+    return frozenset(row["id"] for row in read_tsv("rhetoric/leaders.tsv"))
 
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], re.Pattern[str], frozenset[str]]:
-    terms = {row["term"].lower(): row["category"] for row in _tsv("terms.tsv")}
+    terms = {row["term"].lower(): row["category"] for row in read_tsv("rhetoric/terms.tsv")}
     # Longest first, so "dear respected" wins over "dear" at the same place.
     alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
     lexicon = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-    spec: dict[str, Any] = json.loads(_data("superlatives.json"))
+    spec: dict[str, Any] = json.loads(read_text("rhetoric/superlatives.json"))
     return (
         lexicon,
         terms,

@@ -10,7 +10,7 @@ technique's softmax score; the lexicon score for a lexicon match) and ``source``
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import islice
 
 from ..model import Annotation, Document
@@ -28,14 +28,14 @@ class TechniqueDetector:
 
     @dataclass(frozen=True)
     class Options:
-        model: str = ""  # path to a model NPZ; empty: the one shipped in the package
-        threshold: float = 0.4  # sentence propaganda threshold (see defaults.toml)
-        phrase_threshold: float = 0.5  # token-run threshold for phrase spans (see defaults.toml)
-        trim_threshold: float = 0.25  # a sentence span runs between its tokens above this (see defaults.toml)
-        lexicon: str = ""  # path to a DPRK phrase lexicon TSV; empty: the one shipped in the package
-        use_lexicon: bool = True
-        lexicon_score: float = 1.0  # score of a lexicon match (see defaults.toml)
-        languages: list[str] = field(default_factory=lambda: ["en"])
+        model: str  # path to a model NPZ; empty: the one shipped in the package
+        threshold: float  # sentence propaganda threshold (see defaults.toml)
+        phrase_threshold: float  # token-run threshold for phrase spans (see defaults.toml)
+        trim_threshold: float  # a sentence span runs between its tokens above this (see defaults.toml)
+        lexicon: str  # path to a DPRK phrase lexicon TSV; empty: the one shipped in the package
+        use_lexicon: bool
+        lexicon_score: float  # score of a lexicon match (see defaults.toml)
+        languages: list[str]
 
     def __init__(self, options: Options) -> None:
         self.options = options

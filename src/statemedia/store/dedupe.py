@@ -39,10 +39,10 @@ _CHUNK = 50
 
 @dataclass(frozen=True)
 class DedupeOptions:
-    shingle_words: int = 5
-    num_perm: int = 64
-    lsh_threshold: float = 0.6
-    threshold: float = 0.85
+    shingle_words: int
+    num_perm: int
+    lsh_threshold: float
+    threshold: float
 
 
 class NearDuplicates:

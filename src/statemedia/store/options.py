@@ -14,17 +14,17 @@ __all__ = ["StoreOptions", "default_db_path", "store_options"]
 
 @dataclass(frozen=True)
 class StoreOptions:
-    path: str = "var/statemedia.db"
-    batch_size: int = 500
-    read_ahead_min_bytes: int = 2_000_000
-    read_ahead_batch: int = 500
-    cache_mib: int = 64
-    wal_autocheckpoint: int = 16_384
-    busy_timeout_ms: int = 10_000
-    search_candidates: int = 5_000
-    prefix_words: int = 1_000
-    title_weight: float = 2.0
-    snippet_tokens: int = 16
+    path: str
+    batch_size: int
+    read_ahead_min_bytes: int
+    read_ahead_batch: int
+    cache_mib: int
+    wal_autocheckpoint: int
+    busy_timeout_ms: int
+    search_candidates: int
+    prefix_words: int
+    title_weight: float
+    snippet_tokens: int
 
 
 def store_options(config: Config | None = None) -> tuple[StoreOptions, DedupeOptions]:

@@ -22,7 +22,7 @@ from ..errors import StoreError
 from ..model import Document
 from .base import DOCUMENT_COLUMNS, Hit, Put, PutStatus, Query, article_key, document_row
 from .dedupe import DedupeOptions, NearDuplicates
-from .options import StoreOptions
+from .options import StoreOptions, store_options
 from .postgres_search import search
 from .sql_reader import POSTGRES, SQLReader, pending_migrations
 
@@ -63,8 +63,12 @@ class PostgresStore(SQLReader):
         self, url: str, options: StoreOptions | None = None, dedupe: DedupeOptions | None = None
     ) -> None:
         self.path = url
-        self.options = options or StoreOptions()
-        self._near = NearDuplicates(dedupe or DedupeOptions())
+        if options is None or dedupe is None:
+            # Unset options come from defaults.toml, the one place their values live.
+            configured, configured_dedupe = store_options()
+            options, dedupe = options or configured, dedupe or configured_dedupe
+        self.options = options
+        self._near = NearDuplicates(dedupe)
         try:
             # Autocommit: reads see every commit at once; writes are explicit transactions.
             self.conn = psycopg.connect(

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import StoreError
 from .base import Hit, Query
 from .dedupe import DedupeOptions, NearDuplicates
-from .options import StoreOptions
+from .options import StoreOptions, store_options
 from .sql_reader import SQLITE, SQLReader, pending_migrations
 from .sqlite_search import search
 from .sqlite_write import SQLiteWriter, now
@@ -33,8 +33,12 @@ class SQLiteStore(SQLReader):
         self, path: str | Path, options: StoreOptions | None = None, dedupe: DedupeOptions | None = None
     ) -> None:
         self.path = str(path)
-        self.options = options or StoreOptions()
-        self._near = NearDuplicates(dedupe or DedupeOptions())
+        if options is None or dedupe is None:
+            # Unset options come from defaults.toml, the one place their values live.
+            configured, configured_dedupe = store_options()
+            options, dedupe = options or configured, dedupe or configured_dedupe
+        self.options = options
+        self._near = NearDuplicates(dedupe)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:

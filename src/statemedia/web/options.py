@@ -9,13 +9,13 @@ __all__ = ["WebOptions"]
 
 @dataclass(frozen=True)
 class WebOptions:
-    page_size: int = 20
-    max_page_size: int = 200
-    facet_hits: int = 100
-    facet_values: int = 8
-    refresh_seconds: float = 30
-    near_duplicates: int = 20
-    entity_articles: int = 25
-    co_appearances: int = 20
-    gap_days: int = 14
-    max_upload_bytes: int = 67_108_864
+    page_size: int
+    max_page_size: int
+    facet_hits: int
+    facet_values: int
+    refresh_seconds: float
+    near_duplicates: int
+    entity_articles: int
+    co_appearances: int
+    gap_days: int
+    max_upload_bytes: int
