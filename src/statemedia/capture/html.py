@@ -5,10 +5,6 @@ from __future__ import annotations
 import datetime
 import re
 
-import htmldate
-import trafilatura
-from trafilatura.settings import Document as Extracted
-
 from ..errors import NoArticleError
 from ..model import Document, Source
 from .decode import read_text
@@ -56,6 +52,12 @@ def capture_html(
     options: CaptureOptions | None = None,
 ) -> Document:
     """A Document from a web page's article; a page without one raises NoArticleError."""
+    # Imported here, not at module level: trafilatura and htmldate take ~0.15 s to import, which
+    # every corpus reader (JSONL, CSV, R data; the ingest reader process) would pay for nothing.
+    import htmldate
+    import trafilatura
+    from trafilatura.settings import Document as Extracted
+
     options = options or default_options()
     raw, encoding = read_text(data, where=location, options=options)
     # Comments are readers' text, not the outlet's: leave them out of the article.

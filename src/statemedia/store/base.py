@@ -8,13 +8,14 @@ whole or not at all.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any, Protocol
+
+import orjson
 
 from ..model import Document, Source
 
@@ -29,7 +30,16 @@ __all__ = [
     "Writer",
     "article_key",
     "document_row",
+    "json_text",
 ]
+
+
+def json_text(value: Any) -> str:
+    """JSON text of a value for a database column (source records, metadata, annotation
+    attributes): orjson, since ``json.dumps`` of a KCNA story's raw record took 5.3 us
+    against 0.6 us, and the ingest writer makes two to dozens of these per article.
+    Values JSON has no type for (dates, sets) are written as ``str(value)``."""
+    return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def article_key(doc: Document) -> str:
@@ -59,7 +69,7 @@ def document_row(
 ) -> list[Any]:
     """The values of a new documents row (:data:`DOCUMENT_COLUMNS`); the date as ISO text,
     which SQLite stores as is and PostgreSQL casts to its ``date`` column."""
-    source = None if doc.source is None else json.dumps(_source_dict(doc.source), ensure_ascii=False)
+    source = None if doc.source is None else json_text(_source_dict(doc.source))
     return [
         article_pk,
         version,
@@ -71,7 +81,7 @@ def document_row(
         doc.published.isoformat() if doc.published else None,
         doc.language,
         source,
-        json.dumps(doc.meta, ensure_ascii=False, default=str),
+        json_text(doc.meta),
         now,
         now,
         run,

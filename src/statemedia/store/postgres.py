@@ -9,7 +9,6 @@ Several ingests may write at once: article and text rows are claimed with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from ..errors import StoreError
 from ..model import Document
-from .base import DOCUMENT_COLUMNS, Hit, Put, PutStatus, Query, article_key, document_row
+from .base import DOCUMENT_COLUMNS, Hit, Put, PutStatus, Query, article_key, document_row, json_text
 from .dedupe import DedupeOptions, NearDuplicates
 from .options import StoreOptions, store_options
 from .postgres_search import search
@@ -108,10 +107,6 @@ class PostgresStore(SQLReader):
         return search(self.conn, query, self.options)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
-
-
 class _Writer:
     """Writes inside one open transaction of a :class:`PostgresStore`."""
 
@@ -125,14 +120,14 @@ class _Writer:
     def start_run(self, command: str, paths: Sequence[str]) -> int:
         row = self._one(
             "INSERT INTO runs (started_at, command, paths) VALUES (%s, %s, %s) RETURNING run_pk",
-            (_now(), command, _json(list(paths))),
+            (_now(), command, json_text(list(paths))),
         )
         assert row is not None
         return int(row[0])
 
     def finish_run(self, run: int, counts: dict[str, int]) -> None:
         self._conn.execute(
-            "UPDATE runs SET finished_at = %s, counts = %s WHERE run_pk = %s", (_now(), _json(counts), run)
+            "UPDATE runs SET finished_at = %s, counts = %s WHERE run_pk = %s", (_now(), json_text(counts), run)
         )
 
     def _article(self, key: str, now: str) -> tuple[int, int | None]:
@@ -253,7 +248,7 @@ class _Writer:
             # COPY: a fully analysed story has hundreds of annotations; one round trip for all.
             with cur.copy('COPY annotations (text_pk, start, "end", label, attrs, producer) FROM STDIN') as copy:
                 for a in doc.annotations:
-                    copy.write_row((text_pk, a.start, a.end, a.label, _json(dict(a.attrs)), a.producer))
+                    copy.write_row((text_pk, a.start, a.end, a.label, json_text(dict(a.attrs)), a.producer))
             entities = {
                 str(a.attrs["id"]): (str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""))
                 for a in reversed(doc.annotations)

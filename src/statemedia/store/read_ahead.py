@@ -23,6 +23,9 @@ from ..model import Document
 __all__ = ["input_bytes", "read_ahead"]
 
 Item = Document | InputError
+# Records in the reader's first message: 50 KCNA stories are ~7 ms of capture, where a full
+# batch of 500 kept the writer waiting ~65 ms longer at the start.
+_FIRST_BATCH = 50
 
 
 def input_bytes(paths: Sequence[str | Path]) -> int:
@@ -41,12 +44,14 @@ def _produce(paths: list[str], out: Connection, batch_size: int) -> None:
 
     try:
         batch: list[Item] = []
+        # The caller idles until the first message: a short one starts it writing sooner.
+        size = min(batch_size, _FIRST_BATCH)
         for path in paths:
             for item in read_path(path):
                 batch.append(item)
-                if len(batch) >= batch_size:
+                if len(batch) >= size:
                     out.send(batch)
-                    batch = []
+                    batch, size = [], batch_size
         out.send(batch)
         out.send(None)
     except (BrokenPipeError, ConnectionResetError):

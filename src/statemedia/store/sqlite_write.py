@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from ..model import Document
-from .base import DOCUMENT_COLUMNS, Put, PutStatus, article_key, document_row
+from .base import DOCUMENT_COLUMNS, Put, PutStatus, article_key, document_row, json_text
 
 if TYPE_CHECKING:
     from .sqlite import SQLiteStore
@@ -272,7 +272,7 @@ class _Batch:
         many(
             "INSERT INTO annotations (text_pk, start, end, label, attrs, producer) VALUES (?,?,?,?,?,?)",
             (
-                (pk, a.start, a.end, a.label, json.dumps(dict(a.attrs), ensure_ascii=False, default=str), a.producer)
+                (pk, a.start, a.end, a.label, json_text(dict(a.attrs)), a.producer)
                 for pk, doc in self.annotations.items()
                 for a in doc.annotations
             ),
