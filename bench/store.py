@@ -119,6 +119,8 @@ def main() -> int:
     docs = [d for f in FILES for d in read_path(f) if isinstance(d, Document)]
     print(f"{len(docs):,} KCNA stories")
 
+    # Capture alone; its first article also unpacks the language model into the per-machine cache
+    # (capture/language.py) if this machine has none yet, so the ingest below starts as every later one does.
     capture_s = timed(lambda: sum(1 for f in FILES for _ in read_path(f)))
     raw = SQLiteStore(tmp / "raw.db")
     cpu0 = cpu_seconds()
