@@ -28,6 +28,7 @@ COMPONENTS: dict[str, str] = {
     "quantities": "statemedia.extract.quantities:QuantityExtractor",
     "events": "statemedia.extract.events:EventExtractor",
     "activities": "statemedia.extract.activities:ActivityExtractor",
+    "quotations": "statemedia.extract.quotations:QuotationExtractor",
     "techniques": "statemedia.rhetoric.techniques:TechniqueDetector",
     "rhetoric_terms": "statemedia.rhetoric.indicators:RhetoricTerms",
 }

@@ -1,8 +1,8 @@
 """The analysis result as data: a JSON view of one analysed Document.
 
 Everything here is *derived* from the document's annotations (the one representation);
-``events``, ``quantities``, ``entities`` and ``techniques`` are convenience views of the
-``event``, ``quantity``, ``entity`` and ``technique`` layers. The shape is documented
+``events``, ``quantities``, ``entities``, ``quotations`` and ``techniques`` are convenience
+views of the ``event``, ``quantity``, ``entity``, ``quote`` and ``technique`` layers. The shape is documented
 by ``schema/analysis.schema.json`` and checked by :func:`validate`.
 """
 
@@ -79,6 +79,14 @@ def _techniques(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+def _quotations(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {"kind": a.attrs.get("kind"), "start": a.start, "end": a.end, "text": doc.covered(a)}
+        | {k: a.attrs.get(k) for k in ("speaker", "speaker_id", "speaker_name", "verb") if k in a.attrs}
+        for a in doc.spans("quote")
+    ]
+
+
 def to_json(doc: Document) -> dict[str, Any]:
     """The documented JSON result for one analysed document."""
     return {
@@ -88,6 +96,7 @@ def to_json(doc: Document) -> dict[str, Any]:
         "events": _events(doc),
         "quantities": _quantities(doc),
         "entities": _entities(doc),
+        "quotations": _quotations(doc),
         "techniques": _techniques(doc),
     }
 

@@ -33,6 +33,7 @@ LAYERS: tuple[Layer, ...] = (
     Layer("date", "Dates", ("date", "juche_year")),
     Layer("quantity", "Quantities", ("quantity",)),
     Layer("event", "Events", ("event",)),
+    Layer("quote", "Quotations", ("quote",)),
     Layer("technique", "Techniques", ("technique",)),
 )
 _LAYER_OF = {label: layer.key for layer in LAYERS for label in layer.labels}
@@ -53,6 +54,9 @@ def _tip(ann: Annotation) -> str:
     if ann.label == "event":
         parts = [str(a.get("kind")), str(a.get("actor") or ""), str(a.get("date") or "")]
         return "event: " + " · ".join(p for p in parts if p)
+    if ann.label == "quote":
+        speaker = a.get("speaker_name") or a.get("speaker")
+        return f"quote: {a.get('kind')}" + (f" · {speaker} ({a.get('verb')})" if speaker else "")
     score = a.get("score")
     return f"technique: {a.get('technique')}" + (f" ({float(score):.2f})" if score is not None else "")
 

@@ -1,0 +1,221 @@
+"""Quotations: who is quoted saying what, and quoted words that are not speech.
+
+KCNA puts quotation marks around four different things, and an analyst wants them apart:
+  * ``direct``: someone's words — ``He said: "..."``, ``"...," the spokesman said``;
+  * ``title``: the name of a work, slogan or event — ``the article titled "..."``
+    (``slogan`` when it is a slogan or banner);
+  * ``scare``: an opponent's words held at a distance — ``talking about "dialogue"``;
+  * ``quoted``: longer quoted words with no reporting verb in their sentence (speech whose
+    speaker is named elsewhere, or a phrase held at a distance);
+and reports speech without them: ``indirect`` — ``the statement said that ...``.
+
+Each becomes a ``quote`` annotation over the quoted words (without the marks) or the
+reported clause. Speech is recognised by a reporting verb (``data/quote_cues.tsv``) among
+the clauses the linguistic component parsed in the quote's sentence; its subject is the
+speaker, linked to the entity there (pronouns through the entities component's coreference).
+Titles, slogans and scare quotes are recognised by the words right before the opening mark.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..datafiles import read_tsv
+from ..model import Annotation, Document
+
+__all__ = ["QuotationExtractor"]
+
+# A quotation inside one paragraph: straight or typographic marks (KCNA uses straight ones).
+_QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
+# Reported speech runs from "that" after the reporting verb (possibly after its object:
+# "told reporters that") to the end of the sentence.
+_THAT = re.compile(r"[^.;:\"]{0,40}?(?<!\bso )(?<!\bsuch )(?<!\bnow )\bthat\s+")
+# Between a reporting verb and the quotation it introduces: 'said: "', 'stressed that "'.
+_LEAD_IN = re.compile(r"(?:[:,]|\bthat|\bsaying|\bas follows)\s*$")
+_COLON = re.compile(r":\s*$")
+# Between a quotation and the reporting clause after it ('"...," he said') no sentence ends.
+_SENTENCE_END = re.compile(r"[.!?;]")
+# Longest gap (characters) between a reporting verb and its quotation: "the spokesman for the
+# Foreign Ministry said in a statement:" keeps the verb close; farther verbs report other things.
+_MAX_GAP = 60
+_SPEAKER_TYPES = ("PERSON", "ORG", "GPE")
+_PRONOUNS = {"he", "she", "it", "they"}
+
+
+@dataclass(frozen=True)
+class _Clause:
+    verb: tuple[int, int]
+    lemma: str
+    subject: tuple[int, int] | None
+    head: tuple[int, int] | None
+
+
+class QuotationExtractor:
+    name: ClassVar[str] = "quotations"
+    version: ClassVar[str] = "1"
+    requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
+    assigns: ClassVar[tuple[str, ...]] = ("quote",)
+
+    @dataclass(frozen=True)
+    class Options:
+        # Characters before an opening mark searched for a title/slogan/scare cue.
+        cue_window: int
+        # Quoted words without speech or cue: up to this many words they are scare quotes,
+        # longer ones direct speech whose speaker is outside the sentence.
+        scare_max_words: int
+        # Quoted words in title case from this many words on name a work (a title without a cue).
+        title_case_min_words: int
+        # Longest speaker phrase kept (characters).
+        max_speaker: int
+        languages: list[str]
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        rows = read_tsv("quote_cues.tsv")
+        self.speech = {r["cue"] for r in rows if r["kind"] == "speech"}
+        self.cues = [(re.compile(r["cue"], re.I), r["kind"]) for r in rows if r["kind"] != "speech"]
+
+    def __call__(self, doc: Document) -> Document:
+        if doc.language is not None and doc.language not in self.options.languages:
+            return doc
+        sentences = list(doc.spans("sentence"))
+        entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _SPEAKER_TYPES]
+        quotes = list(self._direct(doc, sentences, entities))
+        quotes += self._indirect(doc, sentences, entities, quotes)
+        doc.add(_resolve_pronouns(sorted(quotes, key=lambda q: q.start)))
+        return doc
+
+    def _clauses(self, sentence: Annotation) -> list[_Clause]:
+        main = _span(sentence.attrs.get("subject"))
+        out = []
+        for c in sentence.attrs.get("clauses") or []:
+            verb = _span(c.get("verb"))
+            if verb is None or c.get("lemma") not in self.speech:
+                continue
+            subject, head = _span(c.get("subject")), _span(c.get("subject_head"))
+            # A participle ("..., saying that") has no subject of its own: the sentence's speaks.
+            out.append(_Clause(verb, c["lemma"], subject or main, head or main))
+        return out
+
+    def _direct(self, doc: Document, sentences: list[Annotation], entities: list[Annotation]) -> Iterator[Annotation]:
+        text = doc.text
+        for m in _QUOTED.finditer(text):
+            group = 1 if m.group(1) is not None else 2
+            start, end = m.start(group), m.end(group)
+            if not text[start:end].strip():
+                continue
+            words = text[start:end].split()
+            kind = self._cue(text[max(0, m.start() - self.options.cue_window) : m.start()])
+            if kind is None and len(words) >= self.options.title_case_min_words and _title_case(words):
+                kind = "title"  # "Let Us Carry Out the Great Leader's Instructions": a work, not speech
+            attrs: dict[str, Any] = {"kind": kind}
+            if kind is None:
+                short = len(words) <= self.options.scare_max_words
+                clause = self._speech_around(text, sentences, m.start(), m.end(), colon_only=short)
+                if clause is not None:
+                    attrs = {"kind": "direct", **self._speaker(doc, clause, entities)}
+                else:  # no reporting verb by it: its speaker, if any, is named in another sentence
+                    attrs["kind"] = "scare" if short else "quoted"
+            yield Annotation(start, end, "quote", attrs, self.name)
+
+    def _cue(self, before: str) -> str | None:
+        return next((kind for pattern, kind in self.cues if pattern.search(before)), None)
+
+    def _speech_around(
+        self, text: str, sentences: list[Annotation], start: int, end: int, *, colon_only: bool
+    ) -> _Clause | None:
+        """The reporting clause that introduces the quotation ``text[start:end]`` (marks included)
+        or follows it, in the sentence where it opens or closes. ``colon_only``: a few quoted
+        words are speech only after a colon ('he said: "Never."'); after "that" or a comma
+        they are a phrase held at a distance inside a report."""
+        lead_in = _COLON if colon_only else _LEAD_IN
+        for sentence in sentences:
+            if not (sentence.start <= start < sentence.end or sentence.start < end <= sentence.end):
+                continue
+            for clause in self._clauses(sentence):
+                # No speaker, or the quotation is the subject itself ('"The agreement" announced by').
+                if clause.subject is None or start <= clause.subject[0] < end:
+                    continue
+                before = text[clause.verb[1] : start]
+                if clause.verb[1] <= start and len(before) <= _MAX_GAP and lead_in.search(before):
+                    return clause
+                if colon_only:
+                    continue
+                after = text[end : clause.verb[0]]
+                if end <= clause.verb[0] and len(after) <= _MAX_GAP and not _SENTENCE_END.search(after):
+                    return clause
+        return None
+
+    def _speaker(self, doc: Document, clause: _Clause, entities: list[Annotation]) -> dict[str, Any]:
+        assert clause.subject is not None
+        s, e = clause.subject
+        head = clause.head or clause.subject
+        inside = [x for x in entities if (s <= x.start and x.end <= e) or x.start <= s < x.end]
+        # The entity at the subject's head speaks; failing that an organisation named in the subject
+        # ("the spokesman for the Foreign Ministry"). A person there is rarely the speaker: "the
+        # secretary general of the committee for commemorating Kim Il Sung".
+        linked = next(
+            (x for x in inside if x.start < head[1] and head[0] < x.end),
+            next((x for x in inside if x.attrs.get("type") != "PERSON"), None),
+        )
+        speaker = doc.text[s:e]
+        if len(speaker) > self.options.max_speaker:
+            speaker = speaker[: self.options.max_speaker].rsplit(" ", 1)[0] + "…"
+        return {
+            "speaker": speaker,
+            "speaker_id": linked.attrs.get("id") if linked is not None else None,
+            "speaker_name": linked.attrs.get("name") if linked is not None else None,
+            "verb": clause.lemma,
+        }
+
+    def _indirect(
+        self, doc: Document, sentences: list[Annotation], entities: list[Annotation], direct: list[Annotation]
+    ) -> list[Annotation]:
+        out = []
+        for sentence in sentences:
+            for clause in self._clauses(sentence):
+                if clause.subject is None:
+                    continue
+                that = _THAT.match(doc.text, clause.verb[1], sentence.end)  # anchored at the verb's end
+                if that is None:
+                    continue
+                start, end = that.end(), sentence.end
+                end -= len(doc.text[start:end]) - len(doc.text[start:end].rstrip(' .;"”'))
+                if end - start < 3 or any(q.start <= start < q.end for q in direct):
+                    continue
+                attrs: Mapping[str, Any] = {"kind": "indirect", **self._speaker(doc, clause, entities)}
+                out.append(Annotation(start, end, "quote", attrs, self.name))
+                break  # one report per sentence: later verbs are inside the reported clause
+        return out
+
+
+def _resolve_pronouns(quotes: list[Annotation]) -> list[Annotation]:
+    """A pronoun speaker ("he said", "it stressed") the entities left unlinked is the speaker of
+    the quotation before it: KCNA names a speaker once, then goes on with "he" or "it"."""
+    out: list[Annotation] = []
+    last: Mapping[str, Any] | None = None
+    for quote in quotes:
+        attrs = quote.attrs
+        if attrs.get("speaker_id") is None and str(attrs.get("speaker") or "").lower() in _PRONOUNS and last:
+            attrs = {**attrs, "speaker_id": last["speaker_id"], "speaker_name": last["speaker_name"]}
+            quote = Annotation(quote.start, quote.end, quote.label, attrs, quote.producer)
+        if attrs.get("speaker_id") is not None:
+            last = attrs
+        out.append(quote)
+    return out
+
+
+def _title_case(words: list[str]) -> bool:
+    """Whether at least 80% of the words of five letters or more (two at least) start with a
+    capital ("Let Us Carry Out the ... Instructions"): headline style names a work, while
+    sentences capitalise only names. Shorter words are left out and one in five may be lower
+    case: headlines keep prepositions ("with", "before") small."""
+    long = [w for w in (w.strip("'‘’,.!?:;()") for w in words) if len(w) >= 5]
+    return len(long) >= 2 and sum(w[0].isupper() for w in long) >= 0.8 * len(long)
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    return (int(value[0]), int(value[1])) if value else None
