@@ -144,13 +144,17 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
     where, params = filters(query, POSTGRES)
     # ts_rank weights are {D, C, B, A} in [0, 1]: the title (A) counts title_weight times the body (B).
     weights = [0.0, 0.0, 1.0 / max(options.title_weight, 1.0), 1.0]
+    # The newest candidates are chosen by key alone: sorting them with their tsvectors (~4 KB
+    # each) cost as much as ranking them. Only the ranked few are joined to their texts for
+    # the duplicate group (joining all 5,000 candidates first cost ~5 ms on "Kim" at 22k).
     sql = (
-        f"WITH q AS (SELECT {tsquery} AS q), "
-        "candidates AS (SELECT d.doc_pk, d.fts, d.text_pk FROM documents d, q "
-        f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s) "
-        "SELECT c.doc_pk, ts_rank(%s::real[], c.fts, q.q, 1) AS score, t.group_pk "
-        "FROM candidates c JOIN texts t ON t.text_pk = c.text_pk, q "
-        "ORDER BY score DESC, c.doc_pk LIMIT %s"
+        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q), "
+        "c AS MATERIALIZED (SELECT d.doc_pk FROM documents d, q "
+        f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s), "
+        "r AS (SELECT d.doc_pk, d.text_pk, ts_rank(%s::real[], d.fts, q.q, 1) AS score "
+        "FROM c JOIN documents d ON d.doc_pk = c.doc_pk, q ORDER BY score DESC, d.doc_pk LIMIT %s) "
+        "SELECT r.doc_pk, r.score, t.group_pk FROM r JOIN texts t ON t.text_pk = r.text_pk "
+        "ORDER BY r.score DESC, r.doc_pk"
     )
     try:
         rows = conn.execute(
@@ -158,54 +162,62 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
         ).fetchall()
     except psycopg.errors.DataError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
-    hits: list[Hit] = []
-    seen: set[int] = set()
+    best: dict[int, tuple[int, float]] = {}  # group -> its best document and score, in rank order
     for doc_pk, score, group_pk in rows:
-        if group_pk in seen:
-            continue
-        seen.add(group_pk)
-        hits.append(_hit(conn, tsquery, q_params, doc_pk, score, group_pk, options))
-        if len(hits) == query.limit:
-            break
-    return hits
+        if group_pk not in best:
+            best[group_pk] = (doc_pk, float(score))
+            if len(best) == query.limit:
+                break
+    return _hits(conn, tsquery, q_params, best, options)
 
 
-def _hit(
+def _hits(
     conn: psycopg.Connection[Any],
     tsquery: str,
     q_params: list[Any],
-    doc_pk: int,
-    score: float,
-    group_pk: int,
+    best: dict[int, tuple[int, float]],
     options: StoreOptions,
-) -> Hit:
+) -> list[Hit]:
+    """The hits of the top documents: headlines and copies of all of them in two statements
+    (two per hit were 40 round trips for 20 hits, ~5 ms of a narrow query's 7 ms at 22k)."""
+    if not best:
+        return []
     words = max(options.snippet_tokens, 2)
     headline = (
         f"StartSel=**, StopSel=**, FragmentDelimiter=…, MaxFragments=1, "
         f"MaxWords={words}, MinWords={max(words // 2, 1)}"
     )
-    row = conn.execute(
-        f"SELECT ts_headline('{_CONFIG}', t.text, {tsquery}, %s), d.doc_id, d.title, d.outlet, "
-        "d.published, d.language FROM documents d JOIN texts t ON t.text_pk = d.text_pk WHERE d.doc_pk = %s",
-        [*q_params, headline, doc_pk],
-    ).fetchone()
-    assert row is not None
-    snippet, doc_id, title, outlet, published, language = row
-    copies = [
-        r[0]
-        for r in conn.execute(
-            "SELECT d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
-            "WHERE t.group_pk = %s AND d.is_current AND d.doc_pk != %s ORDER BY d.doc_pk",
-            (group_pk, doc_pk),
+    docs = [doc_pk for doc_pk, _ in best.values()]
+    rows = {
+        row[0]: row[1:]
+        for row in conn.execute(
+            f"SELECT d.doc_pk, ts_headline('{_CONFIG}', t.text, {tsquery}, %s), d.doc_id, d.title, d.outlet, "
+            "d.published, d.language FROM documents d JOIN texts t ON t.text_pk = d.text_pk "
+            "WHERE d.doc_pk = ANY(%s)",
+            [*q_params, headline, docs],
         )
-    ]
-    return Hit(
-        id=doc_id,
-        title=title,
-        outlet=outlet,
-        published=published,
-        language=language,
-        score=float(score),
-        snippet=snippet,
-        copies=copies,
-    )
+    }
+    copies: dict[int, list[str]] = {group: [] for group in best}
+    for group_pk, doc_pk, doc_id in conn.execute(
+        "SELECT t.group_pk, d.doc_pk, d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
+        "WHERE t.group_pk = ANY(%s) AND d.is_current ORDER BY d.doc_pk",
+        (list(best),),
+    ):
+        if doc_pk != best[group_pk][0]:
+            copies[group_pk].append(doc_id)
+    hits = []
+    for group_pk, (doc_pk, score) in best.items():
+        snippet, doc_id, title, outlet, published, language = rows[doc_pk]
+        hits.append(
+            Hit(
+                id=doc_id,
+                title=title,
+                outlet=outlet,
+                published=published,
+                language=language,
+                score=score,
+                snippet=snippet,
+                copies=copies[group_pk],
+            )
+        )
+    return hits

@@ -1,63 +1,83 @@
-"""The write path of :class:`~statemedia.store.sqlite.SQLiteStore`: a batch of articles
-written with a few statements per table, inside the store's open transaction."""
+"""The write path of :class:`~statemedia.store.sqlite.SQLiteStore`: the shared batch logic
+(store/batch.py) on sqlite3, with an FTS5 table beside the documents."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..model import Document
-from .base import DOCUMENT_COLUMNS, Put, PutStatus, article_key, document_row, json_text
+from .base import DOCUMENT_COLUMNS
+from .batch import BatchWriter, now
 
 if TYPE_CHECKING:
     from .sqlite import SQLiteStore
 
 __all__ = ["SQLiteWriter", "now"]
 
+# Values bound per IN (...) lookup: SQLite's default limit is 32,766; 500 keeps statements short.
+_IN_CHUNK = 500
 
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
 
-
-class SQLiteWriter:
-    """Writes inside one open transaction of a :class:`SQLiteStore`.
-
-    :meth:`put_many` stores a batch with a few statements per table rather than per article:
-    one lookup of the batch's known texts and articles, one of the near-duplicate candidates
-    of its new texts, then one ``executemany`` per table. On KCNA (raw ingest of 22,333 stories,
-    batches of 500) that took the writer process from 266 to 198 us CPU an article. The transaction holds the write
-    lock (BEGIN IMMEDIATE), so the writer hands out primary keys itself and builds each row
-    complete before it is inserted; rows of this batch are held in dicts until then, so a
-    later article of the same batch (an identical text, a new version) sees them.
-    """
+class SQLiteWriter(BatchWriter):
+    """Writes inside one open transaction (BEGIN IMMEDIATE: it holds the write lock) of a
+    :class:`SQLiteStore`."""
 
     def __init__(self, store: SQLiteStore) -> None:
-        self._store = store
+        self.near = store._near
         self._conn = store.conn
-        self._sql = store.conn.execute
         self._next_pk: dict[str, int] = {}
 
-    def _new_pk(self, table: str, column: str) -> int:
-        """The next rowid of ``table``: what SQLite would choose (max + 1), known before the insert."""
-        pk = self._next_pk.get(table)
-        if pk is None:
-            pk = int(self._sql(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0])
-        self._next_pk[table] = pk + 1
-        return pk
+    def sql(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._conn.execute(statement, params).fetchall()
 
-    def _select_in(self, sql: str, values: Sequence[Any]) -> list[Any]:
-        """Rows of ``sql`` (one ``IN ({})`` placeholder) for all ``values``, in chunks under
-        SQLite's limit on bound parameters."""
+    def select_in(self, statement: str, values: Sequence[Any]) -> list[Any]:
+        # In chunks under SQLite's limit on bound parameters.
         rows: list[Any] = []
         for i in range(0, len(values), _IN_CHUNK):
             chunk = values[i : i + _IN_CHUNK]
-            rows += self._sql(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+            rows += self._conn.execute(statement.format(",".join("?" * len(chunk))), chunk).fetchall()
         return rows
 
+    def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(statement, rows)
+
+    def begin_batch(self, size: int) -> None:
+        pass  # BEGIN IMMEDIATE took the write lock for the whole transaction
+
+    def new_pk(self, table: str, column: str) -> int:
+        """The next rowid of ``table``: what SQLite would choose (max + 1), known before the insert."""
+        pk = self._next_pk.get(table)
+        if pk is None:
+            pk = int(self._conn.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0])
+        self._next_pk[table] = pk + 1
+        return pk
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        marks = ",".join("?" * len(columns))
+        self._conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def insert_documents(self, rows: list[list[Any]], fts: dict[int, tuple[str | None, str]]) -> None:
+        self._conn.executemany(
+            f"INSERT INTO documents (doc_pk, {DOCUMENT_COLUMNS}, is_current) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self._conn.executemany(
+            "INSERT INTO docs_fts (rowid, title, text) VALUES (?, ?, ?)",
+            ((pk, title, text) for pk, (title, text) in fts.items()),
+        )
+
+    def retire(self, doc_pk: int, title: str | None, text_pk: int) -> None:
+        # FTS5's delete command takes the values the row was indexed with.
+        old_text = self._conn.execute("SELECT text FROM texts WHERE text_pk = ?", (text_pk,)).fetchone()[0]
+        self._conn.execute(
+            "INSERT INTO docs_fts (docs_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)", (doc_pk, title, old_text)
+        )
+        self._conn.execute("UPDATE documents SET is_current = 0 WHERE doc_pk = ?", (doc_pk,))
+
     def start_run(self, command: str, paths: Sequence[str]) -> int:
-        cur = self._sql(
+        cur = self._conn.execute(
             "INSERT INTO runs (started_at, command, paths) VALUES (?, ?, ?)",
             (now(), command, json.dumps(list(paths))),
         )
@@ -65,243 +85,6 @@ class SQLiteWriter:
         return cur.lastrowid
 
     def finish_run(self, run: int, counts: dict[str, int]) -> None:
-        self._sql(
+        self._conn.execute(
             "UPDATE runs SET finished_at = ?, counts = ? WHERE run_pk = ?", (now(), json.dumps(counts), run)
         )
-
-    def put(
-        self, doc: Document, *, pipeline_version: str | None, run: int | None = None, seen: bool = True
-    ) -> Put:
-        return self.put_many([(doc, pipeline_version)], run=run, seen=seen)[0]
-
-    def put_many(
-        self, items: Sequence[tuple[Document, str | None]], *, run: int | None = None, seen: bool = True
-    ) -> list[Put]:
-        """``put`` of each (document, pipeline version), in order, as one batch."""
-        # Each text's hash once: the batch needs it three times (a SHA-256 of the whole text each).
-        digests = [doc.content_hash for doc, _ in items]
-        batch = _Batch(self, items, digests)
-        puts = [
-            batch.put(doc, digest, version, run=run, seen=seen)
-            for (doc, version), digest in zip(items, digests, strict=True)
-        ]
-        batch.flush()
-        return puts
-
-
-class _Batch:
-    """The rows one :meth:`SQLiteWriter.put_many` call adds or changes, until :meth:`flush`."""
-
-    def __init__(
-        self, writer: SQLiteWriter, items: Sequence[tuple[Document, str | None]], digests: Sequence[str]
-    ) -> None:
-        self.w = writer
-        self.now = now()
-        # hash -> [text_pk, group_pk, pipeline_version]: the stored texts of the batch, then its new ones
-        self.texts: dict[str, list[Any]] = {
-            digest: [pk, group, version]
-            for digest, pk, group, version in writer._select_in(
-                "SELECT hash, text_pk, group_pk, pipeline_version FROM texts WHERE hash IN ({})",
-                list(set(digests)),
-            )
-        }
-        self.groups = {pk: group for pk, group, _ in self.texts.values()}  # text_pk -> group_pk
-        # key -> [article_pk, current doc_pk, its text_pk, its version, its title]
-        self.articles: dict[str, list[Any]] = {
-            key: list(rest)
-            for key, *rest in writer._select_in(
-                "SELECT a.key, a.article_pk, a.current_pk, d.text_pk, d.version, d.title FROM articles a "
-                "JOIN documents d ON d.doc_pk = a.current_pk WHERE a.key IN ({})",
-                list({article_key(doc) for doc, _ in items}),
-            )
-        }
-        self.new_texts: dict[int, list[Any]] = {}  # text_pk -> row
-        self.new_articles: dict[int, list[Any]] = {}  # article_pk -> row
-        self.new_docs: dict[int, list[Any]] = {}  # doc_pk -> row
-        self.fts: dict[int, tuple[str | None, str]] = {}  # doc_pk -> (title, text) to index
-        self.annotations: dict[int, Document] = {}  # text_pk -> the document whose annotations it gets
-        self.article_updates: dict[int, tuple[int, str]] = {}  # stored article_pk -> (current_pk, last_seen)
-        self.seen_docs: set[int] = set()  # stored doc_pks seen again
-        self.bands: list[tuple[int, int]] = []
-        self._candidates(items, digests)
-
-    def _candidates(self, items: Sequence[tuple[Document, str | None]], digests: Sequence[str]) -> None:
-        """Band keys of the batch's new texts, and the stored texts that share one (with
-        their groups and texts): near-duplicate candidates, looked up once for the batch."""
-        near = self.w._store._near
-        fresh = {
-            digest: doc.text for (doc, _), digest in zip(items, digests, strict=True) if digest not in self.texts
-        }
-        self.keys = dict(zip(fresh, near.band_keys_many(list(fresh.values())), strict=True))
-        all_keys = list({k for keys in self.keys.values() for k in keys})
-        self.stored_bands: dict[int, list[int]] = {}
-        for key, pk in self.w._select_in("SELECT band_key, text_pk FROM lsh_bands WHERE band_key IN ({})", all_keys):
-            self.stored_bands.setdefault(key, []).append(pk)
-        pks = list({pk for pks in self.stored_bands.values() for pk in pks})
-        self.candidates: dict[int, tuple[int, str]] = {
-            pk: (group, text)
-            for pk, group, text in self.w._select_in(
-                "SELECT text_pk, group_pk, text FROM texts WHERE text_pk IN ({})", pks
-            )
-        }
-        self.batch_bands: dict[int, list[int]] = {}  # band key -> new text_pks of this batch
-
-    def put(
-        self, doc: Document, digest: str, pipeline_version: str | None, *, run: int | None, seen: bool
-    ) -> Put:
-        stamp = self.now
-        text_pk, group_pk, alone = self._text(doc, digest, pipeline_version)
-        key = article_key(doc)
-        article = self.articles.get(key)
-        if article is not None:
-            article_pk, current_pk, cur_text, cur_version, cur_title = article
-            if cur_text == text_pk:
-                if seen and current_pk not in self.new_docs:  # rows of this batch are seen now
-                    self.seen_docs.add(current_pk)
-                    self.article_updates.setdefault(article_pk, (current_pk, stamp))
-                return Put(PutStatus.UNCHANGED, cur_version)
-            if current_pk in self.new_docs:  # superseded within the batch: never indexed
-                self.new_docs[current_pk][-1] = 0
-                del self.fts[current_pk]
-            else:
-                old_text = self.w._sql("SELECT text FROM texts WHERE text_pk = ?", (cur_text,)).fetchone()[0]
-                self.w._sql(
-                    "INSERT INTO docs_fts (docs_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                    (current_pk, cur_title, old_text),
-                )
-                self.w._sql("UPDATE documents SET is_current = 0 WHERE doc_pk = ?", (current_pk,))
-            doc_pk = self.w._new_pk("documents", "doc_pk")
-            if article_pk in self.new_articles:
-                self.new_articles[article_pk][4] = doc_pk
-            else:
-                self.article_updates[article_pk] = (doc_pk, stamp)
-            version, status = cur_version + 1, PutStatus.VERSION
-        else:
-            article_pk, doc_pk = self.w._new_pk("articles", "article_pk"), self.w._new_pk("documents", "doc_pk")
-            self.new_articles[article_pk] = [article_pk, key, stamp, stamp, doc_pk]
-            version, status = 1, PutStatus.NEW
-        self.articles[key] = [article_pk, doc_pk, text_pk, version, doc.title]
-        self.new_docs[doc_pk] = _document_row(doc, doc_pk, article_pk, version, text_pk, stamp, run)
-        self.fts[doc_pk] = (doc.title, doc.text)
-        if alone:  # a text new in its own group: no other article can hold a copy
-            return Put(status, version)
-        return Put(status, version, self._copy(group_pk, article_pk))
-
-    def _copy(self, group_pk: int, article_pk: int) -> str | None:
-        """The doc id of the first document (stored, else of this batch) of another article
-        whose text is in ``group_pk``."""
-        copy = self.w._sql(
-            "SELECT d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
-            "WHERE t.group_pk = ? AND d.article_pk != ? ORDER BY d.doc_pk LIMIT 1",
-            (group_pk, article_pk),
-        ).fetchone()
-        if copy is not None:
-            return str(copy[0])
-        for row in self.new_docs.values():  # in doc_pk order, all above the stored ones
-            if self.groups[row[_DOC_TEXT]] == group_pk and row[_DOC_ARTICLE] != article_pk:
-                return str(row[_DOC_ID])
-        return None
-
-    def _text(self, doc: Document, digest: str, pipeline_version: str | None) -> tuple[int, int, bool]:
-        """The text of ``doc`` (its hash ``digest``; new, grouped, annotated as needed): (text_pk,
-        group_pk, whether it is new now as the only member of a new group)."""
-        known = self.texts.get(digest)
-        if known is not None:
-            text_pk, group_pk, stored_version = known
-            if pipeline_version is not None and pipeline_version != stored_version:
-                if text_pk not in self.new_texts:
-                    self.w._sql("DELETE FROM annotations WHERE text_pk = ?", (text_pk,))
-                    self.w._sql("DELETE FROM text_entities WHERE text_pk = ?", (text_pk,))
-                    self.w._sql(
-                        "UPDATE texts SET pipeline_version = ?, analysed_at = ? WHERE text_pk = ?",
-                        (pipeline_version, now(), text_pk),
-                    )
-                else:
-                    self.new_texts[text_pk][4:] = [pipeline_version, now()]
-                self.annotations[text_pk] = doc
-                known[2] = pipeline_version
-            return int(text_pk), int(group_pk), False
-        near = self.w._store._near
-        keys = self.keys[digest]
-        text_pk = self.w._new_pk("texts", "text_pk")
-        group_pk = text_pk
-        best = near.options.threshold
-        candidates = sorted(
-            {pk for k in keys for pk in self.stored_bands.get(k, ())}
-            | {pk for k in keys for pk in self.batch_bands.get(k, ())}
-        )
-        if candidates:
-            shingles = near.shingles(doc.text)
-            for pk in candidates:
-                cand_group, cand_text = self.candidates[pk]
-                score = near.similar(shingles, near.shingles(cand_text))
-                if score >= best:
-                    best, group_pk = score, cand_group
-        analysed = now() if pipeline_version is not None else None
-        self.new_texts[text_pk] = [text_pk, digest, doc.text, group_pk, pipeline_version, analysed]
-        self.texts[digest] = [text_pk, group_pk, pipeline_version]
-        self.groups[text_pk] = group_pk
-        self.candidates[text_pk] = (group_pk, doc.text)
-        for k in dict.fromkeys(keys):
-            self.batch_bands.setdefault(k, []).append(text_pk)
-            self.bands.append((k, text_pk))
-        self.annotations[text_pk] = doc
-        return text_pk, group_pk, group_pk == text_pk
-
-    def flush(self) -> None:
-        """Insert the batch's rows, one statement per table, and apply its updates."""
-        many = self.w._conn.executemany
-        many(
-            "INSERT INTO texts (text_pk, hash, text, group_pk, pipeline_version, analysed_at) VALUES (?,?,?,?,?,?)",
-            self.new_texts.values(),
-        )
-        many("INSERT OR IGNORE INTO lsh_bands (band_key, text_pk) VALUES (?, ?)", self.bands)
-        many(
-            "INSERT INTO articles (article_pk, key, first_seen, last_seen, current_pk) VALUES (?,?,?,?,?)",
-            self.new_articles.values(),
-        )
-        many(
-            f"INSERT INTO documents (doc_pk, {DOCUMENT_COLUMNS}, is_current) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            self.new_docs.values(),
-        )
-        many(
-            "INSERT INTO docs_fts (rowid, title, text) VALUES (?, ?, ?)",
-            ((pk, title, text) for pk, (title, text) in self.fts.items()),
-        )
-        many(
-            "INSERT INTO annotations (text_pk, start, end, label, attrs, producer) VALUES (?,?,?,?,?,?)",
-            (
-                (pk, a.start, a.end, a.label, json_text(dict(a.attrs)), a.producer)
-                for pk, doc in self.annotations.items()
-                for a in doc.annotations
-            ),
-        )
-        many(
-            "INSERT OR IGNORE INTO text_entities (entity_id, name, type, text_pk) VALUES (?,?,?,?)",
-            (
-                (str(a.attrs["id"]), str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""), pk)
-                for pk, doc in self.annotations.items()
-                for a in doc.annotations
-                if a.label == "entity" and a.attrs.get("id")
-            ),
-        )
-        many("UPDATE documents SET last_seen = ? WHERE doc_pk = ?", ((self.now, pk) for pk in self.seen_docs))
-        many(
-            "UPDATE articles SET current_pk = ?, last_seen = ? WHERE article_pk = ?",
-            ((current, seen, pk) for pk, (current, seen) in self.article_updates.items()),
-        )
-
-
-# Positions in a documents row (_document_row) that the batch reads back.
-_DOC_ID, _DOC_TEXT, _DOC_ARTICLE = 3, 4, 1
-# Values bound per IN (...) lookup: SQLite's default limit is 32,766; 500 keeps statements short.
-_IN_CHUNK = 500
-
-
-def _document_row(
-    doc: Document, doc_pk: int, article_pk: int, version: int, text_pk: int, now: str, run: int | None
-) -> list[Any]:
-    """A documents row in the column order of _Batch.flush (is_current last: a later version
-    in the same batch clears it)."""
-    return [doc_pk, *document_row(doc, article_pk, version, text_pk, now, run), 1]
