@@ -2,7 +2,8 @@
 
 Sampling rule (reproducible: fixed seed, sorted candidate ids, one ``random.Random`` per stratum):
 
-* Population: English stories (``language == "en"``) of ``kcna-2011.jsonl.gz`` and
+* Population: English stories (``language == "en"`` and, since some 2011 Spanish stories
+  are labelled "en" in the source, "the" more frequent than "de/la/el/los") of ``kcna-2011.jsonl.gz`` and
   ``kcna-2012.jsonl.gz``, minus every story id named in the dev set
   (``tests/data/activities_dev.jsonl``) or in ``tests/test_activities.py`` (stories the rules
   were written against).
@@ -37,6 +38,8 @@ SEED = 20250611
 LEADERS = ("Kim Jong Il", "Kim Jong Un")
 ROOT = Path(__file__).resolve().parents[1]
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_THE = re.compile(r"\bthe\b", re.I)
+_SPANISH = re.compile(r"\b(?:de|la|el|los)\b")
 
 
 def _known_ids() -> set[str]:
@@ -52,6 +55,11 @@ def _lead(record: dict[str, object]) -> str:
     return " ".join([title if isinstance(title, str) else "", *first_two])
 
 
+def _english(record: dict[str, object]) -> bool:
+    body = str(record.get("body"))
+    return record.get("language") == "en" and len(_THE.findall(body)) >= len(_SPANISH.findall(body))
+
+
 def strata(kcna_dir: Path, year: int) -> dict[str, list[str]]:
     """Candidate ids of one year by stratum: lead naming Kim Jong Un, lead naming only Kim Jong Il, elsewhere."""
     known = _known_ids()
@@ -59,7 +67,7 @@ def strata(kcna_dir: Path, year: int) -> dict[str, list[str]]:
     with gzip.open(kcna_dir / f"kcna-{year}.jsonl.gz", "rt", encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
-            if record.get("language") != "en" or record["id"] in known:
+            if not _english(record) or record["id"] in known:
                 continue
             lead = _lead(record)
             if "Kim Jong Un" in lead:
