@@ -1,8 +1,13 @@
-"""``statemedia evaluate-activities``: score activity extraction against the hand-annotated dev set."""
+"""``statemedia evaluate-activities``: score activity extraction against a hand-annotated set.
+
+``--set dev`` (default) is the set the rules were written against; ``--set test`` is the held-out
+set (``tests/data/activities_test.jsonl``), the honest numbers; ``--dev PATH`` scores any other file.
+"""
 
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -12,17 +17,25 @@ from . import app
 from ._common import out
 
 
+class AnnotatedSet(StrEnum):
+    dev = "dev"
+    test = "test"
+
+
 @app.command("evaluate-activities")
 def evaluate_activities(
-    dev: Annotated[str, typer.Option(help="dev set (JSON Lines: story id + expected activities)")] = (
-        "tests/data/activities_dev.jsonl"
-    ),
+    which: Annotated[
+        AnnotatedSet, typer.Option("--set", help="dev (rules written on it) or test (held out)")
+    ] = AnnotatedSet.dev,
+    dev: Annotated[
+        str | None, typer.Option(help="another annotated file (JSON Lines: story id + expected activities)")
+    ] = None,
     kcna: Annotated[str, typer.Option(help="folder of kcna-YYYY.jsonl.gz")] = "../shared/data/kcna",
     errors: Annotated[bool, typer.Option(help="also list each disagreement")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
-    scores = evaluate(dev, kcna)
+    scores = evaluate(dev or f"tests/data/activities_{which.value}.jsonl", kcna)
     table = scores.as_dict()
     if as_json:
         out.print(json.dumps(table, indent=1), markup=False)
