@@ -203,3 +203,25 @@ def test_script_in_an_article_never_runs(page: Any, server: str) -> None:
     assert page.locator("#hits tbody tr").count() == 1 and page.locator("#hits img").count() == 0
     _shot(page, "xss")
     assert not dialogs
+
+
+def test_paste_an_article_and_see_it_analysed(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    page.click("nav a[href='/analyze']")
+    text = (
+        "Pyongyang, July 20 (KCNA) -- Kim Jong Un inspected the Ryongsong Machine Complex on Monday. "
+        + PAYLOADS[0]
+        + ' "The complex has done a great job," he said. He was accompanied by Choe Ryong Hae.'
+    )
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=date]", "2012-07-20")
+    page.click("#paste button[type=submit]")
+    page.wait_for_selector("#text")
+    assert page.locator("#text .hl-entity").count() >= 2
+    # One quotation, cut into segments where other layers' spans begin or end.
+    quoted = "".join(page.locator("#text .hl-quote").all_inner_texts())
+    assert quoted.startswith("The complex has done a great job")
+    assert "Kim Jong Un" in page.inner_text("#quotations")
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert PAYLOADS[0] in page.inner_text("#text")
+    _shot(page, "analyze")

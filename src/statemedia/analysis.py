@@ -65,14 +65,17 @@ def analyze_text(
     published: datetime.date | None = None,
     url: str | None = None,
     config: Config | None = None,
+    pipeline: Pipeline | None = None,
 ) -> Document:
     """Capture and analyse one article given as a string; errors are raised.
 
-    The default pipeline is built on the first call and reused; a ``config`` builds its own.
+    The default pipeline is built on the first call and reused; a ``config`` builds its own
+    unless the caller passes the ``pipeline`` it keeps for that config.
     """
     doc = capture_text(text, title=title, outlet=outlet, published=published, url=url)
-    # Called once per article from user code: build the default pipeline (spaCy, models) once.
-    pipeline = _default_pipeline() if config is None else build_pipeline(config)
+    if pipeline is None:
+        # Called once per article from user code: build the default pipeline (spaCy, models) once.
+        pipeline = _default_pipeline() if config is None else build_pipeline(config)
     (result,) = analyze_stream([doc], config=config, n_process=1, pipeline=pipeline)
     if isinstance(result, PipelineError):
         raise result

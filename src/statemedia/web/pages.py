@@ -1,4 +1,4 @@
-"""The server-rendered pages: home, search, article, activities, trends, entities."""
+"""The server-rendered pages: home, search, article, pasted article, activities, trends, entities."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from collections import Counter
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ..analytics import elite
+from ..model import Document
 from . import charts
 from .highlight import LAYERS, highlighted, layer_counts, snippet_html
 from .params import Page as Paging
@@ -91,18 +93,51 @@ def article_page(
         raise HTTPException(404, f"no article with id {doc_id!r}")
     doc = view.doc
     safe_url = doc.url if doc.url and doc.url.lower().startswith(("http://", "https://")) else None
+    return render(request, "article.html", view=view, doc=doc, safe_url=safe_url, **_findings(doc))
+
+
+def _findings(doc: Document) -> dict[str, Any]:
+    """What _layers.html and _findings.html show of an analysed document."""
     entities: dict[str, dict[str, Any]] = {}
     for ann in doc.spans("entity"):
         e = entities.setdefault(
             str(ann.attrs.get("id")), {"name": ann.attrs.get("name"), "type": ann.attrs.get("type"), "n": 0}
         )
         e["n"] += 1
-    return render(
-        request, "article.html", view=view, doc=doc, text=highlighted(doc), counts=layer_counts(doc),
-        safe_url=safe_url, entities=sorted(entities.items(), key=lambda kv: -kv[1]["n"]),
-        events=list(doc.spans("event")), quantities=list(doc.spans("quantity")),
-        techniques=list(doc.spans("technique")),
-    )
+    return {
+        "text": highlighted(doc), "counts": layer_counts(doc),
+        "entities": sorted(entities.items(), key=lambda kv: -kv[1]["n"]),
+        "events": list(doc.spans("event")), "quantities": list(doc.spans("quantity")),
+        "quotations": [q for q in doc.spans("quote") if q.attrs.get("kind") in _SHOWN_QUOTES],
+        "techniques": list(doc.spans("technique")),
+    }
+
+
+# The side panel lists speech; titles and scare quotes stay visible as highlights in the text.
+_SHOWN_QUOTES = ("direct", "indirect", "quoted")
+
+
+@router.get("/analyze")
+def analyze_form(request: Request) -> HTMLResponse:
+    return render(request, "analyze.html", doc=None, form={})
+
+
+@router.post("/analyze")
+async def analyze_pasted(request: Request, wb: WB) -> HTMLResponse:
+    """Analyse a pasted article (a form post) and show it; nothing is stored."""
+    body = await request.body()
+    if len(body) > wb.options.max_paste_bytes:
+        raise HTTPException(413, f"the pasted text is over the limit of {wb.options.max_paste_bytes:,} bytes")
+    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    text = form.get("text", "")
+    if not text.strip():
+        raise HTTPException(422, "paste the text of an article")
+    try:
+        published = date.fromisoformat(form["date"]) if form.get("date") else None
+    except ValueError:
+        raise HTTPException(422, f"date {form['date']!r} is not YYYY-MM-DD") from None
+    doc = await run_in_threadpool(wb.analyze, text, title=form.get("title") or None, published=published)
+    return render(request, "analyze.html", doc=doc, form=form, **_findings(doc))
 
 
 @router.get("/activities")

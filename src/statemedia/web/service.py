@@ -16,10 +16,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..analysis import analyze_text
 from ..analytics.activities import Activity, select
 from ..config import Config, load_config, options_for
 from ..errors import QueryError
 from ..model import Document
+from ..pipeline import Pipeline
+from ..registry import build_pipeline
 from ..store import Hit, Query, Store, VersionInfo, open_store
 from ..store.diff import VersionDiff, diff_versions
 from .index import CorpusIndex, DocInfo, build_index
@@ -100,6 +103,10 @@ class Workbench:
         self._index = build_index(self.store)
         self._checked = time.monotonic()
         self._rebuilding = threading.Lock()
+        # The pipeline for pasted articles (/analyze), built on first use: spaCy and the
+        # technique model take seconds to load and most sessions never paste anything.
+        self._pipeline: Pipeline | None = None
+        self._analysing = threading.Lock()
 
     # --- the index, kept fresh ----------------------------------------------------------
     @property
@@ -135,6 +142,15 @@ class Workbench:
 
     def close(self) -> None:
         self.store.close()
+
+    # --- a pasted article -------------------------------------------------------------------
+    def analyze(self, text: str, *, title: str | None = None, published: date | None = None) -> Document:
+        """One article analysed by this app's pipeline and not stored. One at a time: the
+        pipeline's components are not made for concurrent calls."""
+        with self._analysing:
+            if self._pipeline is None:
+                self._pipeline = build_pipeline(self.config)
+            return analyze_text(text, title=title, published=published, config=self.config, pipeline=self._pipeline)
 
     # --- search ---------------------------------------------------------------------------
     def search(self, p: SearchParams) -> SearchResult:
