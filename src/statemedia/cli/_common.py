@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
-from typing import NoReturn
+import io
+import json
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -33,3 +36,20 @@ def parse_day(value: str | None, option: str) -> datetime.date | None:
         return datetime.date.fromisoformat(value)
     except ValueError:
         fail(f"{option} {value!r} is not a date (YYYY-MM-DD)")
+
+
+def print_rows(rows: list[dict[str, Any]], format: str) -> None:
+    """Rows to stdout as JSON, CSV, or (``table``) tab-separated text with a header line."""
+    if format == "json":
+        out.print(json.dumps(rows, ensure_ascii=False, indent=1, default=str), markup=False)
+        return
+    if format not in ("csv", "table"):
+        fail(f"--format {format!r}: choose table, json or csv")
+    if not rows:
+        return
+    buffer = io.StringIO()
+    delimiter = "," if format == "csv" else "\t"
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    out.print(buffer.getvalue().rstrip("\n"), markup=False)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -14,7 +11,7 @@ from ..analytics import activities as log
 from ..analytics import elite
 from ..model import Document
 from . import app
-from ._common import EXIT_INPUT, fail, out, parse_day, report_error
+from ._common import EXIT_INPUT, fail, out, parse_day, print_rows, report_error
 
 
 class View(StrEnum):
@@ -67,20 +64,6 @@ def vars_of(obj: Any) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__}
 
 
-def _print(rows: list[dict[str, Any]], format: Format) -> None:
-    if format is Format.json:
-        out.print(json.dumps(rows, ensure_ascii=False, indent=1, default=str), markup=False)
-        return
-    if not rows:
-        return
-    buffer = io.StringIO()
-    delimiter = "," if format is Format.csv else "\t"
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    out.print(buffer.getvalue().rstrip("\n"), markup=False)
-
-
 @app.command()
 def activities(
     path: Annotated[str | None, typer.Argument(help="a .jsonl(.gz) corpus, file or directory (or use --db)")] = None,
@@ -120,6 +103,6 @@ def activities(
         text = elite.graphml(acts) if format is Format.graphml else elite.edges_csv(acts)
         out.print(text.rstrip("\n"), markup=False)
     else:
-        _print(_rows(view, acts, period, top), format)
+        print_rows(_rows(view, acts, period, top), format.value)
     if failures:
         raise typer.Exit(EXIT_INPUT)

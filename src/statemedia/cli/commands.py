@@ -11,6 +11,7 @@ from . import (
     export,  # noqa: F401
     ingest,  # noqa: F401
     migrate_store,  # noqa: F401
+    quotations,  # noqa: F401
     reanalyze,  # noqa: F401
     search,  # noqa: F401
     serve,  # noqa: F401

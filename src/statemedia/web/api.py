@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ..analytics import quotations as quotes
 from ..report import to_json
 from ..store import open_store
 from ..store.ingest import ingest
@@ -146,6 +147,21 @@ def api_techniques(
         counts[t.technique] = counts.get(t.technique, 0) + 1
     rows = [t.to_dict() for t in spans if technique is None or t.technique == technique]
     return paged(rows, paging, format, name="techniques", extra={"counts": counts})
+
+
+@router.get("/quotations", summary="Who is quoted saying what, with counts by speaker")
+def api_quotations(
+    wb: WB, paging: Paging,
+    speaker: Annotated[str | None, Query(max_length=200, description="entity id, or words of the name")] = None,
+    kind: Annotated[list[str] | None, Query(description="direct, indirect, quoted, title, slogan, scare")] = None,
+    contains: Annotated[str | None, Query(max_length=200, description="words the quotation contains")] = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
+) -> Response:
+    found = list(quotes.select(wb.index.quotations, speaker=speaker, kinds=kind or quotes.SPEECH, start=date_from,
+                               end=date_to, contains=contains))
+    return paged([q.to_dict() for q in found], paging, format, name="quotations",
+                 extra={"speakers": quotes.speakers(found)[:20]})
 
 
 @router.get("/trends", summary="Articles per period mentioning terms or people")

@@ -17,6 +17,7 @@ from functools import cached_property
 from typing import Any
 
 from ..analytics.activities import Activity, activities
+from ..analytics.quotations import Quotation, quotations
 from ..model import Document
 from ..store import Store
 
@@ -98,6 +99,7 @@ class CorpusIndex:
     activities: list[Activity] = field(default_factory=list)
     quantities: list[QuantityRow] = field(default_factory=list)
     techniques: list[TechniqueRow] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
     # (publication day, lower-cased title + text) per article, for term trends.
     texts: list[tuple[date | None, str]] = field(default_factory=list)
     documents: int = 0  # the store's document (version) count when built
@@ -225,6 +227,7 @@ def build_index(store: Store) -> CorpusIndex:
     for doc in store.documents(annotations=True):
         index.docs[doc.id] = _doc_info(doc, index.entity_names)
         index.activities.extend(activities([doc]))
+        index.quotations.extend(quotations([doc]))
         for row in _rows(doc):
             if isinstance(row, QuantityRow):
                 index.quantities.append(row)

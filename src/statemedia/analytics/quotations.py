@@ -1,0 +1,132 @@
+"""Who is quoted saying what across a corpus: the ``quote`` layer as records, filters and counts.
+
+Like the activity log, everything takes analysed :class:`Document` objects *or* their JSON
+results (``report.to_json``), so a store, a JSON Lines dump of ``statemedia analyze`` and a
+corpus analysed on the fly give the same records.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..model import Document
+
+__all__ = ["SPEECH", "Quotation", "quotations", "select", "speakers"]
+
+# Quotation kinds that are somebody's words (the others are titles, slogans, scare quotes).
+SPEECH = ("direct", "indirect", "quoted")
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    doc_id: str
+    published: date | None
+    title: str | None
+    kind: str
+    text: str
+    speaker: str | None
+    speaker_id: str | None
+    speaker_name: str | None
+    verb: str | None
+    start: int
+    end: int
+
+    @property
+    def who(self) -> str | None:
+        """The speaker as an analyst reads it: the linked entity's name, else the words."""
+        return self.speaker_name or self.speaker
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.doc_id,
+            "published": self.published.isoformat() if self.published else None,
+            "title": self.title,
+            "kind": self.kind,
+            "speaker": self.who,
+            "speaker_id": self.speaker_id,
+            "verb": self.verb,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def _record(doc_id: str, published: date | None, title: str | None, text: str, ann: Mapping[str, Any]) -> Quotation:
+    a: Mapping[str, Any] = ann["attrs"]
+    start, end = int(ann["start"]), int(ann["end"])
+    return Quotation(
+        doc_id=doc_id,
+        published=published,
+        title=title,
+        kind=str(a.get("kind")),
+        text=text[start:end],
+        speaker=a.get("speaker"),
+        speaker_id=a.get("speaker_id"),
+        speaker_name=a.get("speaker_name"),
+        verb=a.get("verb"),
+        start=start,
+        end=end,
+    )
+
+
+def quotations(items: Iterable[Document | Mapping[str, Any]]) -> Iterator[Quotation]:
+    """The quotations of analysed documents or JSON results, in input and text order."""
+    for item in items:
+        if isinstance(item, Document):
+            for ann in item.spans("quote"):
+                yield _record(item.id, item.published, item.title, item.text, ann.to_dict())
+            continue
+        document = item.get("document") or {}
+        raw = document.get("date")
+        published = date.fromisoformat(raw[:10]) if raw else None
+        for ann in item.get("annotations") or ():
+            if ann.get("label") == "quote":
+                yield _record(str(document.get("id")), published, document.get("title"), document.get("text", ""), ann)
+
+
+def select(
+    items: Iterable[Quotation],
+    *,
+    speaker: str | None = None,
+    kinds: Iterable[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    contains: str | None = None,
+) -> Iterator[Quotation]:
+    """Filter by speaker (entity id, or words of the name or phrase, any case), kind, publication
+    day and words in the quotation."""
+    wanted = set(kinds) if kinds else None
+    who = speaker.casefold() if speaker else None
+    words = contains.casefold() if contains else None
+    for q in items:
+        if who and who != (q.speaker_id or "").casefold() and who not in (q.who or "").casefold():
+            continue
+        if wanted is not None and q.kind not in wanted:
+            continue
+        if (start and (q.published is None or q.published < start)) or (
+            end and (q.published is None or q.published > end)
+        ):
+            continue
+        if words and words not in q.text.casefold():
+            continue
+        yield q
+
+
+def speakers(items: Iterable[Quotation]) -> list[dict[str, Any]]:
+    """Speakers by the number of quotations (direct and reported) they are given."""
+    counts: Counter[tuple[str | None, str]] = Counter()
+    kinds: dict[tuple[str | None, str], Counter[str]] = {}
+    for q in items:
+        if q.kind not in SPEECH or not q.who:
+            continue
+        key = (q.speaker_id, q.who if q.speaker_id is None else (q.speaker_name or q.who))
+        counts[key] += 1
+        kinds.setdefault(key, Counter())[q.kind] += 1
+    return [
+        {"speaker": name, "speaker_id": sid, "quotations": n, **{k: kinds[(sid, name)][k] for k in SPEECH}}
+        for (sid, name), n in counts.most_common()
+    ]
