@@ -6,7 +6,8 @@ article: one lookup of the batch's known texts and articles, one of the near-dup
 candidates of its new texts, then one bulk insert per table (``executemany`` on SQLite,
 ``COPY`` on PostgreSQL). On KCNA (raw ingest of 22,333 stories, batches of 500) that took
 the SQLite writer process from 266 to 198 us CPU an article, and PostgreSQL's raw ingest
-from ~500 to ~N articles/s. Each store holds its write lock for the whole batch (SQLite's
+from 306 to 1,040-1,350 articles/s (bench/engines.py, load average 5-6 on 2 cores).
+Each store holds its write lock for the whole batch (SQLite's
 BEGIN IMMEDIATE, an advisory lock on PostgreSQL), so the writer knows every stored row it
 reads stays as read until commit, and builds each row complete before it is inserted; rows
 of this batch are held in dicts until then, so a later article of the same batch (an
