@@ -63,6 +63,12 @@ def _story(story_id: str) -> Document:
         # New Year tribute: Kim Jong Un pays homage; KPA, WPK, NDC and SPA expanded from acronyms.
         ("kcna-2012-00000", {"person:kim-jong-un", "person:kim-il-sung", "person:choe-ryong-hae",
                              "org:workers-party-of-korea", "org:supreme-peoples-assembly"}, set()),
+        # Media KCNA cites are organisations with one id each, not people spaCy guessed.
+        ("kcna-2012-00815", {"org:minju-joson"}, {"person:minju-joson"}),
+        ("kcna-2012-00758", {"org:joongang-ilbo"}, {"person:choongang-ilbo", "org:choongang-ilbo"}),
+        ("kcna-2012-01421", {"org:hangyore"}, set()),
+        ("kcna-2012-00033", {"org:itar-tass", "org:xinhua"}, {"org:xinhua-news"}),
+        ("kcna-2012-01905", {"org:dong-a-ilbo"}, set()),
     ],
 )
 def test_entities_in_real_stories(story_id: str, must_include: set[str], must_exclude: set[str]) -> None:

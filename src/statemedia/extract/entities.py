@@ -44,7 +44,7 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 
 class EntityLinker:
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "ner", "acronym", "date", "juche_year")
     assigns: ClassVar[tuple[str, ...]] = ("entity",)
 
