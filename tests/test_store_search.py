@@ -106,3 +106,19 @@ def test_cli_search_formats(corpus: Store, tmp_path: Path) -> None:
     assert {r["outlet"] for r in csv.DictReader(io.StringIO(result.stdout))} == {"KCNA"}
     bad = runner.invoke(app, ["search", '"field', "--db", corpus.path])
     assert bad.exit_code == 2 and "Traceback" not in bad.output and "E400" in bad.stderr
+
+
+def test_matches_count_every_matching_article(corpus: Store) -> None:
+    """Store.matches: what totals and facets count — every current article the query and its
+    filters match (checked against the texts themselves), newest first, at most ``cap``."""
+    pattern = re.compile(r"field\W+guidance")
+    expected = {r["id"] for r in RECORDS if pattern.search(f"{r['title']}\n{r['body']}".lower())}
+    expected |= {r["id"] for r in OTHER if pattern.search(f"{r['title']}\n{r['body']}".lower())}
+    found = corpus.matches(Query('"field guidance"'), cap=10_000)
+    assert len(found) == len(set(found)) and set(found) == expected
+    assert {h.id for h in corpus.search(Query('"field guidance"', limit=20))} <= set(found)
+    only_rs = corpus.matches(Query('"field guidance"', outlet="Rodong Sinmun"), cap=10_000)
+    assert set(only_rs) == {i for i in expected if i.startswith("rs-")}
+    assert corpus.matches(Query('"field guidance"'), cap=5) == found[:5]
+    with pytest.raises(QueryError):
+        corpus.matches(Query('"field'), cap=10)

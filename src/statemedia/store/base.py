@@ -200,6 +200,10 @@ class Store(Protocol):
     def search(self, query: Query) -> list[Hit]:
         """Hits by relevance, one per duplicate group; raises QueryError on a bad query."""
 
+    def matches(self, query: Query, cap: int) -> list[str]:
+        """Ids of the current documents matching ``query`` (its text and filters; copies count
+        apart), newest first, at most ``cap``: what totals and facets count. Raises QueryError."""
+
     def counts(self) -> dict[str, int]:
         """Numbers of articles, documents (versions), texts, groups with copies, annotations."""
 

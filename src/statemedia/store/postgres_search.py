@@ -21,7 +21,7 @@ from .base import Hit, Query
 from .options import StoreOptions
 from .sql_reader import POSTGRES, filters
 
-__all__ = ["search", "to_tsquery_sql"]
+__all__ = ["matches", "search", "to_tsquery_sql"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
@@ -169,6 +169,20 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
             if len(best) == query.limit:
                 break
     return _hits(conn, tsquery, q_params, best, options)
+
+
+def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
+    """Doc ids of the newest ``cap`` matches (only current versions carry ``fts``)."""
+    tsquery, q_params = to_tsquery_sql(query.text)
+    where, params = filters(query, POSTGRES)
+    try:
+        rows = conn.execute(
+            f"SELECT d.doc_id FROM documents d WHERE d.fts @@ {tsquery}{where} ORDER BY d.doc_pk DESC LIMIT %s",
+            [*q_params, *params, cap],
+        ).fetchall()
+    except psycopg.errors.DataError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
+    return [str(row[0]) for row in rows]
 
 
 def _hits(

@@ -20,7 +20,7 @@ from .fts_prefix import expand_prefixes
 from .options import StoreOptions
 from .sql_reader import SQLITE, filters
 
-__all__ = ["search"]
+__all__ = ["matches", "search"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
@@ -62,6 +62,23 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
             if len(best) == query.limit:
                 break
     return _hits(conn, text, best, options)
+
+
+def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> list[str]:
+    """Doc ids of the newest ``cap`` matches, read in FTS5's rowid order (no ranking, no sort)."""
+    if not query.text.strip():
+        raise QueryError("empty query", where="search")
+    where, params = filters(query, SQLITE)
+    try:
+        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
+        rows = conn.execute(
+            "SELECT d.doc_id FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
+            f"WHERE docs_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT ?",
+            [text, *params, cap],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
+    return [row[0] for row in rows]
 
 
 def _hits(

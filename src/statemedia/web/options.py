@@ -12,6 +12,7 @@ class WebOptions:
     page_size: int
     max_page_size: int
     facet_hits: int
+    facet_matches: int
     facet_values: int
     refresh_seconds: float
     near_duplicates: int

@@ -71,8 +71,8 @@ class Facet:
 class SearchResult:
     params: SearchParams
     hits: list[Hit]  # this page
-    total: int  # hits in the window after the kind/technique filters
-    capped: bool  # the window was full: more matches exist beyond it
+    total: int  # matching articles (copies included) after the kind/technique filters
+    capped: bool  # [web] facet_matches were counted: more matches exist beyond them
     facets: list[Facet] = field(default_factory=list)
 
 
@@ -168,16 +168,19 @@ class Workbench:
             language=p.language,
             limit=window,
         )
+        cap = self.options.facet_matches
         with self._reading:
             found = self.store.search(query)
+            matched = self.store.matches(query, cap)
         index = self.index
         hits = [h for h in found if self._keep(index.docs.get(h.id), p)]
+        counted = [info for info in map(index.docs.get, matched) if info is not None and self._keep(info, p)]
         return SearchResult(
             params=p,
             hits=hits[p.offset : p.offset + p.limit],
-            total=len(hits),
-            capped=len(found) == window,
-            facets=self._facets(hits, index),
+            total=len(counted),
+            capped=len(matched) == cap,
+            facets=self._facets(counted, index),
         )
 
     @staticmethod
@@ -186,20 +189,18 @@ class Workbench:
             return False
         return not (p.technique and (info is None or p.technique not in info.techniques))
 
-    def _facets(self, hits: list[Hit], index: CorpusIndex) -> list[Facet]:
+    def _facets(self, docs: list[DocInfo], index: CorpusIndex) -> list[Facet]:
         counters: dict[str, Counter[str]] = {k: Counter() for k in ("outlet", "year", "language")}
         persons: Counter[str] = Counter()
         kinds: Counter[str] = Counter()
         techniques: Counter[str] = Counter()
-        for hit in hits:
-            counters["outlet"][hit.outlet or ""] += 1
-            counters["year"][str(hit.published.year) if hit.published else ""] += 1
-            counters["language"][hit.language or ""] += 1
-            info = index.docs.get(hit.id)
-            if info is not None:
-                persons.update(info.persons)
-                kinds.update(info.kinds)
-                techniques.update(info.techniques)
+        for info in docs:
+            counters["outlet"][info.outlet or ""] += 1
+            counters["year"][str(info.published.year) if info.published else ""] += 1
+            counters["language"][info.language or ""] += 1
+            persons.update(info.persons)
+            kinds.update(info.kinds)
+            techniques.update(info.techniques)
         top = self.options.facet_values
 
         def values(counter: Counter[str], label: Any = None) -> list[tuple[str, str, int]]:
