@@ -47,6 +47,13 @@ def test_duplicates_are_grouped(store: Store, tmp_path: Path) -> None:  # noqa: 
         hits = store.search(Query(f"{a.split('-')[0]} OR delegation", limit=100))
         assert not any(h.id == a and b in h.copies for h in hits)
     assert store.counts()["duplicate_groups"] == len(groups)
+    # Store.duplicates: each member's group from the member's side, and no group for the apart ones.
+    for ids in exact + [list(p) for p in NEAR]:
+        for member in ids:
+            assert store.duplicates(member) == [i for i in ids if i != member], member
+    for a, b in APART:
+        assert b not in store.duplicates(a) and a not in store.duplicates(b)
+    assert store.duplicates("no-such-story") == []
 
 
 def test_exact_copy_is_stored_once(store: Store, tmp_path: Path) -> None:  # noqa: F811

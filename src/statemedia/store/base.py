@@ -200,6 +200,9 @@ class Store(Protocol):
     def search(self, query: Query) -> list[Hit]:
         """Hits by relevance, one per duplicate group; raises QueryError on a bad query."""
 
+    def duplicates(self, doc_id: str) -> list[str]:
+        """Ids of the other articles in the duplicate group of ``doc_id``'s current text."""
+
     def matches(self, query: Query, cap: int) -> list[str]:
         """Ids of the current documents matching ``query`` (its text and filters; copies count
         apart), newest first, at most ``cap``: what totals and facets count. Raises QueryError."""

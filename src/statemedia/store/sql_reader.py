@@ -156,6 +156,21 @@ class SQLReader:
         pk = self._doc_pk(doc_id, version)
         return None if pk is None else self._by_pk(pk)
 
+    def duplicates(self, doc_id: str) -> list[str]:
+        """Ids of the other articles whose current text is in the same duplicate group (exact
+        or near copies) as the current version of ``doc_id``, oldest first."""
+        pk = self._doc_pk(doc_id, None)
+        if pk is None:
+            return []
+        p, current = self.dialect.param, self.dialect.current
+        rows = self.conn.execute(
+            "SELECT d.doc_id FROM documents o JOIN texts ot ON ot.text_pk = o.text_pk "
+            "JOIN texts t ON t.group_pk = ot.group_pk JOIN documents d ON d.text_pk = t.text_pk "
+            f"WHERE o.doc_pk = {p} AND {current} AND d.article_pk != o.article_pk ORDER BY d.doc_pk",
+            (pk,),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def _document(self, row: Sequence[Any], *, annotations: bool) -> Document:
         _pk, doc_id, title, outlet, url, published, language, source, meta, text_pk, text = row
         decode = self.dialect.decode_json

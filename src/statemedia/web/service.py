@@ -227,32 +227,10 @@ class Workbench:
                 shown = version if version is not None else versions[-1].version
                 if shown > versions[0].version:
                     diff = diff_versions(self.store, doc_id, None, shown)
-            copies = self.duplicates(doc)
+            copies = self.store.duplicates(doc_id)
         index = self.index
         duplicates: list[DocInfo | str] = [index.docs.get(d) or d for d in copies]
         return ArticleView(doc, versions, diff, duplicates[: self.options.near_duplicates])
-
-    def duplicates(self, doc: Document) -> list[str]:
-        """Ids of the other articles in ``doc``'s duplicate group.
-
-        The Store interface exposes groups only through search hits (``Hit.copies``), so
-        the group is found by searching the article's own opening words as a phrase.
-        """
-        # Eight words of the title (else the text) single out a story; copies share them.
-        words = (doc.title or doc.text).split()[:8]
-        if not words:
-            return []
-        phrase = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
-        try:
-            with self._reading:
-                hits = self.store.search(Query(phrase, limit=5))
-        except QueryError:
-            return []
-        for hit in hits:
-            group = [hit.id, *hit.copies]
-            if doc.id in group:
-                return [d for d in group if d != doc.id]
-        return []
 
     def diff(self, doc_id: str, old: int | None, new: int | None) -> VersionDiff | None:
         """The diff of two versions (None: no such article); QueryError names versions it lacks."""
