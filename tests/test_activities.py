@@ -34,6 +34,17 @@ EXCLUDE = ["kcna-2012-00593", "kcna-2011-03426", "kcna-2012-06064", "kcna-2011-0
            "kcna-2012-00218", "kcna-2012-00221", "kcna-2012-08990", "kcna-2012-09135"]
 
 
+# Tours of several sites: the later sites in text order ("The next leg of his guidance was ...",
+# "He also visited ..."); sites already named in the lead's target are not repeated.
+STOPS = [
+    ("kcna-2011-03516", ["the February 8 Vinalon Complex", "the Hungnam Fertilizer Complex"]),
+    ("kcna-2011-04091", ["the Kanggye General Tractor Plant", "the Jangjagang Machine Tool Factory"]),
+    ("kcna-2011-09431", ["the Pyongyang Textile Mill", "the Rakrang Ponghwa Garment Factory"]),
+    ("kcna-2011-03478", []),  # "the Taehung Youth Hero Mine and the Ryongyang Mine" are the target
+    ("kcna-2011-00528", []),
+]
+
+
 @pytest.fixture(scope="module")
 def light() -> Pipeline:
     return activity_pipeline()
@@ -104,3 +115,13 @@ def test_dev_set_targets(shared: Path) -> None:
     assert scores["entourage_f1"] >= 0.97
     assert scores["entourage_order_exact"] >= 0.90
     assert scores["detection_precision"] >= 0.95 and scores["detection_recall"] >= 0.9
+
+
+@pytest.mark.parametrize(("story", "first_stops"), STOPS)
+def test_later_sites_of_a_tour(shared: Path, light: Pipeline, story: str, first_stops: list[str]) -> None:
+    (doc,) = read_stories([story], KCNA)
+    (act,) = activities([light(doc)])
+    assert list(act.stops[: len(first_stops)]) == first_stops
+    if not first_stops:
+        assert act.stops == ()
+    assert all(stop not in (act.target or "") for stop in act.stops)

@@ -57,6 +57,7 @@ class Activity:
     place: str | None
     entourage: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     title: str | None = None
+    stops: tuple[str, ...] = ()  # later sites of the same tour, in text order
 
     @property
     def entourage_names(self) -> list[str]:
@@ -73,6 +74,7 @@ class Activity:
             "date": self.day.isoformat() if self.day else None,
             "date_precision": self.date_precision,
             "target": self.target,
+            "stops": list(self.stops),
             "place": self.place,
             "entourage": [dict(m) for m in self.entourage],
             "title": self.title,
@@ -108,6 +110,7 @@ def _from_attrs(doc_id: str, published: date | None, title: str | None, attrs: M
         place=attrs.get("place"),
         entourage=tuple(dict(m) for m in attrs.get("entourage") or ()),
         title=title,
+        stops=tuple(str(s) for s in attrs.get("stops") or ()),
     )
 
 

@@ -35,6 +35,7 @@ def _rows(view: View, acts: list[log.Activity], period: str, top: int | None) ->
         rows = [a.to_dict() for a in acts]
         for row in rows:
             row["entourage"] = "; ".join(m["name"] for m in row["entourage"])
+            row["stops"] = "; ".join(row["stops"])
         return rows
     if view is View.calendar:
         return [

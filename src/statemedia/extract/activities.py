@@ -66,6 +66,8 @@ class _Rules:
     relayed_news: re.Pattern[str]
     target_cuts: re.Pattern[str]
     target_lead: re.Pattern[str]
+    stops: re.Pattern[str]
+    stop_split: re.Pattern[str]
     recently: re.Pattern[str]
     abbreviations: frozenset[str]
 
@@ -90,6 +92,8 @@ def _rules() -> _Rules:
         relayed_news=re.compile(data["relayed_news"], re.I),
         target_cuts=re.compile("|".join(f"(?:{p})" for p in data["target_cuts"])),
         target_lead=re.compile(data["target_lead"]),
+        stops=re.compile("|".join(f"(?:{p})" for p in data["stops"])),
+        stop_split=re.compile(data["stop_split"]),
         recently=re.compile(data["recently"], re.I),
         abbreviations=frozenset(data["abbreviations"]),
     )
@@ -126,7 +130,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -230,6 +234,7 @@ class ActivityExtractor:
             "summary": summary,
             "place": self._place(text, lead),
             "target": target,
+            "stops": self._stops(text, lead, spans, target),
             "entourage": [m.to_dict() for m in self._entourage(doc, lead, spans)],
             "domain": lead.domain or self._domain(target or "", summary),
             "evidence": {"start": lead.start, "end": lead.end},
@@ -239,6 +244,23 @@ class ActivityExtractor:
         elif source == "published":
             attrs["note"] = "no day stated: the publication date stands for the activity day"
         return Annotation(lead.start, lead.end, "event", attrs, self.name)
+
+    def _stops(self, text: str, lead: _Lead, spans: list[tuple[int, int]], target: str | None) -> list[str]:
+        """The later sites of a tour, in text order: the object of each "next leg of his guidance
+        was ..." or "he also visited ..." after the lead sentence, read like the lead's target."""
+        stops: list[str] = []
+        for start, end in spans:
+            if start < lead.end:
+                continue
+            for m in self.rules.stops.finditer(text, start, end):
+                site = self._target(text, m.end(), end)
+                for part in self.rules.stop_split.split(site or ""):
+                    part = part.strip(" .,;:")
+                    # A named site (a capital in it), not a shop within the one just visited.
+                    named = any(w[:1].isupper() for w in part.split())
+                    if named and part not in (target or "") and part not in stops:
+                        stops.append(part)
+        return stops
 
     def _target(self, text: str, start: int, end: int) -> str | None:
         lead = self.rules.target_lead.match(text, start, end)
