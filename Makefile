@@ -32,8 +32,11 @@ lint: $(STAMP)
 	.venv/bin/mypy
 
 # Technique model from PTC (SemEval-2020 Task 11) -> src/statemedia/data/rhetoric/techniques.npz.
+# Then the MiniLM span tagger's LoRA adapters -> src/statemedia/data/rhetoric/si_minilm.npz
+# (tagger = "minilm"): 3 epochs over TRAIN+DEV, about 11 minutes on 2 quiet cores (up to ~25 shared).
 train: $(STAMP)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
+	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc
 
 bench: $(STAMP)
 	$(PY) -m bench

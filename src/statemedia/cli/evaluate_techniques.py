@@ -14,6 +14,9 @@ from . import app
 def evaluate_techniques(
     ptc: Annotated[Path, typer.Option(help="PTC corpus folder (SemEval-2020 Task 11)")] = Path("../shared/data/ptc"),
     model: Annotated[Path | None, typer.Option(help="technique model NPZ (default: the shipped one)")] = None,
+    tagger: Annotated[
+        str, typer.Option(help="span finder: linear or minilm (thresholds from [techniques] in defaults.toml)")
+    ] = "linear",
 ) -> None:
     """Span identification F1, technique micro-F1 and per-technique F1, beside the SemEval anchors.
 
@@ -24,8 +27,19 @@ def evaluate_techniques(
     from ..rhetoric.lexicon import Lexicon
     from ..rhetoric.model import TechniqueModel
 
-    with_lexicon = evaluate(ptc, TechniqueModel.load(model, Lexicon.load()))
-    report = evaluate(ptc, TechniqueModel.load(model))
+    models = [TechniqueModel.load(model, Lexicon.load()), TechniqueModel.load(model)]
+    if tagger != "linear":
+        from dataclasses import replace
+
+        from ..config import load_config, options_for
+        from ..rhetoric.techniques import TechniqueDetector, span_decoder
+
+        options = replace(options_for(TechniqueDetector.Options, load_config(), "techniques"), tagger=tagger)
+        decoder = span_decoder(options, models[0].tagger)  # one MiniLM load serves both
+        for m in models:
+            m.decoder = decoder
+    with_lexicon, report = (evaluate(ptc, m) for m in models)
+    typer.echo(f"span finder: {tagger}")
     typer.echo(f"PTC {report.split} split: {report.articles} articles, {report.gold_spans} gold technique spans")
     for name, r in (("model", report), ("+lexicon", with_lexicon)):
         typer.echo(f"SI  {name:<9} (partial overlap)  P {r.si.precision:.4f}  R {r.si.recall:.4f}  F1 {r.si.f1:.4f}")

@@ -43,7 +43,7 @@ def evaluate(ptc: Path, model: TechniqueModel | None = None, split: Split = Spli
     articles = load_articles(ptc, [split])
     predicted = {
         a.id: [
-            *model.tagger.sentence_spans(a.text, a.sentences()),
+            *model.decoder.sentence_spans(a.text, a.sentences()),
             *((m.start, m.end) for m in model.lexicon_matches(a.text)),
         ]
         for a in articles

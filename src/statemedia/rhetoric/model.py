@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ..errors import ModelError
 from .classify import SpanInput, TechniqueClassifier, _char_vectorizer, _word_vectorizer
 from .lexicon import Lexicon, LexiconMatch
-from .spans import N_FEATURES, SpanTagger
+from .spans import N_FEATURES, SentenceDecoder, SpanTagger
 
 __all__ = ["DEFAULT_MODEL", "Detection", "TechniqueModel", "with_lexicon"]
 
@@ -72,6 +72,9 @@ class TechniqueModel:
         lexicon_score: float = 1.0,
     ) -> None:
         self.tagger = tagger
+        # What finds the spans: the linear tagger, or the MiniLM tagger (rhetoric/transformer.py)
+        # that the techniques component puts here when configured.
+        self.decoder: SentenceDecoder = tagger
         self.classifier = classifier
         self.lexicon = lexicon
         self.lexicon_score = lexicon_score
@@ -87,7 +90,7 @@ class TechniqueModel:
 
     def detect_many(self, inputs: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Detection]]:
         """Detections per text; the spans of all texts are classified in one batch (one encoder call)."""
-        found = [self.tagger.predict(text, sentences) for text, sentences in inputs]
+        found = self.decoder.predict_many(inputs)
         items = [
             SpanInput(text, s, e, (s, e)) for (text, _), spans in zip(inputs, found, strict=True) for (s, e), _ in spans
         ]

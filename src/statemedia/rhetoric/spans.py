@@ -28,9 +28,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from .encoder import first_piece
 
-__all__ = ["SpanTagger", "tokenize"]
+__all__ = ["SentenceDecoder", "SentenceProbs", "SpanTagger", "tokenize"]
 
 Span = tuple[int, int]
+# A sentence's tokens and each token's probability of lying inside a propaganda span.
+SentenceProbs = tuple[list[Span], NDArray[np.float64]]
 # Words with inner hyphens/apostrophes stay whole ("ever-victorious", "nation's").
 TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 # 2**18 buckets: the training vocabulary of features is ~200k; more buckets did not help on DEV
@@ -95,8 +97,75 @@ def _sentence_features(
         yield (a, b), feats
 
 
-class SpanTagger:
-    """Token probabilities of propaganda, decoded into sentence spans."""
+class SentenceDecoder:
+    """Token probabilities per sentence decoded into spans (the module docstring's decoding).
+
+    Subclasses say where the probabilities come from (``sentence_probs``): the linear
+    ``SpanTagger`` here, the fine-tuned MiniLM tagger in rhetoric/transformer.py.
+    """
+
+    def __init__(self, threshold: float, phrase_threshold: float = 0.5, trim_threshold: float = 0.25) -> None:
+        self.threshold = threshold
+        self.phrase_threshold = phrase_threshold
+        self.trim_threshold = trim_threshold
+
+    def sentence_probs(self, text: str, sentences: Sequence[Span]) -> list[SentenceProbs]:
+        """Each sentence's ``tokenize`` tokens with their probabilities of lying inside a span."""
+        raise NotImplementedError
+
+    def _sentence_span(self, tokens: Sequence[Span], probs: NDArray[np.float64]) -> Span:
+        """The sentence from its first to its last token above ``trim_threshold``."""
+        above = np.flatnonzero(probs > self.trim_threshold)  # never empty: the best token passed `threshold`
+        return tokens[above[0]][0], tokens[above[-1]][1]
+
+    def predict(self, text: str, sentences: Sequence[Span]) -> list[tuple[Span, float]]:
+        """Predicted propaganda spans with their scores (``decode`` of ``sentence_probs``)."""
+        return self.decode(text, self.sentence_probs(text, sentences))
+
+    def predict_many(self, inputs: Sequence[tuple[str, Sequence[Span]]]) -> list[list[tuple[Span, float]]]:
+        """``predict`` for several texts (a tagger that batches texts overrides it)."""
+        return [self.predict(text, sentences) for text, sentences in inputs]
+
+    def decode(self, text: str, sentence_probs: Sequence[SentenceProbs]) -> list[tuple[Span, float]]:
+        """Spans with their scores from the token probabilities of each sentence.
+
+        Each sentence whose best token passes ``threshold`` is a span (trimmed, see the module
+        docstring). Inside it, runs of tokens above ``phrase_threshold`` are added as phrase
+        spans, so that short techniques (loaded language, name calling) get their own label;
+        they lie inside their sentence span, so the SI measure (which merges overlaps) does not
+        see them. A run of stopwords and punctuation alone ("the") is no phrase.
+        """
+        out: list[tuple[Span, float]] = []
+        for tokens, probs in sentence_probs:
+            if not tokens or probs.max() <= self.threshold:
+                continue
+            out.append((self._sentence_span(tokens, probs), float(probs.max())))
+            run: list[int] = []
+            for i in [*range(len(tokens)), len(tokens)]:
+                if i < len(tokens) and probs[i] > self.phrase_threshold:
+                    run.append(i)
+                    continue
+                phrase = (tokens[run[0]][0], tokens[run[-1]][1]) if run else out[-1][0]
+                if phrase != out[-1][0] and any(_content(text[a:b]) for a, b in tokens[run[0] : run[-1] + 1]):
+                    out.append((phrase, float(probs[run].max())))
+                run = []
+        return out
+
+    def sentence_spans(self, text: str, sentences: Sequence[Span]) -> list[Span]:
+        """The sentence-level spans only (what the SI measure scores)."""
+        return self.decode_sentences(self.sentence_probs(text, sentences))
+
+    def decode_sentences(self, sentence_probs: Sequence[SentenceProbs]) -> list[Span]:
+        """The sentence-level spans of ``decode``."""
+        return [
+            self._sentence_span(tokens, probs)
+            for tokens, probs in sentence_probs
+            if tokens and probs.max() > self.threshold
+        ]
+
+
+class SpanTagger(SentenceDecoder):
+    """Linear token probabilities of propaganda, decoded into sentence spans."""
 
     def __init__(
         self,
@@ -107,13 +176,11 @@ class SpanTagger:
         phrase_threshold: float = 0.5,
         trim_threshold: float = 0.25,
     ) -> None:
+        super().__init__(threshold, phrase_threshold, trim_threshold)
         self.weights = weights
         self.bias = bias
         self.clusters = clusters  # word-piece id -> word class
         self._classes: dict[str, str] = {}
-        self.threshold = threshold
-        self.phrase_threshold = phrase_threshold
-        self.trim_threshold = trim_threshold
         self._hasher = FeatureHasher(n_features=N_FEATURES, input_type="dict", alternate_sign=False)
 
     def _matrix(self, feats: Sequence[dict[str, float]]) -> sparse.csr_matrix:
@@ -162,44 +229,8 @@ class SpanTagger:
         logits = self._matrix([f for _, f in spans_feats]) @ self.weights.astype(np.float64) + self.bias
         return [span for span, _ in spans_feats], 1.0 / (1.0 + np.exp(-np.asarray(logits)))
 
-    def _sentence_span(self, tokens: Sequence[Span], probs: NDArray[np.float64]) -> Span:
-        """The sentence from its first to its last token above ``trim_threshold``."""
-        above = np.flatnonzero(probs > self.trim_threshold)  # never empty: the best token passed `threshold`
-        return tokens[above[0]][0], tokens[above[-1]][1]
-
-    def predict(self, text: str, sentences: Sequence[Span]) -> list[tuple[Span, float]]:
-        """Predicted propaganda spans with their scores.
-
-        Each sentence whose best token passes ``threshold`` is a span (trimmed, see the module
-        docstring). Inside it, runs of tokens above ``phrase_threshold`` are added as phrase
-        spans, so that short techniques (loaded language, name calling) get their own label;
-        they lie inside their sentence span, so the SI measure (which merges overlaps) does not
-        see them. A run of stopwords and punctuation alone ("the") is no phrase.
-        """
-        out: list[tuple[Span, float]] = []
-        for sentence in sentences:
-            tokens, probs = self._token_probs(text, sentence)
-            if not tokens or probs.max() <= self.threshold:
-                continue
-            out.append((self._sentence_span(tokens, probs), float(probs.max())))
-            run: list[int] = []
-            for i in [*range(len(tokens)), len(tokens)]:
-                if i < len(tokens) and probs[i] > self.phrase_threshold:
-                    run.append(i)
-                    continue
-                phrase = (tokens[run[0]][0], tokens[run[-1]][1]) if run else out[-1][0]
-                if phrase != out[-1][0] and any(_content(text[a:b]) for a, b in tokens[run[0] : run[-1] + 1]):
-                    out.append((phrase, float(probs[run].max())))
-                run = []
-        return out
-
-    def sentence_spans(self, text: str, sentences: Sequence[Span]) -> list[Span]:
-        """The sentence-level spans only (what the SI measure scores)."""
-        return [
-            self._sentence_span(tokens, probs)
-            for tokens, probs in (self._token_probs(text, s) for s in sentences)
-            if tokens and probs.max() > self.threshold
-        ]
+    def sentence_probs(self, text: str, sentences: Sequence[Span]) -> list[SentenceProbs]:
+        return [self._token_probs(text, sentence) for sentence in sentences]
 
 
 def _content(token: str) -> bool:

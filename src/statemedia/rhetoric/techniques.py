@@ -5,6 +5,10 @@ Each predicted span becomes a ``technique`` annotation with attrs ``technique`` 
 technique's softmax score; the lexicon score for a lexicon match) and ``source`` ("model" or
 "lexicon", see rhetoric/lexicon.py). Sentences come from the ``sentence`` annotations of
 ``linguistic``. ``pipe`` classifies the spans of a whole batch of documents at once.
+
+Spans come from the linear tagger (``tagger = "linear"``) or from fine-tuned MiniLM averaged
+with it (``"minilm"``, rhetoric/transformer.py: better SI, about a tenth of the speed); that
+module (transformers, the MiniLM weights) is imported only for the latter.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from ..errors import ModelError
 from ..model import Annotation, Document
 from .lexicon import Lexicon
 from .model import TechniqueModel
+from .spans import SentenceDecoder, SpanTagger
 
-__all__ = ["TechniqueDetector"]
+__all__ = ["TAGGERS", "TechniqueDetector", "span_decoder"]
+
+TAGGERS = ("linear", "minilm")
 
 
 class TechniqueDetector:
@@ -36,14 +44,17 @@ class TechniqueDetector:
         use_lexicon: bool
         lexicon_score: float  # score of a lexicon match (see defaults.toml)
         languages: list[str]
+        tagger: str  # "linear" or "minilm" (see the module docstring and defaults.toml)
+        minilm_model: str  # path to MiniLM adapters NPZ; empty: the ones shipped in the package
+        minilm_weight: float  # MiniLM's share of the averaged token probability (see defaults.toml)
+        minilm_threshold: float  # sentence threshold for the averaged probabilities (see defaults.toml)
+        minilm_trim_threshold: float  # trim threshold for the averaged probabilities (see defaults.toml)
 
     def __init__(self, options: Options) -> None:
         self.options = options
         lexicon = Lexicon.load(options.lexicon or None) if options.use_lexicon else None
         self.model = TechniqueModel.load(options.model or None, lexicon, options.lexicon_score)
-        self.model.tagger.threshold = options.threshold
-        self.model.tagger.phrase_threshold = options.phrase_threshold
-        self.model.tagger.trim_threshold = options.trim_threshold
+        self.model.decoder = span_decoder(options, self.model.tagger)
 
     def _wanted(self, doc: Document) -> bool:
         # PTC is English news; other languages would get English lexical guesses.
@@ -69,3 +80,24 @@ class TechniqueDetector:
                     for d in found
                 )
             yield from batch
+
+
+def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> SentenceDecoder:
+    """The span finder ``options.tagger`` names, with its thresholds; ``linear`` is the model's tagger."""
+    if options.tagger == "linear":
+        linear.threshold = options.threshold
+        linear.phrase_threshold = options.phrase_threshold
+        linear.trim_threshold = options.trim_threshold
+        return linear
+    if options.tagger != "minilm":
+        raise ModelError(f"unknown tagger {options.tagger!r}, expected one of {TAGGERS}", where="[techniques] tagger")
+    from .transformer import MiniLMTagger  # imports transformers: only when this tagger is chosen
+
+    return MiniLMTagger.load(
+        options.minilm_model or None,
+        options.minilm_threshold,
+        options.phrase_threshold,
+        options.minilm_trim_threshold,
+        linear=linear,
+        weight=options.minilm_weight,
+    )

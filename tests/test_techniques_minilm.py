@@ -1,0 +1,85 @@
+"""The MiniLM span tagger (``[techniques] tagger = "minilm"``): its artefact, and the seed article."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import SEED
+from statemedia import Document, build_pipeline
+from statemedia.capture import capture_text
+from statemedia.config import load_config, options_for
+from statemedia.errors import ModelError
+from statemedia.rhetoric.model import TechniqueModel
+from statemedia.rhetoric.techniques import TechniqueDetector, span_decoder
+
+ADAPTERS = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric/si_minilm.npz"
+
+
+@pytest.fixture(scope="module")
+def seed_doc(shared: Path) -> Document:
+    """The seed article analysed with the MiniLM tagger (one model load for the module)."""
+    config = load_config()
+    config["techniques"]["tagger"] = "minilm"
+    pipeline = build_pipeline(config, names=["linguistic", "techniques"])
+    return pipeline(capture_text(SEED.read_bytes(), location=str(SEED)))
+
+
+def test_adapters_are_small_and_pickle_free() -> None:
+    assert ADAPTERS.stat().st_size < 2_000_000
+    with zipfile.ZipFile(ADAPTERS) as npz:
+        assert all(name.endswith(".npy") for name in npz.namelist())
+    with np.load(ADAPTERS, allow_pickle=False) as arrays:
+        lora = [k for k in arrays.files if ".lora_" in k]
+        # query, key, value, attention output and both feed-forward layers in each of 6 blocks, A and B.
+        assert len(lora) == 6 * 6 * 2
+        assert all(arrays[k].dtype == np.float16 for k in lora)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "technique"),
+    [
+        ("invincible party", "Loaded_Language"),
+        ("sure victory", "Loaded_Language"),
+        ("ardent spirit", "Loaded_Language"),
+        ("defending the homeland", "Flag-Waving"),
+    ],
+)
+def test_seed_article_techniques(seed_doc: Document, phrase: str, technique: str) -> None:
+    start = seed_doc.text.index(phrase)
+    found = {
+        a.attrs["technique"] for a in seed_doc.spans("technique") if a.start <= start and start + len(phrase) <= a.end
+    }
+    assert technique in found, f"{phrase!r}: found {found}"
+
+
+def test_seed_article_has_model_spans_and_no_chrome(seed_doc: Document) -> None:
+    spans = list(seed_doc.spans("technique"))
+    model_spans = [a for a in spans if a.attrs["source"] == "model"]
+    assert model_spans, "the MiniLM tagger found no span of its own in the seed article"
+    assert all(0 < a.attrs["score"] < 1 for a in model_spans)
+    assert not any("cookie" in seed_doc.covered(a).lower() for a in spans)
+
+
+def test_unknown_tagger_is_a_model_error() -> None:
+    options = options_for(TechniqueDetector.Options, load_config(), "techniques")
+    with pytest.raises(ModelError, match="unknown tagger"):
+        span_decoder(replace(options, tagger="bert"), TechniqueModel.load().tagger)
+
+
+def test_linear_tagger_loads_no_transformer(shared: Path) -> None:
+    # spaCy (thinc) imports torch itself, so the check is on what only the MiniLM tagger needs.
+    code = (
+        "import sys; from statemedia import build_pipeline; "
+        "build_pipeline(names=['linguistic', 'techniques']); "
+        "loaded = [m for m in ('transformers', 'statemedia.rhetoric.transformer') if m in sys.modules]; "
+        "assert not loaded, loaded"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-500:]
