@@ -80,13 +80,17 @@ def base_encoder() -> PreTrainedModel:
     from transformers import AutoModel
     from transformers.utils import logging
 
-    # The load report lists the unused pooler weights on stderr at every load: expected, not news.
-    verbosity = logging.get_verbosity()
+    # The load report lists the unused pooler weights and a progress bar on stderr at every load:
+    # expected, not news.
+    verbosity, bar = logging.get_verbosity(), logging.is_progress_bar_enabled()
     logging.set_verbosity(std_logging.ERROR)
+    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
         model: PreTrainedModel = AutoModel.from_pretrained(str(_model_root()), add_pooling_layer=False)
     finally:
         logging.set_verbosity(verbosity)
+        if bar:
+            logging.enable_progress_bar()  # type: ignore[no-untyped-call]
     return model
 
 
