@@ -49,6 +49,7 @@ class TechniqueDetector:
         minilm_weight: float  # MiniLM's share of the averaged token probability (see defaults.toml)
         minilm_threshold: float  # sentence threshold for the averaged probabilities (see defaults.toml)
         minilm_trim_threshold: float  # trim threshold for the averaged probabilities (see defaults.toml)
+        minilm_threads: int  # torch threads for MiniLM in this process; 0: torch's default (see defaults.toml)
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -100,4 +101,5 @@ def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> Sent
         options.minilm_trim_threshold,
         linear=linear,
         weight=options.minilm_weight,
+        threads=options.minilm_threads,
     )

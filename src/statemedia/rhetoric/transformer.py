@@ -243,8 +243,14 @@ class MiniLMTagger(SentenceDecoder):
         trim_threshold: float = 0.25,
         linear: SpanTagger | None = None,
         weight: float = 1.0,
+        threads: int = 0,
     ) -> MiniLMTagger:
-        """The adapters at ``path`` (the shipped ones if None or empty) merged into the base weights."""
+        """The adapters at ``path`` (the shipped ones if None or empty) merged into the base weights.
+
+        ``threads`` > 0 sets torch's thread count for the whole process (0 leaves torch's default).
+        """
+        if threads > 0:
+            torch.set_num_threads(threads)
         where = Path(path) if path else Path(str(resources.files("statemedia").joinpath(DEFAULT_ADAPTERS)))
         try:
             with np.load(where, allow_pickle=False) as npz:
