@@ -17,12 +17,13 @@ setup: $(STAMP)
 DEMO_CORPUS ?= $(SHARED)/data/kcna/kcna-2012.jsonl.gz
 
 # The main job on the embedded default (SQLite): analyse the seed article, ingest a corpus
-# with full analysis, then search it and log the leader's activities.
+# with full analysis, then search it, log the leader's activities and count who is quoted.
 demo: $(STAMP)
 	.venv/bin/statemedia analyze $(SHARED)/seed/kim-il-sung-leadership-in-war.txt
 	.venv/bin/statemedia ingest $(DEMO_CORPUS) --db $(DB)
 	.venv/bin/statemedia search '"field guidance"' --person "Kim Jong Un" --limit 5 --db $(DB)
 	.venv/bin/statemedia activities --db $(DB) --leader "Kim Jong Un" --kind field_guidance
+	.venv/bin/statemedia quotations --db $(DB) --view speakers --from 2012-11-01
 
 test: $(STAMP)
 	$(PY) -m pytest -n 2 -q

@@ -117,16 +117,24 @@ def select(
 
 
 def speakers(items: Iterable[Quotation]) -> list[dict[str, Any]]:
-    """Speakers by the number of quotations (direct and reported) they are given."""
-    counts: Counter[tuple[str | None, str]] = Counter()
-    kinds: dict[tuple[str | None, str], Counter[str]] = {}
+    """Speakers by the number of quotations (direct and reported) they are given: linked
+    speakers by entity, others by their words in any case; a pronoun nobody could be linked
+    to ("It said that ...") names no one and is left out."""
+    counts: Counter[str] = Counter()
+    names: dict[str, tuple[str | None, str]] = {}
+    kinds: dict[str, Counter[str]] = {}
     for q in items:
-        if q.kind not in SPEECH or not q.who:
+        who = q.who
+        if q.kind not in SPEECH or not who or (q.speaker_id is None and who.casefold() in _PRONOUNS):
             continue
-        key = (q.speaker_id, q.who if q.speaker_id is None else (q.speaker_name or q.who))
+        key = q.speaker_id or who.casefold()
+        names.setdefault(key, (q.speaker_id, who))
         counts[key] += 1
         kinds.setdefault(key, Counter())[q.kind] += 1
     return [
-        {"speaker": name, "speaker_id": sid, "quotations": n, **{k: kinds[(sid, name)][k] for k in SPEECH}}
-        for (sid, name), n in counts.most_common()
+        {"speaker": names[key][1], "speaker_id": names[key][0], "quotations": n, **{k: kinds[key][k] for k in SPEECH}}
+        for key, n in counts.most_common()
     ]
+
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})

@@ -72,7 +72,10 @@ def quotations(
     rows: list[dict[str, Any]] = quotes.speakers(found) if view is View.speakers else [q.to_dict() for q in found]
     print_rows(rows, format.value)
     if db is not None and not found:
-        err.print("no quotations: a store analysed before quotations existed needs `statemedia reanalyze`")
+        err.print(
+            "no quotations match; a store analysed before quotations existed needs `statemedia reanalyze`",
+            markup=False,
+        )
     if failures:
         raise typer.Exit(EXIT_INPUT)
     if not found:
