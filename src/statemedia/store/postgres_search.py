@@ -19,7 +19,7 @@ import psycopg
 from ..errors import QueryError
 from .base import Hit, Query
 from .options import StoreOptions
-from .sql_reader import POSTGRES, filters
+from .sql_reader import POSTGRES, filters, hits_in_rank_order
 
 __all__ = ["matches", "search", "to_tsquery_sql"]
 
@@ -211,27 +211,9 @@ def _hits(
             [*q_params, headline, docs],
         )
     }
-    copies: dict[int, list[str]] = {group: [] for group in best}
-    for group_pk, doc_pk, doc_id in conn.execute(
+    members = conn.execute(
         "SELECT t.group_pk, d.doc_pk, d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
         "WHERE t.group_pk = ANY(%s) AND d.is_current ORDER BY d.doc_pk",
         (list(best),),
-    ):
-        if doc_pk != best[group_pk][0]:
-            copies[group_pk].append(doc_id)
-    hits = []
-    for group_pk, (doc_pk, score) in best.items():
-        snippet, doc_id, title, outlet, published, language = rows[doc_pk]
-        hits.append(
-            Hit(
-                id=doc_id,
-                title=title,
-                outlet=outlet,
-                published=published,
-                language=language,
-                score=score,
-                snippet=snippet,
-                copies=copies[group_pk],
-            )
-        )
-    return hits
+    )
+    return hits_in_rank_order(best, rows, members, POSTGRES)

@@ -10,16 +10,16 @@ those differences and :class:`SQLReader` the logic once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any, ClassVar, Protocol
 
 from ..model import Annotation, Document, Source
-from .base import Query, VersionInfo
+from .base import Hit, Query, VersionInfo
 
-__all__ = ["POSTGRES", "SQLITE", "Dialect", "SQLReader", "filters", "pending_migrations"]
+__all__ = ["POSTGRES", "SQLITE", "Dialect", "SQLReader", "filters", "hits_in_rank_order", "pending_migrations"]
 
 _DOC_COLUMNS = "d.doc_pk, d.doc_id, d.title, d.outlet, d.url, d.published, d.language, d.source, d.meta, d.text_pk"
 # Rows per page of documents(): a page is fetched whole, so no cursor stays open between pages.
@@ -98,6 +98,37 @@ def filters(query: Query, dialect: Dialect) -> tuple[str, list[Any]]:
         )
         params += [query.person, query.person]
     return "".join(f" AND {c}" for c in clauses), params
+
+
+def hits_in_rank_order(
+    best: dict[int, tuple[int, float]],
+    rows: dict[int, Sequence[Any]],
+    group_members: Iterable[Sequence[Any]],
+    dialect: Dialect,
+) -> list[Hit]:
+    """The search hits of ``best`` (duplicate group -> its best doc_pk and score, in rank order),
+    from each best document's row (doc_pk -> snippet, doc_id, title, outlet, published, language)
+    and the (group_pk, doc_pk, doc_id) of every current member of those groups, in doc_pk order."""
+    copies: dict[int, list[str]] = {group: [] for group in best}
+    for group_pk, doc_pk, doc_id in group_members:
+        if doc_pk != best[group_pk][0]:
+            copies[group_pk].append(doc_id)
+    hits = []
+    for group_pk, (doc_pk, score) in best.items():
+        snippet, doc_id, title, outlet, published, language = rows[doc_pk]
+        hits.append(
+            Hit(
+                id=doc_id,
+                title=title,
+                outlet=outlet,
+                published=dialect.decode_date(published) if published else None,
+                language=language,
+                score=score,
+                snippet=snippet,
+                copies=copies[group_pk],
+            )
+        )
+    return hits
 
 
 class _Cursor(Protocol):

@@ -12,13 +12,12 @@ and copies of the final hits are read in one statement each.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
 
 from ..errors import QueryError
 from .base import Hit, Query
 from .fts_prefix import expand_prefixes
 from .options import StoreOptions
-from .sql_reader import SQLITE, filters
+from .sql_reader import SQLITE, filters, hits_in_rank_order
 
 __all__ = ["matches", "search"]
 
@@ -99,27 +98,9 @@ def _hits(
             (options.snippet_tokens, text, *docs),
         )
     }
-    copies: dict[int, list[str]] = {group: [] for group in best}
-    for group_pk, doc_pk, doc_id in conn.execute(
+    members = conn.execute(
         "SELECT t.group_pk, d.doc_pk, d.doc_id FROM texts t JOIN documents d ON d.text_pk = t.text_pk "
         f"WHERE t.group_pk IN ({','.join('?' * len(best))}) AND d.is_current = 1 ORDER BY d.doc_pk",
         list(best),
-    ):
-        if doc_pk != best[group_pk][0]:
-            copies[group_pk].append(doc_id)
-    hits = []
-    for group_pk, (doc_pk, score) in best.items():
-        snippet, doc_id, title, outlet, published, language = rows[doc_pk]
-        hits.append(
-            Hit(
-                id=doc_id,
-                title=title,
-                outlet=outlet,
-                published=date.fromisoformat(published) if published else None,
-                language=language,
-                score=score,
-                snippet=snippet,
-                copies=copies[group_pk],
-            )
-        )
-    return hits
+    )
+    return hits_in_rank_order(best, rows, members, SQLITE)
