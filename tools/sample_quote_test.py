@@ -32,14 +32,17 @@ PER_YEAR = 15
 ROOT = Path(__file__).resolve().parents[1]
 # Stories read while quotations.py and quote_cues.tsv were written.
 RULE_STORIES = set(
-    """kcna-2011-00973 kcna-2011-12911 kcna-2011-04736 kcna-2011-13320 kcna-2012-07258 kcna-2012-01270
+    re.findall(
+        r"kcna-\d{4}-\d{5}",
+        """kcna-2011-00973 kcna-2011-12911 kcna-2011-04736 kcna-2011-13320 kcna-2012-07258 kcna-2012-01270
     kcna-2012-10149 kcna-2012-10416 kcna-2012-06064 kcna-2012-02954 kcna-2012-01089 kcna-2012-09852
     kcna-2012-01947 kcna-2012-06740 kcna-2012-09357 kcna-2012-04201 kcna-2012-00855 kcna-2012-07652
     kcna-2012-01508 kcna-2012-04667 kcna-2012-01894 kcna-2012-07775 kcna-2012-01284 kcna-2012-02453
     kcna-2012-04344 kcna-2011-11754 kcna-2011-12025 kcna-2011-12274 kcna-2011-08649 kcna-2011-02894
     kcna-2011-13523 kcna-2011-01442 kcna-2011-00504 kcna-2011-02061 kcna-2011-01955 kcna-2011-01224
     kcna-2011-05680 kcna-2011-07158 kcna-2011-12004 kcna-2011-09147 kcna-2011-13151 kcna-2011-08438
-    kcna-2011-00197 kcna-2011-02752 kcna-2011-11867""".split()
+    kcna-2011-00197 kcna-2011-02752 kcna-2011-11867""",
+    )
 )
 OWN_FILES = {"quotations_test.jsonl", "test_quotations_heldout.py"}
 _THE = re.compile(r"\bthe\b", re.I)

@@ -7,6 +7,7 @@ from . import (
     analyze,  # noqa: F401
     diff,  # noqa: F401
     evaluate_activities,  # noqa: F401
+    evaluate_quotations,  # noqa: F401
     evaluate_techniques,  # noqa: F401
     export,  # noqa: F401
     ingest,  # noqa: F401
