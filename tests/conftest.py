@@ -16,6 +16,13 @@ SHARED = Path(os.environ.get("STATEMEDIA_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "kim-il-sung-leadership-in-war.txt"
 KCNA = SHARED / "data" / "kcna"
 MODERN = SHARED / "data" / "modern" / "articles.jsonl"
+# The techniques issue 5 names in the seed article: (phrase, technique) every span tagger must find.
+SEED_TECHNIQUES = [
+    ("invincible party", "Loaded_Language"),
+    ("sure victory", "Loaded_Language"),
+    ("ardent spirit", "Loaded_Language"),
+    ("defending the homeland", "Flag-Waving"),
+]
 PTC = SHARED / "data" / "ptc"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from conftest import PTC, SEED, iter_kcna, kcna_sample
+from conftest import PTC, SEED, SEED_TECHNIQUES, iter_kcna, kcna_sample
 from statemedia import Document
 from statemedia.capture import capture_record
 from statemedia.rhetoric.evaluate import evaluate
@@ -83,15 +83,7 @@ def test_model_file_is_small_and_pickle_free() -> None:
     assert path.stat().st_size < 2_000_000
 
 
-@pytest.mark.parametrize(
-    ("phrase", "technique"),
-    [
-        ("invincible party", "Loaded_Language"),
-        ("sure victory", "Loaded_Language"),
-        ("ardent spirit", "Loaded_Language"),
-        ("defending the homeland", "Flag-Waving"),
-    ],
-)
+@pytest.mark.parametrize(("phrase", "technique"), SEED_TECHNIQUES)
 def test_seed_article_techniques(shared: Path, phrase: str, technique: str) -> None:
     doc = _seed_document()
     start = doc.text.index(phrase)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import SEED
+from conftest import SEED, SEED_TECHNIQUES
 from statemedia import Document, build_pipeline
 from statemedia.capture import capture_text
 from statemedia.config import load_config, options_for
@@ -42,15 +42,7 @@ def test_adapters_are_small_and_pickle_free() -> None:
         assert all(arrays[k].dtype == np.float16 for k in lora)
 
 
-@pytest.mark.parametrize(
-    ("phrase", "technique"),
-    [
-        ("invincible party", "Loaded_Language"),
-        ("sure victory", "Loaded_Language"),
-        ("ardent spirit", "Loaded_Language"),
-        ("defending the homeland", "Flag-Waving"),
-    ],
-)
+@pytest.mark.parametrize(("phrase", "technique"), SEED_TECHNIQUES)
 def test_seed_article_techniques(seed_doc: Document, phrase: str, technique: str) -> None:
     start = seed_doc.text.index(phrase)
     found = {
