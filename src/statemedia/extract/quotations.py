@@ -7,7 +7,8 @@ KCNA puts quotation marks around four different things, and an analyst wants the
   * ``scare``: an opponent's words held at a distance — ``talking about "dialogue"``;
   * ``quoted``: longer quoted words with no reporting verb in their sentence (speech whose
     speaker is named elsewhere, or a phrase held at a distance);
-and reports speech without them: ``indirect`` — ``the statement said that ...``.
+and reports speech without them: ``indirect`` — ``the statement said that ...``, ``..., it said.``
+and ``He said:`` followed by the speech (to the end of that paragraph, or the next one).
 
 Each becomes a ``quote`` annotation over the quoted words (without the marks) or the
 reported clause. Speech is recognised by a reporting verb (``data/quote_cues.tsv``) among
@@ -33,6 +34,11 @@ _QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
 # Reported speech runs from "that" after the reporting verb (possibly after its object:
 # "told reporters that") to the end of the sentence.
 _THAT = re.compile(r"[^.;:\"]{0,40}?(?<!\bso )(?<!\bsuch )(?<!\bnow )\bthat\s+")
+# "[...], the spokesman said.": after the verb only the sentence's end (or a day: "said on Monday").
+_TRAILING_END = re.compile(r"\s*(?:(?:on|in|at)\s+[\w ,]{1,30})?\s*[.!]?\s*[\"”]?\s*")
+_TRAILING_COMMA = re.compile(r",\s*[\"”]?\s*$")
+# "He said:" — the speech follows the colon, on the same line or in the next paragraph.
+_COLON_AFTER = re.compile(r"[ \t]*(?:to\s+say\s*)?:[ \t]*")
 # Between a reporting verb and the quotation it introduces: 'said: "', 'stressed that "'.
 _LEAD_IN = re.compile(r"(?:[:,]|\bthat|\bsaying|\bas follows)\s*$")
 _COLON = re.compile(r":\s*$")
@@ -55,7 +61,7 @@ class _Clause:
 
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("quote",)
 
@@ -174,22 +180,49 @@ class QuotationExtractor:
     def _indirect(
         self, doc: Document, sentences: list[Annotation], entities: list[Annotation], direct: list[Annotation]
     ) -> list[Annotation]:
+        text = doc.text
         out = []
         for sentence in sentences:
             for clause in self._clauses(sentence):
                 if clause.subject is None:
                     continue
-                that = _THAT.match(doc.text, clause.verb[1], sentence.end)  # anchored at the verb's end
-                if that is None:
+                span = _reported(text, sentence, clause)
+                if span is None:
                     continue
-                start, end = that.end(), sentence.end
-                end -= len(doc.text[start:end]) - len(doc.text[start:end].rstrip(' .;"”'))
+                start, end = span
+                end -= len(text[start:end]) - len(text[start:end].rstrip(' .;,"”'))
+                start += len(text[start:end]) - len(text[start:end].lstrip(' "“'))
+                # A report that starts inside quotation marks is that quotation's ("...," he said).
                 if end - start < 3 or any(q.start <= start < q.end for q in direct):
                     continue
                 attrs: Mapping[str, Any] = {"kind": "indirect", **self._speaker(doc, clause, entities)}
                 out.append(Annotation(start, end, "quote", attrs, self.name))
                 break  # one report per sentence: later verbs are inside the reported clause
         return out
+
+
+def _reported(text: str, sentence: Annotation, clause: _Clause) -> tuple[int, int] | None:
+    """Where the speech that ``clause`` reports lies, three ways KCNA reports without quotation
+    marks: "X said that [...]", "[...], X said." and "X said: [...]" (the rest of the paragraph,
+    or the next paragraph when the colon ends one)."""
+    assert clause.subject is not None
+    that = _THAT.match(text, clause.verb[1], sentence.end)  # anchored at the verb's end
+    if that is not None:
+        return that.end(), sentence.end
+    after = text[clause.verb[1] : sentence.end]
+    if _TRAILING_END.fullmatch(after) and _TRAILING_COMMA.search(text, sentence.start, clause.subject[0]):
+        return sentence.start, clause.subject[0]
+    colon = _COLON_AFTER.match(text, clause.verb[1])
+    if colon is None:
+        return None
+    start = colon.end()
+    end = text.find("\n", start)
+    if not text[start : end if end >= 0 else len(text)].strip():  # "He said:" closes its paragraph
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = text.find("\n", start)
+    return start, end if end >= 0 else len(text)
 
 
 def _resolve_pronouns(quotes: list[Annotation]) -> list[Annotation]:
