@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import SEED, iter_kcna
-from statemedia.capture import capture_record, read_path
+from statemedia.capture import capture_record, capture_text, read_path
 from statemedia.model import Document
 from statemedia.registry import build_pipeline
 
@@ -102,3 +102,18 @@ def test_other_languages_are_skipped(shared: Any) -> None:
     doc = _pipeline()(capture_record(record, location=record["id"]))
     assert doc.language == "es"
     assert not list(doc.spans("quote"))
+
+
+def test_trailing_attribution_reports_once(shared: Any) -> None:
+    """'"...," he said.' is direct speech, not also a report; '..., the statement said.' is a report."""
+    text = (
+        "Pyongyang, July 20 (KCNA) -- Kim Jong Un inspected the Ryongsong Machine Complex on Monday. "
+        '"The complex has done a great job," he said. '
+        "The U.S. must stop its hostile policy at once, the statement said."
+    )
+    doc = _pipeline()(capture_text(text))
+    kinds = [(q.attrs["kind"], doc.covered(q)) for q in doc.spans("quote")]
+    assert kinds == [
+        ("direct", "The complex has done a great job,"),
+        ("indirect", "The U.S. must stop its hostile policy at once"),
+    ]

@@ -192,8 +192,12 @@ class QuotationExtractor:
                 start, end = span
                 end -= len(text[start:end]) - len(text[start:end].rstrip(' .;,"”'))
                 start += len(text[start:end]) - len(text[start:end].lstrip(' "“'))
-                # A report that starts inside quotation marks is that quotation's ("...," he said).
-                if end - start < 3 or any(q.start <= start < q.end for q in direct):
+                # A report that starts inside quotation marks, or holds someone's quoted words, is
+                # that quotation's ('"...," he said'); scare quotes inside a report stay inside it.
+                if end - start < 3 or any(
+                    q.start <= start < q.end or (q.attrs["kind"] == "direct" and start < q.end and q.start < end)
+                    for q in direct
+                ):
                     continue
                 attrs: Mapping[str, Any] = {"kind": "indirect", **self._speaker(doc, clause, entities)}
                 out.append(Annotation(start, end, "quote", attrs, self.name))
