@@ -27,6 +27,9 @@ def test_text_report_on_seed() -> None:
     assert "Kim Il Sung’s Distinguished Leadership Ability Displayed in War" in report
     for expected in ("1950-10-21", "1951-10-01", "1952-02", "20,500", "more than", "Workers' Party of Korea"):
         assert expected in report
+    # The reported order: who said it, in the Quotations table.
+    quotations = report[report.index("Quotations") :]
+    assert "indirect" in quotations and "Kim Il Sung" in quotations and "the officers should show deep" in quotations
 
 
 def test_json_from_stdin_with_date_and_outlet() -> None:

@@ -1,4 +1,4 @@
-"""Rich rendering of one analysed document: header, timeline, claims, entities."""
+"""Rich rendering of one analysed document: header, timeline, claims, entities, quotations."""
 
 from __future__ import annotations
 
@@ -46,6 +46,16 @@ def render_report(console: Console, doc: Document) -> None:
     for ent in result["entities"]:
         people.add_row(ent["name"] or "", ent["type"], ent["id"], str(len(ent["mentions"])))
     console.print(people)
+
+    speech = [q for q in result["quotations"] if q["kind"] in ("direct", "indirect", "quoted")]
+    if speech:
+        quotes = Table(title="Quotations", title_justify="left")
+        for column in ("kind", "speaker", "words"):
+            quotes.add_column(column, overflow="fold")
+        for q in speech:
+            words = q["text"] if len(q["text"]) <= 160 else q["text"][:160].rsplit(" ", 1)[0] + " …"
+            quotes.add_row(q["kind"], q.get("speaker_name") or q.get("speaker") or "", words)
+        console.print(quotes)
 
     if result["techniques"]:
         counts = Counter(t["label"] for t in result["techniques"])
