@@ -1,7 +1,7 @@
 """Activity extraction on the held-out test set (tests/data/activities_test.jsonl, annotated blind).
 
 A regression guard, not a target to tune for: the rules must never be changed by looking at these
-stories (tests/data/README.md). Measured on 2025 first run (commit of the test set, rules unchanged):
+stories (tests/data/README.md). Measured on the first run (2026-11-27) (commit of the test set, rules unchanged):
 gold 10, predicted 8, detection P 1.000 / R 0.800; kind, target, date accuracy 1.000 (8 pairs);
 entourage P/R/F1 1.000, order exact 1.000 (4 lists). Misses: kcna-2012-09557 ("appeared in the
 auditorium": no kind pattern), kcna-2012-04420 (body lacks its lead; the leader is named only in

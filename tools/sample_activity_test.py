@@ -22,7 +22,7 @@ Sampling rule (reproducible: fixed seed, sorted candidate ids, one ``random.Rand
 Sentences are split at ``.``/``!``/``?`` followed by space or at line breaks (rough, but fixed).
 
 Annotation: each drawn story was read in full by the annotator (an engineer of this project,
-2025, in a helper session) and its leader activities written by hand in the dev-set format
+2026-11-27, in a helper session) and its leader activities written by hand in the dev-set format
 (actor, kind, target, date, entourage in text order) BEFORE the extractor was ever run on
 these stories; conventions follow the dev set (see tests/data/README.md).
 

@@ -12,7 +12,7 @@ Sampling rule (reproducible: fixed seed, sorted candidate ids, one ``random.Rand
 * Drawn: 15 stories per year, ``random.Random(f"{SEED}-{year}").sample(sorted candidates, 15)``.
 
 Annotation: each drawn story was read in full by the annotator (an engineer of this project,
-2025, in a helper session) and every quotation written by hand (kind, first words, speaker) BEFORE
+2026-11-27, in a helper session) and every quotation written by hand (kind, first words, speaker) BEFORE
 the extractor was ever run on these stories (tests/data/README.md).
 
 Run: ``python tools/sample_quote_test.py ../shared/data/kcna`` prints the drawn ids.

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from statemedia.rhetoric.encoder import piece_clusters
 from statemedia.rhetoric.ptc import Article, Split, load_articles
 from statemedia.rhetoric.scoring import si_score
-from statemedia.rhetoric.spans import SentenceDecoder, SentenceProbs, Span, SpanTagger, tokenize
-from statemedia.rhetoric.train import SI_C, SI_CLASSES, SI_THRESHOLD
+from statemedia.rhetoric.spans import SentenceDecoder, SentenceProbs, Span, tokenize
+from statemedia.rhetoric.train import fit_tagger
 
 PTC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ptc"
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
@@ -61,14 +60,7 @@ class _Selected(SentenceDecoder):
 def _linear_dev_probs(cache: Path, train: list[Article], dev: list[Article]) -> dict[int, list[SentenceProbs]]:
     """The linear tagger (trained on TRAIN as in train.py) on DEV, cached beside the MiniLM probabilities."""
     if not cache.exists():
-        tagger = SpanTagger.fit(
-            [a.text for a in train],
-            [a.sentences() for a in train],
-            [a.propaganda for a in train],
-            c=SI_C,
-            threshold=SI_THRESHOLD,
-            clusters=piece_clusters(SI_CLASSES),
-        )
+        tagger = fit_tagger(train)
         flat = {str(a.id): np.concatenate([p for _, p in tagger.sentence_probs(a.text, a.sentences())]) for a in dev}
         np.savez(cache, **flat)  # type: ignore[arg-type]
     with np.load(cache) as npz:

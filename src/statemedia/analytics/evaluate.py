@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..model import Document
 from .activities import Activity, activities, activity_pipeline
 
-__all__ = ["Scores", "evaluate", "load_dev", "read_stories", "score", "target_match"]
+__all__ = ["Scores", "evaluate", "f1", "load_dev", "ratio", "read_stories", "score", "target_match"]
 
 
 def load_dev(path: str | Path) -> list[dict[str, Any]]:
@@ -63,6 +63,15 @@ def target_match(predicted: str | None, gold: str | None) -> bool:
     return p <= g or g <= p or len(p & g) / len(p | g) >= 0.5
 
 
+def ratio(a: int, b: int) -> float:
+    """``a / b``, 1.0 when there is nothing to count (no predictions: no false alarms)."""
+    return a / b if b else 1.0
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 @dataclass
 class Scores:
     gold: int = 0
@@ -78,27 +87,23 @@ class Scores:
     with_entourage: int = 0
     errors: list[str] = field(default_factory=list)
 
-    @staticmethod
-    def _ratio(a: int, b: int) -> float:
-        return a / b if b else 1.0
-
     def as_dict(self) -> dict[str, float | int]:
-        precision, recall = self._ratio(self.paired, self.predicted), self._ratio(self.paired, self.gold)
-        n_p = self._ratio(self.names_tp, self.names_tp + self.names_fp)
-        n_r = self._ratio(self.names_tp, self.names_tp + self.names_fn)
+        precision, recall = ratio(self.paired, self.predicted), ratio(self.paired, self.gold)
+        n_p = ratio(self.names_tp, self.names_tp + self.names_fp)
+        n_r = ratio(self.names_tp, self.names_tp + self.names_fn)
         return {
             "gold": self.gold,
             "predicted": self.predicted,
             "detection_precision": precision,
             "detection_recall": recall,
-            "detection_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "kind_accuracy": self._ratio(self.kind, self.paired),
-            "target_accuracy": self._ratio(self.target, self.paired),
-            "date_accuracy": self._ratio(self.date, self.paired),
+            "detection_f1": f1(precision, recall),
+            "kind_accuracy": ratio(self.kind, self.paired),
+            "target_accuracy": ratio(self.target, self.paired),
+            "date_accuracy": ratio(self.date, self.paired),
             "entourage_precision": n_p,
             "entourage_recall": n_r,
-            "entourage_f1": 2 * n_p * n_r / (n_p + n_r) if n_p + n_r else 0.0,
-            "entourage_order_exact": self._ratio(self.ordered, self.with_entourage),
+            "entourage_f1": f1(n_p, n_r),
+            "entourage_order_exact": ratio(self.ordered, self.with_entourage),
         }
 
 

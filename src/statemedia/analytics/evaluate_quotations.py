@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Annotation, Document
 from ..registry import build_pipeline
-from .evaluate import load_dev, read_stories
+from .evaluate import f1, load_dev, ratio, read_stories
 
 __all__ = ["QuoteScores", "evaluate_quotations", "score_story", "speaker_key", "speaker_match"]
 
@@ -63,20 +63,16 @@ class QuoteScores:
     speaker: int = 0
     errors: list[str] = field(default_factory=list)
 
-    @staticmethod
-    def _ratio(a: int, b: int) -> float:
-        return a / b if b else 1.0
-
     def as_dict(self) -> dict[str, float | int]:
-        precision, recall = self._ratio(self.matched, self.predicted), self._ratio(self.matched, self.gold)
+        precision, recall = ratio(self.matched, self.predicted), ratio(self.matched, self.gold)
         return {
             "gold": self.gold,
             "predicted": self.predicted,
             "detection_precision": precision,
             "detection_recall": recall,
-            "detection_f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
-            "kind_accuracy": self._ratio(self.kind, self.matched),
-            "speaker_accuracy": self._ratio(self.speaker, self.speech),
+            "detection_f1": f1(precision, recall),
+            "kind_accuracy": ratio(self.kind, self.matched),
+            "speaker_accuracy": ratio(self.speaker, self.speech),
         }
 
 

@@ -53,3 +53,14 @@ def print_rows(rows: list[dict[str, Any]], format: str) -> None:
     writer.writeheader()
     writer.writerows(rows)
     out.print(buffer.getvalue().rstrip("\n"), markup=False)
+
+
+def print_scores(table: dict[str, float | int], errors: list[str] | None, *, as_json: bool) -> None:
+    """An evaluation's scores (one per line, or JSON), then each disagreement if asked for."""
+    if as_json:
+        out.print(json.dumps(table, indent=1), markup=False)
+    else:
+        for name, value in table.items():
+            out.print(f"{name:24s} {value:.3f}" if isinstance(value, float) else f"{name:24s} {value}", markup=False)
+    for line in errors or ():
+        out.print(line, markup=False)

@@ -6,7 +6,6 @@ set (``tests/data/activities_test.jsonl``), the honest numbers; ``--dev PATH`` s
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -14,7 +13,7 @@ import typer
 
 from ..analytics.evaluate import evaluate
 from . import app
-from ._common import out
+from ._common import print_scores
 
 
 class AnnotatedSet(StrEnum):
@@ -36,12 +35,4 @@ def evaluate_activities(
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
     scores = evaluate(dev or f"tests/data/activities_{which.value}.jsonl", kcna)
-    table = scores.as_dict()
-    if as_json:
-        out.print(json.dumps(table, indent=1), markup=False)
-    else:
-        for name, value in table.items():
-            out.print(f"{name:24s} {value:.3f}" if isinstance(value, float) else f"{name:24s} {value}", markup=False)
-    if errors:
-        for line in scores.errors:
-            out.print(line, markup=False)
+    print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 
 from ..analytics.evaluate_quotations import evaluate_quotations as evaluate
 from . import app
-from ._common import out
+from ._common import print_scores
 
 
 @app.command("evaluate-quotations")
@@ -23,12 +22,4 @@ def evaluate_quotations(
 ) -> None:
     """Precision/recall of quotation detection; kind and speaker accuracy."""
     scores = evaluate(test, kcna)
-    table = scores.as_dict()
-    if as_json:
-        out.print(json.dumps(table, indent=1), markup=False)
-    else:
-        for name, value in table.items():
-            out.print(f"{name:24s} {value:.3f}" if isinstance(value, float) else f"{name:24s} {value}", markup=False)
-    if errors:
-        for line in scores.errors:
-            out.print(line, markup=False)
+    print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

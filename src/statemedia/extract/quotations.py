@@ -59,6 +59,8 @@ class _Clause:
     head: tuple[int, int] | None
 
 
+_Sentences = list[tuple[Annotation, list[_Clause]]]  # each sentence with its reporting clauses
+
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
     version: ClassVar[str] = "2"
@@ -87,7 +89,8 @@ class QuotationExtractor:
     def __call__(self, doc: Document) -> Document:
         if doc.language is not None and doc.language not in self.options.languages:
             return doc
-        sentences = list(doc.spans("sentence"))
+        # Each sentence with its reporting clauses, read once for every quotation that looks there.
+        sentences = [(s, self._clauses(s)) for s in doc.spans("sentence")]
         entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _SPEAKER_TYPES]
         quotes = list(self._direct(doc, sentences, entities))
         quotes += self._indirect(doc, sentences, entities, quotes)
@@ -106,7 +109,7 @@ class QuotationExtractor:
             out.append(_Clause(verb, c["lemma"], subject or main, head or main))
         return out
 
-    def _direct(self, doc: Document, sentences: list[Annotation], entities: list[Annotation]) -> Iterator[Annotation]:
+    def _direct(self, doc: Document, sentences: _Sentences, entities: list[Annotation]) -> Iterator[Annotation]:
         text = doc.text
         for m in _QUOTED.finditer(text):
             group = 1 if m.group(1) is not None else 2
@@ -131,17 +134,17 @@ class QuotationExtractor:
         return next((kind for pattern, kind in self.cues if pattern.search(before)), None)
 
     def _speech_around(
-        self, text: str, sentences: list[Annotation], start: int, end: int, *, colon_only: bool
+        self, text: str, sentences: _Sentences, start: int, end: int, *, colon_only: bool
     ) -> _Clause | None:
         """The reporting clause that introduces the quotation ``text[start:end]`` (marks included)
         or follows it, in the sentence where it opens or closes. ``colon_only``: a few quoted
         words are speech only after a colon ('he said: "Never."'); after "that" or a comma
         they are a phrase held at a distance inside a report."""
         lead_in = _COLON if colon_only else _LEAD_IN
-        for sentence in sentences:
+        for sentence, clauses in sentences:
             if not (sentence.start <= start < sentence.end or sentence.start < end <= sentence.end):
                 continue
-            for clause in self._clauses(sentence):
+            for clause in clauses:
                 # No speaker, or the quotation is the subject itself ('"The agreement" announced by').
                 if clause.subject is None or start <= clause.subject[0] < end:
                     continue
@@ -178,12 +181,12 @@ class QuotationExtractor:
         }
 
     def _indirect(
-        self, doc: Document, sentences: list[Annotation], entities: list[Annotation], direct: list[Annotation]
+        self, doc: Document, sentences: _Sentences, entities: list[Annotation], direct: list[Annotation]
     ) -> list[Annotation]:
         text = doc.text
         out = []
-        for sentence in sentences:
-            for clause in self._clauses(sentence):
+        for sentence, clauses in sentences:
+            for clause in clauses:
                 if clause.subject is None:
                     continue
                 span = _reported(text, sentence, clause)
