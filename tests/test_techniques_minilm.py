@@ -18,6 +18,7 @@ from statemedia.config import load_config, options_for
 from statemedia.errors import ModelError
 from statemedia.rhetoric.model import TechniqueModel
 from statemedia.rhetoric.techniques import TechniqueDetector, span_decoder
+from statemedia.rhetoric.transformer import MiniLMTagger
 
 ADAPTERS = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric/si_minilm.npz"
 
@@ -36,10 +37,60 @@ def test_adapters_are_small_and_pickle_free() -> None:
     with zipfile.ZipFile(ADAPTERS) as npz:
         assert all(name.endswith(".npy") for name in npz.namelist())
     with np.load(ADAPTERS, allow_pickle=False) as arrays:
-        lora = [k for k in arrays.files if ".lora_" in k]
-        # query, key, value, attention output and both feed-forward layers in each of 6 blocks, A and B.
-        assert len(lora) == 6 * 6 * 2
-        assert all(arrays[k].dtype == np.float16 for k in lora)
+        members = int(arrays["members"])
+        assert members >= 1
+        for i in range(members):
+            lora = [k for k in arrays.files if k.startswith(f"m{i}/") and ".lora_" in k]
+            # query, key, value, attention output and both feed-forward layers in each of 6 blocks, A and B.
+            assert len(lora) == 6 * 6 * 2
+            assert all(arrays[k].dtype == np.float16 for k in lora)
+
+
+def _seed_inputs(seed_doc: Document) -> list[tuple[str, list[tuple[int, int]]]]:
+    return [(seed_doc.text, [(a.start, a.end) for a in seed_doc.spans("sentence")])]
+
+
+def test_ensemble_averages_its_members(seed_doc: Document, tmp_path: Path) -> None:
+    # The shipped ensemble's first member twice is, averaged, that member alone; a member
+    # with its head negated is not (so the average really reads every member).
+    with np.load(ADAPTERS, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    first = {k: v for k, v in arrays.items() if k.startswith("m0/")}
+    twice = {"format": arrays["format"], "scale": arrays["scale"], "members": np.asarray(2)}
+    twice |= first | {"m1/" + k.removeprefix("m0/"): v for k, v in first.items()}
+    single = twice | {"members": np.asarray(1)}
+    for name, content in (("twice", twice), ("single", single)):
+        np.savez(tmp_path / f"{name}.npz", **content)
+    probs = {
+        name: MiniLMTagger.load(tmp_path / f"{name}.npz", 0.5, precision="float32").sentence_probs_many(
+            _seed_inputs(seed_doc)
+        )[0]
+        for name in ("twice", "single")
+    }
+    for (_, a), (_, b) in zip(probs["twice"], probs["single"], strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+    twice["m1/head_bias"] = -twice["m1/head_bias"]
+    twice["m1/head_weight"] = -twice["m1/head_weight"]
+    np.savez(tmp_path / "twice.npz", **twice)
+    flipped = MiniLMTagger.load(tmp_path / "twice.npz", 0.5, precision="float32").sentence_probs_many(
+        _seed_inputs(seed_doc)
+    )[0]
+    assert not all(np.allclose(a, b, atol=1e-3) for (_, a), (_, b) in zip(flipped, probs["single"], strict=True))
+
+
+def test_bfloat16_keeps_the_probabilities(seed_doc: Document) -> None:
+    inputs = _seed_inputs(seed_doc)
+    fp32, bf16 = (
+        MiniLMTagger.load(None, 0.5, precision=precision).sentence_probs_many(inputs)[0]
+        for precision in ("float32", "bfloat16")
+    )
+    diff = max(float(np.abs(a - b).max()) for (_, a), (_, b) in zip(fp32, bf16, strict=True) if len(a))
+    assert diff < 0.05, f"bfloat16 moved a token probability by {diff:.3f}"
+
+
+def test_unknown_precision_is_a_model_error() -> None:
+    with pytest.raises(ModelError, match="unknown precision"):
+        MiniLMTagger.load(None, 0.5, precision="int4")
 
 
 @pytest.mark.parametrize(("phrase", "technique"), SEED_TECHNIQUES)

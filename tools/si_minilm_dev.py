@@ -2,11 +2,13 @@
 
 Reads the DEV token probabilities written by ``python -m statemedia.rhetoric.train_transformer
 --dev --dev-probs PATH`` (one array per DEV article, its sentences' tokens in order), trains the
-linear tagger on TRAIN as train.py does, and sweeps thresholds for: the linear tagger, MiniLM
-alone, MiniLM choosing the sentences with the linear tagger trimming them, and averages of the
-two. TEST is never read.
+linear tagger on TRAIN (and the span-only SemEval articles) as train.py does, and sweeps
+thresholds for: the linear tagger, MiniLM alone, MiniLM choosing the sentences with the linear
+tagger trimming them, and averages of the two. TEST is never read.
 
-Run: ``python tools/si_minilm_dev.py /tmp/si/run1.e3.npz``
+Several probability files (the taggers of one ensemble) are averaged first.
+
+Run: ``python tools/si_minilm_dev.py /tmp/si/run1.e3.npz [/tmp/si/run2.e3.npz ...]``
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from statemedia.rhetoric.ptc import Article, Split, load_articles
+from statemedia.rhetoric.ptc import Article, Split, load_articles, load_span_articles
 from statemedia.rhetoric.scoring import si_score
 from statemedia.rhetoric.spans import SentenceDecoder, SentenceProbs, Span, tokenize
 from statemedia.rhetoric.train import fit_tagger
@@ -58,7 +60,7 @@ class _Selected(SentenceDecoder):
 
 
 def _linear_dev_probs(cache: Path, train: list[Article], dev: list[Article]) -> dict[int, list[SentenceProbs]]:
-    """The linear tagger (trained on TRAIN as in train.py) on DEV, cached beside the MiniLM probabilities."""
+    """The linear tagger (trained as train.py trains it) on DEV, cached beside the MiniLM probabilities."""
     if not cache.exists():
         tagger = fit_tagger(train)
         flat = {str(a.id): np.concatenate([p for _, p in tagger.sentence_probs(a.text, a.sentences())]) for a in dev}
@@ -73,12 +75,20 @@ def _sweep(name: str, score: Callable[[float, float], float]) -> None:
     print(f"{name}: best F1 {best[0]:.4f} at threshold {best[1]} trim {best[2]}; trim 0.25 -> {' '.join(at_default)}")
 
 
-def main(probs_path: Path) -> None:
-    train, dev = load_articles(PTC, [Split.TRAIN]), load_articles(PTC, [Split.DEV])
+def main(probs_paths: list[Path]) -> None:
+    train = load_articles(PTC, [Split.TRAIN]) + load_span_articles(PTC)
+    dev = load_articles(PTC, [Split.DEV])
     gold = {a.id: a.propaganda for a in dev}
-    with np.load(probs_path) as npz:
-        minilm = {a.id: _split(a.text, a.sentences(), npz[str(a.id)]) for a in dev}
-    linear = _linear_dev_probs(probs_path.parent / "linear_dev.npz", train, dev)
+    members = []
+    for path in probs_paths:
+        with np.load(path) as npz:
+            members.append({a.id: _split(a.text, a.sentences(), npz[str(a.id)]) for a in dev})
+    # An ensemble's probability is its members' mean (rhetoric/transformer.py).
+    minilm = {
+        k: [(tokens, np.mean([m[k][i][1] for m in members], axis=0)) for i, (tokens, _) in enumerate(sentences)]
+        for k, sentences in members[0].items()
+    }
+    linear = _linear_dev_probs(probs_paths[0].parent / "linear_dev.npz", train, dev)
 
     def plain(probs: dict[int, list[SentenceProbs]]) -> Callable[[float, float], float]:
         decoder = SentenceDecoder(0.5)
@@ -109,10 +119,10 @@ def main(probs_path: Path) -> None:
     _sweep("linear", plain(linear))
     _sweep("minilm", plain(minilm))
     _sweep("minilm selects, linear trims", selected(minilm, linear))
-    for weight in (0.3, 0.5, 0.7):
+    for weight in (0.3, 0.5, 0.6, 0.7, 0.8):
         _sweep(f"mean {weight} minilm + {1 - weight:.1f} linear", plain(mixed(weight)))
     _sweep("mean 0.5 selects, minilm trims", selected(mixed(0.5), minilm))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main([Path(arg) for arg in sys.argv[1:]])

@@ -5,6 +5,12 @@ The split is fixed by article id so that every run, here or in CI, sees the same
 ids divisible by 5 are the TEST split (never trained or tuned on); ids with remainder 1 are
 the DEV split used for tuning; the rest is TRAIN. The shipped model is trained on TRAIN+DEV
 with the settings tuned on DEV.
+
+The corpus also holds SemEval-2020's own development articles (``dev-articles/``) without
+technique labels, but with the gold span of every technique instance in the TC task's template
+(``dev-task-TC-template.out``, label "?"): span supervision for 75 more articles
+(``load_span_articles``; they share no text with TEST beyond site boilerplate, checked line by
+line). Span taggers train on them beside TRAIN; nothing is tuned or scored on them.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ __all__ = [
     "Split",
     "line_sentences",
     "load_articles",
+    "load_span_articles",
     "load_techniques",
     "split_of",
 ]
@@ -117,4 +124,23 @@ def load_articles(root: Path, splits: Iterable[Split] = tuple(Split)) -> list[Ar
                 tuple((int(s), int(e)) for _, s, e in si),
             )
         )
+    return articles
+
+
+def load_span_articles(root: Path) -> list[Article]:
+    """SemEval-2020's development articles with their gold spans (no techniques), ordered by id.
+
+    A span tagged with two techniques appears twice in the template; it is one span here, as in
+    the corpus's task-1 labels.
+    """
+    spans: dict[int, set[tuple[int, int]]] = {}
+    for row_id, label, start, end in _rows(root / "dev-task-TC-template.out", 4):
+        if label != "?":
+            raise BadRecordError(f"expected the unlabelled template ('?'), got {label!r}", where=row_id)
+        spans.setdefault(int(row_id), set()).add((int(start), int(end)))
+    articles: list[Article] = []
+    for path in sorted((root / "dev-articles").glob("article*.txt")):
+        article_id = int(path.stem.removeprefix("article"))
+        text = path.read_text(encoding="utf-8")
+        articles.append(Article(article_id, text, (), tuple(sorted(spans.get(article_id, set())))))
     return articles

@@ -7,8 +7,12 @@ T the gold spans of all articles (each span a set of character offsets)::
     R(S, T) = 1/|T| * sum_{s in S} sum_{t in T, same article} |s ∩ t| / |t|
     F1      = 2 P R / (P + R)
 
-As in the official scorer, overlapping *predicted* spans of one article are merged first
-(the scorer refuses overlapping submissions); gold spans are used as the corpus gives them.
+As in the official scorer (task-SI_scorer.py, which sees spans as sets of character offsets),
+the gold spans of an article that share a character are merged into one before scoring
+(its ``check_annotation_spans(gold, True)``), and so are the predicted ones (its ``-m``
+option; without it, it refuses overlapping submissions). Spans that only touch stay apart.
+Until 2026-11-27 gold spans were scored as the corpus lists them, which counted the shared
+characters of overlapping gold spans twice (a precision above 1 was possible).
 
 Technique classification (TC) is scored on the gold spans: micro-F1 over all instances
 (with one prediction per gold instance it equals accuracy), plus per-technique F1.
@@ -38,10 +42,10 @@ class PRF:
 
 
 def merge_spans(spans: Sequence[Span]) -> list[Span]:
-    """Overlapping or touching spans merged into one (sorted, non-empty spans only)."""
+    """Spans sharing a character merged into one (sorted, non-empty spans only; touching ones stay apart)."""
     merged: list[Span] = []
     for start, end in sorted(s for s in spans if s[1] > s[0]):
-        if merged and start <= merged[-1][1]:
+        if merged and start < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -54,7 +58,7 @@ def si_score(predicted: Mapping[int, Sequence[Span]], gold: Mapping[int, Sequenc
     credit_p = credit_r = 0.0
     for article_id in set(predicted) | set(gold):
         preds = merge_spans(predicted.get(article_id, ()))
-        golds = [g for g in gold.get(article_id, ()) if g[1] > g[0]]
+        golds = merge_spans(gold.get(article_id, ()))
         n_pred += len(preds)
         n_gold += len(golds)
         for ps, pe in preds:

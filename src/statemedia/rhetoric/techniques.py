@@ -50,6 +50,7 @@ class TechniqueDetector:
         minilm_threshold: float  # sentence threshold for the averaged probabilities (see defaults.toml)
         minilm_trim_threshold: float  # trim threshold for the averaged probabilities (see defaults.toml)
         minilm_threads: int  # torch threads for MiniLM in this process; 0: torch's default (see defaults.toml)
+        minilm_precision: str  # "auto", "float32" or "bfloat16" (see defaults.toml)
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -102,4 +103,5 @@ def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> Sent
         linear=linear,
         weight=options.minilm_weight,
         threads=options.minilm_threads,
+        precision=options.minilm_precision,
     )

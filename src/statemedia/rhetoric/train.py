@@ -1,7 +1,9 @@
 """Train the technique model from PTC (``make train``; ``--dev`` to measure on DEV while tuning).
 
 Settings below were chosen on the DEV split (article id % 5 == 1) with the model trained on
-TRAIN; the shipped model is then trained on TRAIN+DEV. TEST (id % 5 == 0) is never read here.
+TRAIN; the shipped model is then trained on TRAIN+DEV. The span tagger also learns from the
+SemEval development articles' gold spans (ptc.load_span_articles; they have no technique
+labels, so the technique classifier does not see them). TEST (id % 5 == 0) is never read here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from .classify import SpanInput, TechniqueClassifier
 from .encoder import piece_clusters
 from .model import DEFAULT_MODEL, TechniqueModel
-from .ptc import Article, Split, load_articles
+from .ptc import Article, Split, load_articles, load_span_articles
 from .scoring import si_score, tc_scores
 from .spans import SpanTagger
 
@@ -52,9 +54,10 @@ def fit_tagger(articles: list[Article]) -> SpanTagger:
     )
 
 
-def train(articles: list[Article]) -> TechniqueModel:
+def train(articles: list[Article], spans_only: list[Article]) -> TechniqueModel:
+    """The tagger from ``articles`` and ``spans_only``, the classifier from ``articles``' techniques."""
     items, labels = tc_items(articles)
-    return TechniqueModel(fit_tagger(articles), TechniqueClassifier.fit(items, labels, c=TC_C))
+    return TechniqueModel(fit_tagger(articles + spans_only), TechniqueClassifier.fit(items, labels, c=TC_C))
 
 
 def _report_dev(model: TechniqueModel, dev: list[Article]) -> None:
@@ -74,11 +77,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dev", action="store_true", help="train on TRAIN, report DEV, write nothing")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    spans_only = load_span_articles(args.ptc)
     if args.dev:
-        model = train(load_articles(args.ptc, [Split.TRAIN]))
+        model = train(load_articles(args.ptc, [Split.TRAIN]), spans_only)
         _report_dev(model, load_articles(args.ptc, [Split.DEV]))
     else:
-        train(load_articles(args.ptc, [Split.TRAIN, Split.DEV])).save(args.out)
+        train(load_articles(args.ptc, [Split.TRAIN, Split.DEV]), spans_only).save(args.out)
         print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
     print(f"training took {time.perf_counter() - started:.0f} s")
 
