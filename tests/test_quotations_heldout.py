@@ -1,4 +1,4 @@
-"""Quotation extraction on the held-out test set (tests/data/quotations_test.jsonl, annotated blind).
+"""Quotation extraction on the dev set (tests/data/quotations_dev.jsonl, the former test set, annotated blind).
 
 A regression guard, not a target to tune for: quotations.py and quote_cues.tsv must not be changed
 by looking at these stories (tests/data/README.md) — v2 below was, once, so draw a fresh set for
@@ -24,7 +24,7 @@ from conftest import KCNA
 from statemedia.analytics.evaluate import load_dev
 from statemedia.analytics.evaluate_quotations import evaluate_quotations, speaker_key, speaker_match
 
-TEST = Path(__file__).parent / "data" / "quotations_test.jsonl"
+TEST = Path(__file__).parent / "data" / "quotations_dev.jsonl"
 
 FLOORS = {
     "detection_precision": 0.96,  # v2 0.989 (92/93); blind v1 0.986

@@ -1,4 +1,4 @@
-"""Scoring quotation extraction against the held-out, hand-annotated set (``tests/data/quotations_test.jsonl``).
+"""Scoring quotation extraction against a hand-annotated set (``tests/data/quotations_{dev,test}.jsonl``).
 
 A record names a KCNA story by id and lists, in text order, the quotations a reader logs in it:
 ``kind``, ``starts`` (the first words of the quoted or reported words as written) and ``speaker``.
