@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 import json
+from enum import StrEnum
 from typing import Any, NoReturn
 
 import typer
@@ -15,6 +16,14 @@ from ..errors import StatemediaError
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class AnnotatedSet(StrEnum):
+    """The hand-annotated sets of an evaluation command: dev (rules written on it) and test (held out)."""
+
+    dev = "dev"
+    test = "test"
+
 
 # Exit codes: 0 success; 1 the command ran but found nothing/part failed; 2 bad input or usage.
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT = 0, 1, 2

@@ -6,19 +6,13 @@ set (``tests/data/activities_test.jsonl``), the honest numbers; ``--dev PATH`` s
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from ..analytics.evaluate import evaluate
 from . import app
-from ._common import print_scores
-
-
-class AnnotatedSet(StrEnum):
-    dev = "dev"
-    test = "test"
+from ._common import AnnotatedSet, print_scores
 
 
 @app.command("evaluate-activities")

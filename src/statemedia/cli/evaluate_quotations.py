@@ -14,8 +14,7 @@ import typer
 
 from ..analytics.evaluate_quotations import evaluate_quotations as evaluate
 from . import app
-from ._common import print_scores
-from .evaluate_activities import AnnotatedSet
+from ._common import AnnotatedSet, print_scores
 
 
 @app.command("evaluate-quotations")
