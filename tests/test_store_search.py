@@ -13,6 +13,7 @@ from conftest import kcna_sample
 from statemedia.errors import QueryError
 from statemedia.store import Query, Store
 from statemedia.store.ingest import ingest
+from statemedia.store.postgres import PostgresStore
 from store_fixtures import STORES, make_store, write_jsonl_gz
 
 RECORDS = kcna_sample(2500, step=8)
@@ -75,6 +76,44 @@ def test_outlet_filter(corpus: Store) -> None:
     # Without the filter each Rodong Sinmun copy folds into its KCNA original's group.
     assert all(h.outlet == "KCNA" for h in everywhere if h.copies)
     assert any(c.startswith("rs-") for h in everywhere for c in h.copies)
+
+
+def _within(text: str, first: list[str], second: list[str], gap: int) -> bool:
+    """Whether ``first`` and ``second`` (word lists) occur, either order, at most ``gap`` words apart."""
+    words = re.findall(r"\w+", text.lower())
+
+    def starts(phrase: list[str]) -> list[int]:
+        return [i for i in range(len(words)) if words[i : i + len(phrase)] == phrase]
+
+    a, b = starts(first), starts(second)
+    return any(0 <= j - (i + len(first)) <= gap for i in a for j in b) or any(
+        0 <= i - (j + len(second)) <= gap for i in a for j in b
+    )
+
+
+@pytest.mark.parametrize(("first", "second", "gap"), [("field guidance", "factory", 5), ("Kim Jong Il", "visited", 2)])
+def test_near_groups(corpus: Store, first: str, second: str, gap: int) -> None:
+    query = f'NEAR("{first}" "{second}", {gap})'
+    words_a, words_b = first.lower().split(), second.lower().split()
+    found = set(corpus.matches(Query(query), 5000))
+    # What FTS5 means by NEAR, checked word by word over every stored story (title and text apart).
+    want = set()
+    for record in RECORDS + OTHER:
+        parts = [part for part in (record.get("title"), record["body"]) if isinstance(part, str)]  # a title may be NaN
+        if any(_within(part, words_a, words_b, gap) for part in parts):
+            want.add(record["id"])
+    assert want, "the query should match some stories"
+    assert found == want
+    assert all(_within(_full(corpus, hit.id), words_a, words_b, gap) for hit in corpus.search(Query(query, limit=10)))
+
+
+def test_near_group_of_three_is_refused_on_postgresql_only(corpus: Store) -> None:
+    query = Query("NEAR(Kim Jong visited, 3)")
+    if isinstance(corpus, PostgresStore):
+        with pytest.raises(QueryError, match="two phrases"):
+            corpus.matches(query, 10)
+    else:
+        assert corpus.matches(query, 10)
 
 
 @pytest.mark.parametrize("bad", ['"field guidance', "guidance AND", "(Kim", "author: Kim", "   "])

@@ -1,7 +1,7 @@
 """Full-text search over the PostgreSQL store: the FTS5 query language on ``tsquery``.
 
 Queries are written in FTS5 syntax on both stores ("a phrase", AND/OR/NOT, prefix*,
-parentheses). A query is parsed here and rebuilt from PostgreSQL's own functions
+parentheses, NEAR groups of two phrases). A query is parsed here and rebuilt from PostgreSQL's own functions
 (``phraseto_tsquery`` per phrase, ``to_tsquery`` for prefixes, ``&&``/``||``/``!!``),
 so the server tokenizes queries exactly as it tokenized the documents. Ranking mirrors
 the SQLite store: only the newest ``search_candidates`` matches are ranked (``ts_rank``
@@ -26,9 +26,11 @@ __all__ = ["matches", "search", "to_tsquery_sql"]
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
 _CONFIG = "statemedia"  # the text search configuration made by migrations_pg/001_initial.sql
+_NEAR_DEFAULT = 10  # FTS5's distance when NEAR(...) gives none
 
 # FTS5 barewords: ASCII letters, digits, underscore and every non-ASCII character.
 _TOKEN = re.compile(r'\s+|"(?:[^"]|"")*"|[()*]|[A-Za-z0-9_\x80-\U0010ffff]+|.')
+_BAREWORD = re.compile(r"[A-Za-z0-9_\x80-\U0010ffff]+")
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ class _Parser:
             if len(token) < 2 or not token.endswith('"'):
                 raise self.fail("unterminated string")
             word = token[1:-1].replace('""', '"')
-        elif re.fullmatch(r"[A-Za-z0-9_\x80-\U0010ffff]+", token):
+        elif _BAREWORD.fullmatch(token):
             if token == "NEAR" and self.peek() == "(":
-                raise self.fail("NEAR groups are not supported on PostgreSQL")
+                return self.near()
             word = token
         else:
             raise self.fail("column filters are not supported" if token == ":" else f"syntax error near {token!r}")
@@ -112,6 +114,45 @@ class _Parser:
         prefix = self.peek() == "*"
         self.pos += prefix
         return self.term(_Term(word, prefix))
+
+    def near(self) -> str:
+        """``NEAR(a b, N)``: the two phrases in either order with at most N tokens between them.
+
+        tsquery has no "within N" operator, only "exactly d apart" (``tsquery_phrase(a, b, d)``,
+        d counted from the first phrase's last word), so the group becomes every such distance
+        from 1 (adjacent) to N + 1, both ways round. FTS5 allows more phrases in a group; a
+        clump of three or more has no such expansion of reasonable size, so it is refused.
+        """
+        self.pos += 1  # "("
+        phrases: list[str] = []
+        distance = _NEAR_DEFAULT
+        while (token := self.peek()) not in (")", ",", None):
+            self.pos += 1
+            if token.startswith('"') and token.endswith('"') and len(token) >= 2:
+                phrases.append(token[1:-1].replace('""', '"'))
+            elif _BAREWORD.fullmatch(token) and self.peek() != "*":
+                phrases.append(token)
+            else:
+                raise self.fail(f"{token!r} in a NEAR group (phrases and words only on PostgreSQL)")
+        if self.peek() == ",":
+            self.pos += 1
+            number = self.peek()
+            if number is None or not number.isdigit():
+                raise self.fail("NEAR distance must be a number")
+            distance = int(number)
+            self.pos += 1
+        if self.peek() != ")":
+            raise self.fail("unbalanced parenthesis in a NEAR group")
+        self.pos += 1
+        if len(phrases) != 2:
+            raise self.fail("NEAR groups of other than two phrases are not supported on PostgreSQL")
+        phrase = f"phraseto_tsquery('{_CONFIG}', %s)"
+        ways = []
+        for gap in range(1, distance + 2):
+            for first, second in (phrases, phrases[::-1]):
+                self.params += [first, second]
+                ways.append(f"tsquery_phrase({phrase}, {phrase}, {gap})")
+        return "(" + " || ".join(ways) + ")"
 
     def term(self, term: _Term) -> str:
         if not term.prefix:
