@@ -27,6 +27,16 @@ MUST_INCLUDE = [
         "the DPRK government decided",
         {"speaker": "He", "speaker_id": "person:nasri-gustaman"},
     ),
+    # "He said ..." after a person named in an earlier sentence who has not spoken yet.
+    (
+        "kcna-2011-02300",
+        "indirect",
+        "Iran is our neighbor",
+        {"speaker": "He", "speaker_id": "person:hamad-bin-jassem-al-thani"},
+    ),
+    # "it said" after an unlinked speaker ("The statement said that ..."): its words stand in.
+    ("kcna-2011-08478", "indirect", "the group did such atrocity", {"speaker": "it", "speaker_name": "The statement"}),
+    ("kcna-2011-10313", "indirect", "If there was no", {"speaker": "it", "speaker_name": "the notice"}),
     ("kcna-2011-13320", "indirect", "the nuclear-powered carrier", {"verb": "bluster", "speaker_id": "gpe:u-s"}),
     ("kcna-2012-07258", "indirect", "they would kick off Ulji Freedom Guardian", {"verb": "announce"}),
     ("kcna-2012-01270", "title", "Let Us Carry Out the Great Leader", {}),

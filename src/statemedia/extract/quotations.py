@@ -13,7 +13,8 @@ and ``He said:`` followed by the speech (to the end of that paragraph, or the ne
 Each becomes a ``quote`` annotation over the quoted words (without the marks) or the
 reported clause. Speech is recognised by a reporting verb (``data/quote_cues.tsv``) among
 the clauses the linguistic component parsed in the quote's sentence; its subject is the
-speaker, linked to the entity there (pronouns through the entities component's coreference).
+speaker, linked to the entity there (pronouns through the entities component's coreference,
+else back to the speaker or person before them, see ``_resolve_pronouns``).
 Titles, slogans and scare quotes are recognised by the words right before the opening mark.
 """
 
@@ -61,9 +62,10 @@ class _Clause:
 
 _Sentences = list[tuple[Annotation, list[_Clause]]]  # each sentence with its reporting clauses
 
+
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("quote",)
 
@@ -94,7 +96,7 @@ class QuotationExtractor:
         entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _SPEAKER_TYPES]
         quotes = list(self._direct(doc, sentences, entities))
         quotes += self._indirect(doc, sentences, entities, quotes)
-        doc.add(_resolve_pronouns(sorted(quotes, key=lambda q: q.start)))
+        doc.add(_resolve_pronouns(sorted(quotes, key=lambda q: q.start), entities))
         return doc
 
     def _clauses(self, sentence: Annotation) -> list[_Clause]:
@@ -232,18 +234,39 @@ def _reported(text: str, sentence: Annotation, clause: _Clause) -> tuple[int, in
     return start, end if end >= 0 else len(text)
 
 
-def _resolve_pronouns(quotes: list[Annotation]) -> list[Annotation]:
-    """A pronoun speaker ("he said", "it stressed") the entities left unlinked is the speaker of
-    the quotation before it: KCNA names a speaker once, then goes on with "he" or "it"."""
+# A speaker a pronoun can point back to: where it was named, its entity id and its name.
+_Antecedent = tuple[int, Any, Any]
+
+
+def _resolve_pronouns(quotes: list[Annotation], entities: list[Annotation]) -> list[Annotation]:
+    """Pronoun speakers the entities left unlinked, resolved the way KCNA names a speaker once and
+    goes on with a pronoun: "he"/"she" is whichever came last of the person who spoke last and the
+    person named last before the quotation; "it"/"they" is the last speaker that is not a person,
+    linked or not ("The statement said ... It said ..."; an unlinked one lends its words as
+    ``speaker_name``).
+    """
+    people = [e for e in entities if e.attrs.get("type") == "PERSON"]
+    person_ids = {e.attrs.get("id") for e in people} - {None}
     out: list[Annotation] = []
-    last: Mapping[str, Any] | None = None
+    last_person: _Antecedent | None = None
+    last_other: _Antecedent | None = None
     for quote in quotes:
         attrs = quote.attrs
-        if attrs.get("speaker_id") is None and str(attrs.get("speaker") or "").lower() in _PRONOUNS and last:
-            attrs = {**attrs, "speaker_id": last["speaker_id"], "speaker_name": last["speaker_name"]}
-            quote = Annotation(quote.start, quote.end, quote.label, attrs, quote.producer)
-        if attrs.get("speaker_id") is not None:
-            last = attrs
+        speaker = str(attrs.get("speaker") or "")
+        pronoun = attrs.get("speaker_id") is None and speaker.lower() in _PRONOUNS
+        if pronoun:
+            antecedent = last_other
+            if speaker.lower() in ("he", "she"):
+                named = [(e.start, e.attrs.get("id"), e.attrs.get("name")) for e in people if e.end <= quote.start]
+                candidates = [a for a in (last_person, named[-1] if named else None) if a is not None]
+                antecedent = max(candidates, key=lambda a: a[0], default=None)
+            if antecedent is not None:
+                attrs = {**attrs, "speaker_id": antecedent[1], "speaker_name": antecedent[2]}
+                quote = Annotation(quote.start, quote.end, quote.label, attrs, quote.producer)
+        if attrs.get("speaker_id") in person_ids:
+            last_person = (quote.start, attrs["speaker_id"], attrs.get("speaker_name"))
+        elif speaker and not pronoun:
+            last_other = (quote.start, attrs.get("speaker_id"), attrs.get("speaker_name") or speaker)
         out.append(quote)
     return out
 
