@@ -37,6 +37,12 @@ MUST_INCLUDE = [
     # "it said" after an unlinked speaker ("The statement said that ..."): its words stand in.
     ("kcna-2011-08478", "indirect", "the group did such atrocity", {"speaker": "it", "speaker_name": "The statement"}),
     ("kcna-2011-10313", "indirect", "If there was no", {"speaker": "it", "speaker_name": "the notice"}),
+    # "[...], he said, and went on:" — the report before and the paragraph after the colon.
+    ("kcna-2012-07230", "indirect", "It was not easy for the young DPRK", {"speaker": "he"}),
+    ("kcna-2012-07230", "indirect", "Thanks to the outstanding strategy", {"speaker": "he"}),
+    ("kcna-2011-03086", "indirect", "Ever since its emergence the present regime", {"verb": "say"}),
+    # "The commentary goes on:" — "go" reports speech only with "on" and a colon.
+    ("kcna-2011-04166", "indirect", "The Hoguk rehearsal is evidently", {"speaker": "The commentary", "verb": "go"}),
     ("kcna-2011-13320", "indirect", "the nuclear-powered carrier", {"verb": "bluster", "speaker_id": "gpe:u-s"}),
     ("kcna-2012-07258", "indirect", "they would kick off Ulji Freedom Guardian", {"verb": "announce"}),
     ("kcna-2012-01270", "title", "Let Us Carry Out the Great Leader", {}),

@@ -7,8 +7,9 @@ KCNA puts quotation marks around four different things, and an analyst wants the
   * ``scare``: an opponent's words held at a distance — ``talking about "dialogue"``;
   * ``quoted``: longer quoted words with no reporting verb in their sentence (speech whose
     speaker is named elsewhere, or a phrase held at a distance);
-and reports speech without them: ``indirect`` — ``the statement said that ...``, ``..., it said.``
-and ``He said:`` followed by the speech (to the end of that paragraph, or the next one).
+and reports speech without them: ``indirect`` — ``the statement said that ...``, ``..., it said.``,
+``He said:`` or ``The commentary goes on:`` followed by the speech (to the end of that paragraph,
+or the next one), and ``..., the statement said, and went on:`` (both the words before and after).
 
 Each becomes a ``quote`` annotation over the quoted words (without the marks) or the
 reported clause. Speech is recognised by a reporting verb (``data/quote_cues.tsv``) among
@@ -38,8 +39,15 @@ _THAT = re.compile(r"[^.;:\"]{0,40}?(?<!\bso )(?<!\bsuch )(?<!\bnow )\bthat\s+")
 # "[...], the spokesman said.": after the verb only the sentence's end (or a day: "said on Monday").
 _TRAILING_END = re.compile(r"\s*(?:(?:on|in|at)\s+[\w ,]{1,30})?\s*[.!]?\s*[\"”]?\s*")
 _TRAILING_COMMA = re.compile(r",\s*[\"”]?\s*$")
-# "He said:" — the speech follows the colon, on the same line or in the next paragraph.
-_COLON_AFTER = re.compile(r"[ \t]*(?:to\s+say\s*)?:[ \t]*")
+# "He said:" — the speech follows the colon, on the same line or in the next paragraph; between
+# verb and colon at most "to say", "on" ("goes on:") or a short "in ..." ("says in this regard:").
+_COLON_AFTER = re.compile(
+    r"[ \t]*(?:(?:to\s+say|on|in\s+(?:this|that|a|an|its|the)\s+[\w-]+(?:\s+[\w-]+)?)\s*)?:[ \t]*"
+)
+# "[...], the statement said, and went on:" — a trailing report whose speech goes on after the colon.
+_GOES_ON = re.compile(r"\s*,\s*(?:and\s+)?(?:went|goes|going\s+on|adding)(?:\s+on)?\s*:[ \t]*")
+# "The commentary goes on:" — "go" reports speech only so, with "on" and a colon.
+_GO_ON = re.compile(r"\s+on\s*:")
 # Between a reporting verb and the quotation it introduces: 'said: "', 'stressed that "'.
 _LEAD_IN = re.compile(r"(?:[:,]|\bthat|\bsaying|\bas follows)\s*$")
 _COLON = re.compile(r":\s*$")
@@ -65,7 +73,7 @@ _Sentences = list[tuple[Annotation, list[_Clause]]]  # each sentence with its re
 
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("quote",)
 
@@ -92,19 +100,22 @@ class QuotationExtractor:
         if doc.language is not None and doc.language not in self.options.languages:
             return doc
         # Each sentence with its reporting clauses, read once for every quotation that looks there.
-        sentences = [(s, self._clauses(s)) for s in doc.spans("sentence")]
+        sentences = [(s, self._clauses(doc.text, s)) for s in doc.spans("sentence")]
         entities = [e for e in doc.spans("entity") if e.attrs.get("type") in _SPEAKER_TYPES]
         quotes = list(self._direct(doc, sentences, entities))
         quotes += self._indirect(doc, sentences, entities, quotes)
         doc.add(_resolve_pronouns(sorted(quotes, key=lambda q: q.start), entities))
         return doc
 
-    def _clauses(self, sentence: Annotation) -> list[_Clause]:
+    def _clauses(self, text: str, sentence: Annotation) -> list[_Clause]:
         main = _span(sentence.attrs.get("subject"))
         out = []
         for c in sentence.attrs.get("clauses") or []:
             verb = _span(c.get("verb"))
-            if verb is None or c.get("lemma") not in self.speech:
+            if verb is None:
+                continue
+            go_on = c.get("lemma") == "go" and _GO_ON.match(text, verb[1]) is not None
+            if c.get("lemma") not in self.speech and not go_on:
                 continue
             subject, head = _span(c.get("subject")), _span(c.get("subject_head"))
             # A participle ("..., saying that") has no subject of its own: the sentence's speaks.
@@ -191,42 +202,49 @@ class QuotationExtractor:
             for clause in clauses:
                 if clause.subject is None:
                     continue
-                span = _reported(text, sentence, clause)
-                if span is None:
-                    continue
-                start, end = span
-                end -= len(text[start:end]) - len(text[start:end].rstrip(' .;,"”'))
-                start += len(text[start:end]) - len(text[start:end].lstrip(' "“'))
-                # A report that starts inside quotation marks, or holds someone's quoted words, is
-                # that quotation's ('"...," he said'); scare quotes inside a report stay inside it.
-                if end - start < 3 or any(
-                    q.start <= start < q.end or (q.attrs["kind"] == "direct" and start < q.end and q.start < end)
-                    for q in direct
-                ):
-                    continue
-                attrs: Mapping[str, Any] = {"kind": "indirect", **self._speaker(doc, clause, entities)}
-                out.append(Annotation(start, end, "quote", attrs, self.name))
-                break  # one report per sentence: later verbs are inside the reported clause
+                spans = _reported(text, sentence, clause)
+                found = False
+                for start, end in spans:
+                    end -= len(text[start:end]) - len(text[start:end].rstrip(' .;,"”'))
+                    start += len(text[start:end]) - len(text[start:end].lstrip(' "“'))
+                    # A report that starts inside quotation marks, or holds someone's quoted words, is
+                    # that quotation's ('"...," he said'); scare quotes inside a report stay inside it.
+                    if end - start < 3 or any(
+                        q.start <= start < q.end or (q.attrs["kind"] == "direct" and start < q.end and q.start < end)
+                        for q in direct
+                    ):
+                        continue
+                    attrs: Mapping[str, Any] = {"kind": "indirect", **self._speaker(doc, clause, entities)}
+                    out.append(Annotation(start, end, "quote", attrs, self.name))
+                    found = True
+                if found:
+                    break  # one report per sentence: later verbs are inside the reported clause
         return out
 
 
-def _reported(text: str, sentence: Annotation, clause: _Clause) -> tuple[int, int] | None:
-    """Where the speech that ``clause`` reports lies, three ways KCNA reports without quotation
-    marks: "X said that [...]", "[...], X said." and "X said: [...]" (the rest of the paragraph,
-    or the next paragraph when the colon ends one)."""
+def _reported(text: str, sentence: Annotation, clause: _Clause) -> list[tuple[int, int]]:
+    """Where the speech that ``clause`` reports lies, the ways KCNA reports without quotation
+    marks: "X said that [...]", "[...], X said.", "X said: [...]" (the rest of the paragraph, or
+    the next paragraph when the colon ends one) and "[...], X said, and went on: [...]" (both)."""
     assert clause.subject is not None
     that = _THAT.match(text, clause.verb[1], sentence.end)  # anchored at the verb's end
     if that is not None:
-        return that.end(), sentence.end
+        return [(that.end(), sentence.end)]
     after = text[clause.verb[1] : sentence.end]
-    if _TRAILING_END.fullmatch(after) and _TRAILING_COMMA.search(text, sentence.start, clause.subject[0]):
-        return sentence.start, clause.subject[0]
+    trailing = _TRAILING_COMMA.search(text, sentence.start, clause.subject[0]) is not None
+    if trailing and _TRAILING_END.fullmatch(after):
+        return [(sentence.start, clause.subject[0])]
+    goes_on = _GOES_ON.match(text, clause.verb[1]) if trailing else None
+    if goes_on is not None:
+        return [(sentence.start, clause.subject[0]), _after_colon(text, goes_on.end())]
     colon = _COLON_AFTER.match(text, clause.verb[1])
-    if colon is None:
-        return None
-    start = colon.end()
+    return [] if colon is None else [_after_colon(text, colon.end())]
+
+
+def _after_colon(text: str, start: int) -> tuple[int, int]:
+    """The speech after a colon: the rest of its paragraph, or the next paragraph when the colon ends one."""
     end = text.find("\n", start)
-    if not text[start : end if end >= 0 else len(text)].strip():  # "He said:" closes its paragraph
+    if not text[start : end if end >= 0 else len(text)].strip():
         start = end
         while start < len(text) and text[start].isspace():
             start += 1
