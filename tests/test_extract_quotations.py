@@ -41,6 +41,9 @@ MUST_INCLUDE = [
     ("kcna-2012-07230", "indirect", "It was not easy for the young DPRK", {"speaker": "he"}),
     ("kcna-2012-07230", "indirect", "Thanks to the outstanding strategy", {"speaker": "he"}),
     ("kcna-2011-03086", "indirect", "Ever since its emergence the present regime", {"verb": "say"}),
+    # A quoted paragraph after one that ends "... told KCNA:" is that speaker's words.
+    ("kcna-2011-01083", "direct", "Today I heard that leader Kim", {"verb": "tell", "speaker_id": "person:ju-jin-a"}),
+    ("kcna-2011-01083", "direct", "We will have the leadership system", {"speaker_id": "person:jo-jong-chol"}),
     # "The commentary goes on:" — "go" reports speech only with "on" and a colon.
     ("kcna-2011-04166", "indirect", "The Hoguk rehearsal is evidently", {"speaker": "The commentary", "verb": "go"}),
     ("kcna-2011-13320", "indirect", "the nuclear-powered carrier", {"verb": "bluster", "speaker_id": "gpe:u-s"}),

@@ -51,6 +51,8 @@ _GO_ON = re.compile(r"\s+on\s*:")
 # Between a reporting verb and the quotation it introduces: 'said: "', 'stressed that "'.
 _LEAD_IN = re.compile(r"(?:[:,]|\bthat|\bsaying|\bas follows)\s*$")
 _COLON = re.compile(r":\s*$")
+# A sentence ending in a colon, then a paragraph break: the quoted paragraph after it is its speech.
+_PARAGRAPH_COLON = re.compile(r":[ \t]*\n\s*")
 # Between a quotation and the reporting clause after it ('"...," he said') no sentence ends.
 _SENTENCE_END = re.compile(r"[.!?;]")
 # Longest gap (characters) between a reporting verb and its quotation: "the spokesman for the
@@ -73,7 +75,7 @@ _Sentences = list[tuple[Annotation, list[_Clause]]]  # each sentence with its re
 
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("quote",)
 
@@ -150,12 +152,15 @@ class QuotationExtractor:
         self, text: str, sentences: _Sentences, start: int, end: int, *, colon_only: bool
     ) -> _Clause | None:
         """The reporting clause that introduces the quotation ``text[start:end]`` (marks included)
-        or follows it, in the sentence where it opens or closes. ``colon_only``: a few quoted
-        words are speech only after a colon ('he said: "Never."'); after "that" or a comma
-        they are a phrase held at a distance inside a report."""
+        or follows it, in the sentence where it opens or closes, or in the paragraph before it
+        when that ends with a colon ('Ko Chang Hyok ... told KCNA:' and the quoted paragraph).
+        ``colon_only``: a few quoted words are speech only after a colon ('he said: "Never."');
+        after "that" or a comma they are a phrase held at a distance inside a report."""
         lead_in = _COLON if colon_only else _LEAD_IN
         for sentence, clauses in sentences:
-            if not (sentence.start <= start < sentence.end or sentence.start < end <= sentence.end):
+            inside = sentence.start <= start < sentence.end or sentence.start < end <= sentence.end
+            introduces = sentence.end <= start and _PARAGRAPH_COLON.fullmatch(text, sentence.end - 1, start)
+            if not (inside or introduces):
                 continue
             for clause in clauses:
                 # No speaker, or the quotation is the subject itself ('"The agreement" announced by').
