@@ -44,6 +44,9 @@ MUST_INCLUDE = [
     # A quoted paragraph after one that ends "... told KCNA:" is that speaker's words.
     ("kcna-2011-01083", "direct", "Today I heard that leader Kim", {"verb": "tell", "speaker_id": "person:ju-jin-a"}),
     ("kcna-2011-01083", "direct", "We will have the leadership system", {"speaker_id": "person:jo-jong-chol"}),
+    # A quotation over paragraphs (a mark opens the first, one closes the last) is one.
+    ("kcna-2012-06503", "direct", "Watching TV, I was enraged", {"speaker_id": "person:ko-chang-hyok"}),
+    ("kcna-2012-06503", "direct", "I saw off in tears Mr. Ro Su Hui", {"speaker_id": "person:kim-song"}),
     # "The commentary goes on:" — "go" reports speech only with "on" and a colon.
     ("kcna-2011-04166", "indirect", "The Hoguk rehearsal is evidently", {"speaker": "The commentary", "verb": "go"}),
     ("kcna-2011-13320", "indirect", "the nuclear-powered carrier", {"verb": "bluster", "speaker_id": "gpe:u-s"}),
@@ -93,6 +96,14 @@ def test_quotation_found(story_id: str, kind: str, words: str, expected: dict[st
 def test_quotation_not_mistaken(story_id: str, words: str, kind: str, shared: Any) -> None:
     quotes = _quotes(_story(story_id), words)
     assert quotes and all(q["kind"] != kind for q in quotes), quotes
+
+
+def test_quotation_over_paragraphs_is_one_span(shared: Any) -> None:
+    doc = _story("kcna-2012-06503")
+    (quote,) = [q for q in doc.spans("quote") if doc.covered(q).startswith("Watching TV")]
+    words = doc.covered(quote)
+    assert words.endswith("pro-reunification patriots.") and words.count("\n\n") == 1, words
+    assert not any(doc.covered(q).startswith("Rat-like Lee Myung Bak") for q in doc.spans("quote"))
 
 
 def test_quotation_spans_exclude_the_marks(shared: Any) -> None:

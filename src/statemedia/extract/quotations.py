@@ -31,7 +31,8 @@ from ..model import Annotation, Document
 
 __all__ = ["QuotationExtractor"]
 
-# A quotation inside one paragraph: straight or typographic marks (KCNA uses straight ones).
+# A quotation inside one paragraph: straight or typographic marks (KCNA uses straight ones);
+# those over several paragraphs are found by _paragraph_runs.
 _QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”")
 # Reported speech runs from "that" after the reporting verb (possibly after its object:
 # "told reporters that") to the end of the sentence.
@@ -60,6 +61,9 @@ _SENTENCE_END = re.compile(r"[.!?;]")
 _MAX_GAP = 60
 _SPEAKER_TYPES = ("PERSON", "ORG", "GPE")
 _PRONOUNS = {"he", "she", "it", "they"}
+# Longest quotation over several paragraphs (paragraphs): KCNA's run to 3-6; farther, an
+# unclosed mark is a typo, not speech.
+_MAX_RUN = 10
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ _Sentences = list[tuple[Annotation, list[_Clause]]]  # each sentence with its re
 
 class QuotationExtractor:
     name: ClassVar[str] = "quotations"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "entity")
     assigns: ClassVar[tuple[str, ...]] = ("quote",)
 
@@ -126,19 +130,22 @@ class QuotationExtractor:
 
     def _direct(self, doc: Document, sentences: _Sentences, entities: list[Annotation]) -> Iterator[Annotation]:
         text = doc.text
-        for m in _QUOTED.finditer(text):
-            group = 1 if m.group(1) is not None else 2
-            start, end = m.start(group), m.end(group)
+        runs = _paragraph_runs(text)
+        marked = [(m.start(), m.end(), m.start(1 if m.group(1) is not None else 2)) for m in _QUOTED.finditer(text)]
+        # A quotation over several paragraphs is one; the last paragraph's own marks are inside it.
+        marked = [x for x in marked if not any(a <= x[0] < b for a, b in runs)] + [(a, b, a + 1) for a, b in runs]
+        for mark_start, mark_end, start in sorted(marked):
+            end = mark_end - 1
             if not text[start:end].strip():
                 continue
             words = text[start:end].split()
-            kind = self._cue(text[max(0, m.start() - self.options.cue_window) : m.start()])
+            kind = self._cue(text[max(0, mark_start - self.options.cue_window) : mark_start])
             if kind is None and len(words) >= self.options.title_case_min_words and _title_case(words):
                 kind = "title"  # "Let Us Carry Out the Great Leader's Instructions": a work, not speech
             attrs: dict[str, Any] = {"kind": kind}
             if kind is None:
                 short = len(words) <= self.options.scare_max_words
-                clause = self._speech_around(text, sentences, m.start(), m.end(), colon_only=short)
+                clause = self._speech_around(text, sentences, mark_start, mark_end, colon_only=short)
                 if clause is not None:
                     attrs = {"kind": "direct", **self._speaker(doc, clause, entities)}
                 else:  # no reporting verb by it: its speaker, if any, is named in another sentence
@@ -292,6 +299,41 @@ def _resolve_pronouns(quotes: list[Annotation], entities: list[Annotation]) -> l
             last_other = (quote.start, attrs.get("speaker_id"), attrs.get("speaker_name") or speaker)
         out.append(quote)
     return out
+
+
+def _paragraph_runs(text: str) -> list[tuple[int, int]]:
+    """Quotations over several paragraphs, marks included. KCNA writes them two ways: a mark
+    opening the first paragraph and one closing the last ('"... / ... / ...."'), or a mark
+    opening every paragraph and one closing the last ('"... / "... / "...."'). A paragraph that
+    opens with a mark it does not close starts a run; the run ends at the paragraph that closes
+    it, and is dropped if none does within ``_MAX_RUN`` paragraphs."""
+    runs: list[tuple[int, int]] = []
+    paragraphs = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    i = 0
+    while i < len(paragraphs):
+        at, words = paragraphs[i]
+        if not (_opens(words) and _marks(words) % 2):
+            i += 1
+            continue
+        for j in range(i + 1, min(i + _MAX_RUN, len(paragraphs))):
+            end_at, more = paragraphs[j]
+            # Opening again ("... / "...): odd marks reopen; closing needs an even count. Not
+            # opening: an odd count closes.
+            closing = _marks(more) % 2 == (0 if _opens(more) else 1) and more.rstrip()[-1:] in '"”'
+            if closing:
+                runs.append((at + len(words) - len(words.lstrip()), end_at + len(more.rstrip())))
+                i = j
+                break
+        i += 1
+    return runs
+
+
+def _opens(paragraph: str) -> bool:
+    return paragraph.lstrip().startswith(('"', "“"))
+
+
+def _marks(paragraph: str) -> int:
+    return paragraph.count('"') + paragraph.count("“") + paragraph.count("”")
 
 
 def _title_case(words: list[str]) -> bool:
