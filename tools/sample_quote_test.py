@@ -20,7 +20,7 @@ Sampling rule (both draws):
 * Drawn: 15 stories per year, ``random.Random(f"{seed}-{year}").sample(sorted candidates, 15)``.
 
 Annotation: each drawn story was read in full by the annotator (an engineer of this project, in a
-helper session: ``dev`` 2026-11-27, ``test`` 2026-11-28) and every quotation written by hand
+helper session: ``dev`` 2026-11-27, ``test`` 2026-11-27) and every quotation written by hand
 (kind, first words, speaker) BEFORE the extractor was ever run on these stories (tests/data/README.md).
 
 Run: ``python tools/sample_quote_test.py [--draw dev|test] [KCNA_DIR]`` prints the drawn ids;

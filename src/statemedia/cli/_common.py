@@ -7,7 +7,7 @@ import datetime
 import io
 import json
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +23,12 @@ class AnnotatedSet(StrEnum):
 
     dev = "dev"
     test = "test"
+
+
+# The options every evaluation command against annotated KCNA stories takes.
+KcnaOption = Annotated[str, typer.Option(help="folder of kcna-YYYY.jsonl.gz")]
+ErrorsOption = Annotated[bool, typer.Option(help="also list each disagreement")]
+ScoresJsonOption = Annotated[bool, typer.Option("--json", help="print the scores as JSON")]
 
 
 # Exit codes: 0 success; 1 the command ran but found nothing/part failed; 2 bad input or usage.

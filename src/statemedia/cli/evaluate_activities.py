@@ -12,7 +12,7 @@ import typer
 
 from ..analytics.evaluate import evaluate
 from . import app
-from ._common import AnnotatedSet, print_scores
+from ._common import AnnotatedSet, ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
 
 
 @app.command("evaluate-activities")
@@ -23,9 +23,9 @@ def evaluate_activities(
     dev: Annotated[
         str | None, typer.Option(help="another annotated file (JSON Lines: story id + expected activities)")
     ] = None,
-    kcna: Annotated[str, typer.Option(help="folder of kcna-YYYY.jsonl.gz")] = "../shared/data/kcna",
-    errors: Annotated[bool, typer.Option(help="also list each disagreement")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="print the scores as JSON")] = False,
+    kcna: KcnaOption = "../shared/data/kcna",
+    errors: ErrorsOption = False,
+    as_json: ScoresJsonOption = False,
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
     scores = evaluate(dev or f"tests/data/activities_{which.value}.jsonl", kcna)
