@@ -34,10 +34,13 @@ lint: $(STAMP)
 
 # Technique model from PTC (SemEval-2020 Task 11) -> src/statemedia/data/rhetoric/techniques.npz.
 # Then the MiniLM span tagger's LoRA adapters -> src/statemedia/data/rhetoric/si_minilm.npz
-# (tagger = "minilm"): 3 epochs over TRAIN+DEV, about 11 minutes on 2 quiet cores (up to ~25 shared).
+# (tagger = "minilm"), taught by an MPNet tagger trained first -> artifacts/si_teacher.pt
+# (kept: a second run reuses it; delete it to retrain). Times on 2 quiet cores: docs/rhetoric.md.
+TEACHER ?= artifacts/si_teacher.pt
 train: $(STAMP)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
-	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc
+	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(TEACHER) \
+		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz
 
 bench: $(STAMP)
 	$(PY) -m bench

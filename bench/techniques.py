@@ -1,8 +1,8 @@
 """Technique detection speed over KCNA stories, in articles per second (target >= 20 on 2 cores).
 
 Times the ``techniques`` component alone on documents that ``linguistic`` has already split
-into sentences, with the linear span tagger (the default) and with the MiniLM one
-(``tagger = "minilm"``); the baseline in the same run is ``linguistic`` itself on the same stories.
+into sentences, with each span finder: linear (the default), MiniLM and MPNet (``tagger =
+"minilm"``/``"mpnet"``); the baseline in the same run is ``linguistic`` itself on the same stories.
 Run: ``python bench/techniques.py [N]`` (default 200 English stories).
 """
 
@@ -20,6 +20,7 @@ from statemedia.capture import capture_record
 from statemedia.config import load_config
 from statemedia.model import Document
 from statemedia.rhetoric.encoder import embed
+from statemedia.rhetoric.techniques import TAGGERS
 
 KCNA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kcna"
 
@@ -44,7 +45,7 @@ def main(limit: int = 200) -> None:
     base_s = time.perf_counter() - t0
     embed(["load the encoder before timing"])
     print(f"{len(docs)} KCNA stories; linguistic baseline: {len(docs) / base_s:.1f} articles/s")
-    for tagger in ("linear", "minilm"):
+    for tagger in TAGGERS:
         config = load_config()
         config["techniques"]["tagger"] = tagger
         techniques = build_pipeline(config, names=["linguistic", "techniques"]).get("techniques")

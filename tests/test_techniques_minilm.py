@@ -1,4 +1,4 @@
-"""The MiniLM span tagger (``[techniques] tagger = "minilm"``): its artefact, and the seed article."""
+"""The transformer span taggers (``[techniques] tagger = "minilm"`` or ``"mpnet"``): artefacts, the seed article."""
 
 from __future__ import annotations
 
@@ -18,39 +18,50 @@ from statemedia.config import load_config, options_for
 from statemedia.errors import ModelError
 from statemedia.rhetoric.model import TechniqueModel
 from statemedia.rhetoric.techniques import TechniqueDetector, span_decoder
-from statemedia.rhetoric.transformer import MiniLMTagger
+from statemedia.rhetoric.transformer import TransformerTagger
 
-ADAPTERS = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric/si_minilm.npz"
+DATA = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric"
+ADAPTERS = DATA / "si_minilm.npz"
 
 
-@pytest.fixture(scope="module")
-def seed_doc(shared: Path) -> Document:
-    """The seed article analysed with the MiniLM tagger (one model load for the module)."""
+@pytest.fixture(scope="module", params=["minilm", "mpnet"])
+def seed_doc(shared: Path, request: pytest.FixtureRequest) -> Document:
+    """The seed article analysed with each transformer tagger (one model load each for the module)."""
     config = load_config()
-    config["techniques"]["tagger"] = "minilm"
+    config["techniques"]["tagger"] = request.param
     pipeline = build_pipeline(config, names=["linguistic", "techniques"])
     return pipeline(capture_text(SEED.read_bytes(), location=str(SEED)))
 
 
-def test_adapters_are_small_and_pickle_free() -> None:
-    assert ADAPTERS.stat().st_size < 2_000_000
-    with zipfile.ZipFile(ADAPTERS) as npz:
+# Each artefact: its file, backbone, transformer blocks, and a size bound.
+ARTEFACTS = [("si_minilm.npz", "minilm", 6, 2_000_000), ("si_mpnet.npz", "mpnet", 12, 3_000_000)]
+
+
+@pytest.mark.parametrize(("name", "backbone", "blocks", "most"), ARTEFACTS)
+def test_adapters_are_small_and_pickle_free(name: str, backbone: str, blocks: int, most: int) -> None:
+    path = DATA / name
+    assert path.stat().st_size < most
+    with zipfile.ZipFile(path) as npz:
         assert all(name.endswith(".npy") for name in npz.namelist())
-    with np.load(ADAPTERS, allow_pickle=False) as arrays:
+    with np.load(path, allow_pickle=False) as arrays:
+        assert str(arrays["backbone"]) == backbone
         members = int(arrays["members"])
         assert members >= 1
         for i in range(members):
             lora = [k for k in arrays.files if k.startswith(f"m{i}/") and ".lora_" in k]
-            # query, key, value, attention output and both feed-forward layers in each of 6 blocks, A and B.
-            assert len(lora) == 6 * 6 * 2
+            # query, key, value, attention output and both feed-forward layers in each block, A and B.
+            assert len(lora) == blocks * 6 * 2
             assert all(arrays[k].dtype == np.float16 for k in lora)
 
 
-def _seed_inputs(seed_doc: Document) -> list[tuple[str, list[tuple[int, int]]]]:
-    return [(seed_doc.text, [(a.start, a.end) for a in seed_doc.spans("sentence")])]
+@pytest.fixture(scope="module")
+def seed_inputs(shared: Path) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The seed article's text and sentences, as the taggers take them."""
+    doc = build_pipeline(names=["linguistic"])(capture_text(SEED.read_bytes(), location=str(SEED)))
+    return [(doc.text, [(a.start, a.end) for a in doc.spans("sentence")])]
 
 
-def test_ensemble_averages_its_members(seed_doc: Document, tmp_path: Path) -> None:
+def test_ensemble_averages_its_members(seed_inputs: list[tuple[str, list[tuple[int, int]]]], tmp_path: Path) -> None:
     # The shipped ensemble's first member twice is, averaged, that member alone; a member
     # with its head negated is not (so the average really reads every member).
     with np.load(ADAPTERS, allow_pickle=False) as npz:
@@ -62,8 +73,8 @@ def test_ensemble_averages_its_members(seed_doc: Document, tmp_path: Path) -> No
     for name, content in (("twice", twice), ("single", single)):
         np.savez(tmp_path / f"{name}.npz", **content)
     probs = {
-        name: MiniLMTagger.load(tmp_path / f"{name}.npz", 0.5, precision="float32").sentence_probs_many(
-            _seed_inputs(seed_doc)
+        name: TransformerTagger.load(tmp_path / f"{name}.npz", 0.5, precision="float32").sentence_probs_many(
+            seed_inputs
         )[0]
         for name in ("twice", "single")
     }
@@ -72,16 +83,16 @@ def test_ensemble_averages_its_members(seed_doc: Document, tmp_path: Path) -> No
     twice["m1/head_bias"] = -twice["m1/head_bias"]
     twice["m1/head_weight"] = -twice["m1/head_weight"]
     np.savez(tmp_path / "twice.npz", **twice)
-    flipped = MiniLMTagger.load(tmp_path / "twice.npz", 0.5, precision="float32").sentence_probs_many(
-        _seed_inputs(seed_doc)
-    )[0]
+    flipped = TransformerTagger.load(tmp_path / "twice.npz", 0.5, precision="float32").sentence_probs_many(seed_inputs)[
+        0
+    ]
     assert not all(np.allclose(a, b, atol=1e-3) for (_, a), (_, b) in zip(flipped, probs["single"], strict=True))
 
 
-def test_bfloat16_keeps_the_probabilities(seed_doc: Document) -> None:
-    inputs = _seed_inputs(seed_doc)
+def test_bfloat16_keeps_the_probabilities(seed_inputs: list[tuple[str, list[tuple[int, int]]]]) -> None:
+    inputs = seed_inputs
     fp32, bf16 = (
-        MiniLMTagger.load(None, 0.5, precision=precision).sentence_probs_many(inputs)[0]
+        TransformerTagger.load(None, 0.5, precision=precision).sentence_probs_many(inputs)[0]
         for precision in ("float32", "bfloat16")
     )
     diff = max(float(np.abs(a - b).max()) for (_, a), (_, b) in zip(fp32, bf16, strict=True) if len(a))
@@ -90,7 +101,7 @@ def test_bfloat16_keeps_the_probabilities(seed_doc: Document) -> None:
 
 def test_unknown_precision_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="unknown precision"):
-        MiniLMTagger.load(None, 0.5, precision="int4")
+        TransformerTagger.load(None, 0.5, precision="int4")
 
 
 @pytest.mark.parametrize(("phrase", "technique"), SEED_TECHNIQUES)
@@ -105,7 +116,7 @@ def test_seed_article_techniques(seed_doc: Document, phrase: str, technique: str
 def test_seed_article_has_model_spans_and_no_chrome(seed_doc: Document) -> None:
     spans = list(seed_doc.spans("technique"))
     model_spans = [a for a in spans if a.attrs["source"] == "model"]
-    assert model_spans, "the MiniLM tagger found no span of its own in the seed article"
+    assert model_spans, "the transformer tagger found no span of its own in the seed article"
     assert all(0 < a.attrs["score"] < 1 for a in model_spans)
     assert not any("cookie" in seed_doc.covered(a).lower() for a in spans)
 
@@ -117,7 +128,7 @@ def test_unknown_tagger_is_a_model_error() -> None:
 
 
 def test_linear_tagger_loads_no_transformer(shared: Path) -> None:
-    # spaCy (thinc) imports torch itself, so the check is on what only the MiniLM tagger needs.
+    # spaCy (thinc) imports torch itself, so the check is on what only the transformer taggers need.
     code = (
         "import sys; from statemedia import build_pipeline; "
         "build_pipeline(names=['linguistic', 'techniques']); "

@@ -20,7 +20,7 @@ import torch
 from statemedia import build_pipeline
 from statemedia.capture import capture_record
 from statemedia.rhetoric.model import TechniqueModel
-from statemedia.rhetoric.transformer import MiniLMTagger
+from statemedia.rhetoric.transformer import TransformerTagger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from conftest import kcna_sample
@@ -38,7 +38,7 @@ def main(adapters: Path | None, n: int) -> None:
     rate = len(inputs) / (time.perf_counter() - started)
     print(f"{len(inputs)} stories; linear tagger: {rate:.1f} art/s ({found} spans)")
     started = time.perf_counter()
-    tagger = MiniLMTagger.load(adapters, 0.5, precision="float32")
+    tagger = TransformerTagger.load(adapters, 0.5, precision="float32")
     print(f"load + merge of {len(tagger.models)} member(s): {time.perf_counter() - started:.1f} s")
     reference = [p for _, p in tagger.sentence_probs_many(inputs[:20])[0]]
     for bfloat16 in (False, True):

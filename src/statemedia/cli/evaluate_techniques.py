@@ -15,7 +15,7 @@ def evaluate_techniques(
     ptc: Annotated[Path, typer.Option(help="PTC corpus folder (SemEval-2020 Task 11)")] = Path("../shared/data/ptc"),
     model: Annotated[Path | None, typer.Option(help="technique model NPZ (default: the shipped one)")] = None,
     tagger: Annotated[
-        str, typer.Option(help="span finder: linear or minilm (thresholds from [techniques] in defaults.toml)")
+        str, typer.Option(help="span finder: linear, minilm or mpnet (thresholds from [techniques] in defaults.toml)")
     ] = "linear",
 ) -> None:
     """Span identification F1, technique micro-F1 and per-technique F1, beside the SemEval anchors.
@@ -35,7 +35,7 @@ def evaluate_techniques(
         from ..rhetoric.techniques import TechniqueDetector, span_decoder
 
         options = replace(options_for(TechniqueDetector.Options, load_config(), "techniques"), tagger=tagger)
-        decoder = span_decoder(options, models[0].tagger)  # one MiniLM load serves both
+        decoder = span_decoder(options, models[0].tagger)  # one transformer load serves both
         for m in models:
             m.decoder = decoder
     with_lexicon, report = (evaluate(ptc, m) for m in models)

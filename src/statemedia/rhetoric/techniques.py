@@ -6,9 +6,10 @@ technique's softmax score; the lexicon score for a lexicon match) and ``source``
 "lexicon", see rhetoric/lexicon.py). Sentences come from the ``sentence`` annotations of
 ``linguistic``. ``pipe`` classifies the spans of a whole batch of documents at once.
 
-Spans come from the linear tagger (``tagger = "linear"``) or from fine-tuned MiniLM averaged
-with it (``"minilm"``, rhetoric/transformer.py: better SI, about a tenth of the speed); that
-module (transformers, the MiniLM weights) is imported only for the latter.
+Spans come from the linear tagger (``tagger = "linear"``) or from a fine-tuned transformer
+averaged with it: MiniLM (``"minilm"``, rhetoric/transformer.py: better SI, a fraction of the
+speed) or MPNet (``"mpnet"``, rhetoric/teacher.py: the best SI, ~8x slower than MiniLM); that
+module (transformers, the weights) is imported only for those.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .spans import SentenceDecoder, SpanTagger
 
 __all__ = ["TAGGERS", "TechniqueDetector", "span_decoder"]
 
-TAGGERS = ("linear", "minilm")
+TAGGERS = ("linear", "minilm", "mpnet")
 
 
 class TechniqueDetector:
@@ -44,13 +45,17 @@ class TechniqueDetector:
         use_lexicon: bool
         lexicon_score: float  # score of a lexicon match (see defaults.toml)
         languages: list[str]
-        tagger: str  # "linear" or "minilm" (see the module docstring and defaults.toml)
+        tagger: str  # one of TAGGERS (see the module docstring and defaults.toml)
         minilm_model: str  # path to MiniLM adapters NPZ; empty: the ones shipped in the package
         minilm_weight: float  # MiniLM's share of the averaged token probability (see defaults.toml)
         minilm_threshold: float  # sentence threshold for the averaged probabilities (see defaults.toml)
         minilm_trim_threshold: float  # trim threshold for the averaged probabilities (see defaults.toml)
-        minilm_threads: int  # torch threads for MiniLM in this process; 0: torch's default (see defaults.toml)
-        minilm_precision: str  # "auto", "float32" or "bfloat16" (see defaults.toml)
+        mpnet_model: str  # path to MPNet adapters NPZ; empty: the ones shipped in the package
+        mpnet_weight: float  # as minilm_weight, for tagger = "mpnet"
+        mpnet_threshold: float  # as minilm_threshold, for tagger = "mpnet"
+        mpnet_trim_threshold: float  # as minilm_trim_threshold, for tagger = "mpnet"
+        transformer_threads: int  # torch threads in this process; 0: torch's default (see defaults.toml)
+        transformer_precision: str  # "auto", "float32" or "bfloat16" (see defaults.toml)
 
     def __init__(self, options: Options) -> None:
         self.options = options
@@ -91,17 +96,32 @@ def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> Sent
         linear.phrase_threshold = options.phrase_threshold
         linear.trim_threshold = options.trim_threshold
         return linear
-    if options.tagger != "minilm":
+    if options.tagger not in TAGGERS:
         raise ModelError(f"unknown tagger {options.tagger!r}, expected one of {TAGGERS}", where="[techniques] tagger")
-    from .transformer import MiniLMTagger  # imports transformers: only when this tagger is chosen
+    from .transformer import DEFAULT_ADAPTERS, MPNET_ADAPTERS, TransformerTagger  # imports transformers
 
-    return MiniLMTagger.load(
-        options.minilm_model or None,
-        options.minilm_threshold,
+    if options.tagger == "minilm":
+        path, weight, threshold, trim = (
+            options.minilm_model,
+            options.minilm_weight,
+            options.minilm_threshold,
+            options.minilm_trim_threshold,
+        )
+    else:
+        path, weight, threshold, trim = (
+            options.mpnet_model,
+            options.mpnet_weight,
+            options.mpnet_threshold,
+            options.mpnet_trim_threshold,
+        )
+    return TransformerTagger.load(
+        path or None,
+        threshold,
         options.phrase_threshold,
-        options.minilm_trim_threshold,
+        trim,
         linear=linear,
-        weight=options.minilm_weight,
-        threads=options.minilm_threads,
-        precision=options.minilm_precision,
+        weight=weight,
+        threads=options.transformer_threads,
+        precision=options.transformer_precision,
+        shipped=DEFAULT_ADAPTERS if options.tagger == "minilm" else MPNET_ADAPTERS,
     )

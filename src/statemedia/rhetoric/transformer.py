@@ -44,11 +44,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ADAPTERS",
     "MAX_PIECES",
+    "MPNET_ADAPTERS",
     "PRECISIONS",
-    "MiniLMTagger",
     "TokenTagger",
+    "TransformerTagger",
     "Window",
     "base_encoder",
+    "load_encoder",
+    "native_bfloat16",
     "piece_tokenizer",
     "windows",
 ]
@@ -58,6 +61,7 @@ __all__ = [
 MAX_PIECES = 256
 FORMAT = 2  # 1 held a single tagger's adapters without the m<i>/ prefix
 DEFAULT_ADAPTERS = "data/rhetoric/si_minilm.npz"  # inside the package
+MPNET_ADAPTERS = "data/rhetoric/si_mpnet.npz"  # the MPNet tagger (rhetoric/teacher.py)
 BATCH = 16  # windows per forward pass at inference
 PRECISIONS = ("auto", "float32", "bfloat16")
 
@@ -97,6 +101,11 @@ def piece_tokenizer() -> Tokenizer:
 
 def base_encoder() -> PreTrainedModel:
     """all-MiniLM-L6-v2 without its pooler."""
+    return load_encoder(_model_root())
+
+
+def load_encoder(root: Path) -> PreTrainedModel:
+    """The transformer saved in ``root``, without its pooler."""
     import logging as std_logging
 
     from transformers import AutoModel
@@ -108,7 +117,7 @@ def base_encoder() -> PreTrainedModel:
     logging.set_verbosity(std_logging.ERROR)
     logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
-        model: PreTrainedModel = AutoModel.from_pretrained(str(_model_root()), add_pooling_layer=False)
+        model: PreTrainedModel = AutoModel.from_pretrained(str(root), add_pooling_layer=False)
     finally:
         logging.set_verbosity(verbosity)
         if bar:
@@ -173,6 +182,10 @@ class TokenTagger(torch.nn.Module):
         logits: torch.Tensor = self.head(hidden).squeeze(-1)
         return logits
 
+    def head_params(self) -> dict[str, torch.Tensor]:
+        """The head's parameters under their artefact keys."""
+        return {"head_weight": self.head.weight, "head_bias": self.head.bias}
+
     def window_probs(
         self, wins: Sequence[Window], batch: int = BATCH, bfloat16: bool = False
     ) -> list[NDArray[np.float64]]:
@@ -211,7 +224,7 @@ def token_probs(
     return out
 
 
-class MiniLMTagger(SentenceDecoder):
+class TransformerTagger(SentenceDecoder):
     """Fine-tuned MiniLM token probabilities, averaged with the linear tagger's, decoded like the linear tagger's.
 
     A token's MiniLM probability is the mean over the ensemble's ``models``; its probability
@@ -276,8 +289,9 @@ class MiniLMTagger(SentenceDecoder):
         weight: float = 1.0,
         threads: int = 0,
         precision: str = "auto",
-    ) -> MiniLMTagger:
-        """The ensemble at ``path`` (the shipped one if None or empty), each member merged into the base weights.
+        shipped: str = DEFAULT_ADAPTERS,
+    ) -> TransformerTagger:
+        """The ensemble at ``path`` (the package's ``shipped`` one if None or empty), each merged into its base weights.
 
         ``threads`` > 0 sets torch's thread count for the whole process (0 leaves torch's
         default); ``precision`` is one of ``PRECISIONS`` (see the module docstring).
@@ -285,20 +299,30 @@ class MiniLMTagger(SentenceDecoder):
         bfloat16 = use_bfloat16(precision)
         if threads > 0:
             torch.set_num_threads(threads)
-        where = Path(path) if path else Path(str(resources.files("statemedia").joinpath(DEFAULT_ADAPTERS)))
+        where = Path(path) if path else Path(str(resources.files("statemedia").joinpath(shipped)))
         try:
             with np.load(where, allow_pickle=False) as npz:
                 arrays = {k: npz[k] for k in npz.files}
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
-            raise ModelError(f"cannot read the MiniLM span tagger ({exc}); run `make train`", where=str(where)) from exc
+            raise ModelError(f"cannot read the span tagger ({exc}); run `make train`", where=str(where)) from exc
         if int(arrays.get("format", -1)) != FORMAT:
-            raise ModelError(f"MiniLM span tagger is not format {FORMAT}; run `make train`", where=str(where))
-        base = base_encoder()
-        members = [_merged(base, arrays, f"m{i}/") for i in range(int(arrays["members"]))]
+            raise ModelError(f"the span tagger is not format {FORMAT}; run `make train`", where=str(where))
+        backbone = str(arrays.get("backbone", "minilm"))
+        if backbone == "minilm":
+            base, tagger = base_encoder(), TokenTagger
+        elif backbone == "mpnet":
+            from .teacher import TeacherTagger, teacher_encoder
+
+            base, tagger = teacher_encoder(), TeacherTagger
+        else:
+            raise ModelError(f"unknown backbone {backbone!r} in the span tagger", where=str(where))
+        members = [_merged(base, arrays, f"m{i}/", tagger) for i in range(int(arrays["members"]))]
         return cls(members, threshold, phrase_threshold, trim_threshold, linear, weight, bfloat16)
 
 
-def _merged(base: PreTrainedModel, arrays: dict[str, NDArray[np.generic]], prefix: str) -> TokenTagger:
+def _merged(
+    base: PreTrainedModel, arrays: dict[str, NDArray[np.generic]], prefix: str, tagger: type[TokenTagger]
+) -> TokenTagger:
     """One ensemble member: a copy of ``base`` with the adapters under ``prefix`` merged in."""
     encoder = copy.deepcopy(base)
     encoder.embeddings = base.embeddings  # LoRA adapts no embedding: one copy serves every member
@@ -311,8 +335,8 @@ def _merged(base: PreTrainedModel, arrays: dict[str, NDArray[np.generic]], prefi
                 a = torch.from_numpy(arrays[name].astype(np.float32))
                 b = torch.from_numpy(arrays[prefix + layer + ".lora_B"].astype(np.float32))
                 weights[layer + ".weight"].add_((b @ a) * scale)
-    model = TokenTagger(encoder)
+    model = tagger(encoder)
     with torch.no_grad():
-        model.head.weight.copy_(torch.from_numpy(arrays[prefix + "head_weight"].astype(np.float32)))
-        model.head.bias.copy_(torch.from_numpy(arrays[prefix + "head_bias"].astype(np.float32)))
+        for key, param in model.head_params().items():
+            param.copy_(torch.from_numpy(arrays[prefix + key].astype(np.float32)))
     return model
