@@ -33,13 +33,15 @@ lint: $(STAMP)
 	.venv/bin/mypy
 
 # Technique model from PTC (SemEval-2020 Task 11) -> src/statemedia/data/rhetoric/techniques.npz.
-# Then the MiniLM span tagger's LoRA adapters -> src/statemedia/data/rhetoric/si_minilm.npz
-# (tagger = "minilm"), taught by an MPNet tagger trained first -> artifacts/si_teacher.pt
-# (kept: a second run reuses it; delete it to retrain). Times on 2 quiet cores: docs/rhetoric.md.
-TEACHER ?= artifacts/si_teacher.pt
+# Then the transformer span taggers: MPNet's LoRA adapters -> src/statemedia/data/rhetoric/si_mpnet.npz
+# (tagger = "mpnet"), then MiniLM's, taught by MPNet -> .../si_minilm.npz (tagger = "minilm").
+# MPNet is deleted first so that it is retrained (git checkout restores the shipped one).
+# About 55 minutes on 2 quiet cores (docs/rhetoric.md).
+MPNET := src/statemedia/data/rhetoric/si_mpnet.npz
 train: $(STAMP)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
-	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(TEACHER) \
+	rm -f $(MPNET)
+	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
 		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz
 
 bench: $(STAMP)
