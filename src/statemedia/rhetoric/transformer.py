@@ -10,10 +10,11 @@ spans.SentenceDecoder turns the tokens into spans exactly as for the linear tagg
 
 An artefact may hold an ensemble: taggers fine-tuned alike from different seeds, their piece
 probabilities averaged (the shipped MiniLM is one tagger taught by MPNet, which on DEV matched
-an ensemble of two untaught ones, docs/rhetoric.md). It holds only each member's adapters (fp16 A and B matrices per
-adapted layer, under an ``m<i>/`` prefix) and head, in an NPZ without pickles; loading merges
-``B @ A * scale`` into a copy of the base weights per member (the word embeddings, which LoRA
-leaves alone, are shared), so inference runs plain models. Where the CPU multiplies bfloat16
+an ensemble of two untaught ones, docs/rhetoric.md). It holds only each member's adapters (A
+and B matrices per adapted layer in int8 with a float32 scale per row, ``quantized``, under an
+``m<i>/`` prefix) and head, in an NPZ without pickles; loading merges ``B @ A * scale`` into
+a copy of the base weights per member (the word embeddings, which LoRA leaves alone, are
+shared), so inference runs plain models. Where the CPU multiplies bfloat16
 natively (AVX512-BF16 or AMX), inference runs under bfloat16 autocast: 2.7x faster on 100 KCNA
 stories, probabilities within 0.009 of float32 (mean 0.0003). Only the ``minilm`` and
 ``mpnet`` tagger choices import this module (and with it transformers), see rhetoric/techniques.py.
@@ -54,13 +55,16 @@ __all__ = [
     "load_encoder",
     "native_bfloat16",
     "piece_tokenizer",
+    "quantized",
     "windows",
 ]
 
 # Windows of up to 256 pieces hold a PTC article in ~5 windows and a KCNA story in ~2 (the
 # first value tried, not tuned: attention cost grows with the square of the window).
 MAX_PIECES = 256
-FORMAT = 2  # 1 held a single tagger's adapters without the m<i>/ prefix
+# 1 held a single tagger's adapters without the m<i>/ prefix; 2 held them in fp16 (MPNet's
+# took 2.5 MB; int8 with a scale per row: 1.6 MB, probabilities within 0.006 on PTC DEV).
+FORMAT = 3
 DEFAULT_ADAPTERS = "data/rhetoric/si_minilm.npz"  # inside the package
 MPNET_ADAPTERS = "data/rhetoric/si_mpnet.npz"  # the MPNet tagger (rhetoric/teacher.py)
 BATCH = 16  # windows per forward pass at inference
@@ -321,6 +325,17 @@ class TransformerTagger(SentenceDecoder):
         return cls(members, threshold, phrase_threshold, trim_threshold, linear, weight, bfloat16)
 
 
+def quantized(matrix: NDArray[np.floating]) -> tuple[NDArray[np.int8], NDArray[np.float32]]:
+    """``matrix`` as int8 with one float32 scale per row (its largest magnitude / 127)."""
+    scale = (np.abs(matrix).max(axis=1, keepdims=True) / 127).astype(np.float32)
+    scale[scale == 0] = 1.0
+    return np.round(matrix / scale).astype(np.int8), scale
+
+
+def _dequantized(arrays: dict[str, NDArray[np.generic]], key: str) -> torch.Tensor:
+    return torch.from_numpy(arrays[key].astype(np.float32) * arrays[key + "_scale"].astype(np.float32))
+
+
 def _merged(
     base: PreTrainedModel, arrays: dict[str, NDArray[np.generic]], prefix: str, tagger: type[TokenTagger]
 ) -> TokenTagger:
@@ -333,8 +348,8 @@ def _merged(
         for name in arrays:
             if name.startswith(prefix) and name.endswith(".lora_A"):
                 layer = name.removeprefix(prefix).removesuffix(".lora_A")
-                a = torch.from_numpy(arrays[name].astype(np.float32))
-                b = torch.from_numpy(arrays[prefix + layer + ".lora_B"].astype(np.float32))
+                a = _dequantized(arrays, name)
+                b = _dequantized(arrays, prefix + layer + ".lora_B")
                 weights[layer + ".weight"].add_((b @ a) * scale)
     model = tagger(encoder)
     with torch.no_grad():
