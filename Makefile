@@ -34,15 +34,18 @@ lint: $(STAMP)
 
 # Technique model from PTC (SemEval-2020 Task 11) -> src/statemedia/data/rhetoric/techniques.npz.
 # Then the transformer span taggers: MPNet's LoRA adapters -> src/statemedia/data/rhetoric/si_mpnet.npz
-# (tagger = "mpnet"), then MiniLM's, taught by MPNet -> .../si_minilm.npz (tagger = "minilm").
+# (tagger = "mpnet"), then two students taught by MPNet: MiniLM's -> .../si_minilm.npz (tagger =
+# "minilm") and MPNet's first 4 layers' -> .../si_mpnet4.npz (tagger = "mpnet4").
 # MPNet is deleted first so that it is retrained (git checkout restores the shipped one).
-# About 55 minutes on 2 quiet cores (docs/rhetoric.md).
+# About 85 minutes on 2 quiet cores (docs/rhetoric.md).
 MPNET := src/statemedia/data/rhetoric/si_mpnet.npz
 train: $(STAMP)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
 	rm -f $(MPNET)
 	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
 		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz
+	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
+		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz --student mpnet4
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -1,4 +1,4 @@
-"""The MPNet teacher of the MiniLM span tagger (rhetoric/teacher.py, ``train_transformer --teacher``)."""
+"""MPNet: the students' teacher and its fused attention (rhetoric/teacher.py, ``train_transformer --teacher``)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,25 @@ def test_a_file_that_is_not_a_teacher_is_refused_by_name(tmp_path: Path, shared:
     minilm = Path(str(resources.files("statemedia").joinpath(DEFAULT_ADAPTERS)))
     with pytest.raises(ModelError, match="not an MPNet tagger"):
         load_teacher(minilm, shared / "data" / "ptc")
+
+
+def test_teacher_encoder_keeps_its_first_layers() -> None:
+    two_layers, full = teacher.teacher_encoder(2), teacher.teacher_encoder()
+    assert len(two_layers.encoder.layer) == two_layers.config.num_hidden_layers == 2
+    kept, first = two_layers.encoder.layer[1].state_dict(), full.encoder.layer[1].state_dict()
+    assert all(torch.equal(kept[k], first[k]) for k in first)
+
+
+def test_fused_attention_gives_the_eager_outputs() -> None:
+    two_layers = teacher.teacher_encoder(2).eval()  # enough to check attention, quick to run
+    text = _seed_paragraphs()[0]
+    # One full window and a short one, so the batch has padding the mask must hide.
+    ids, mask = batch_tensors([*windows(text, [(0, len(text))]), Window([1996, 2000], [(0, 3), (4, 6)])])
+    tagger = teacher.TeacherTagger(two_layers).eval()
+    with torch.inference_mode():
+        eager = tagger(ids, mask)
+        teacher.fuse_attention(two_layers)
+        fused = tagger(ids, mask)
+    assert all(isinstance(layer.attention.attn, teacher.FusedSelfAttention) for layer in two_layers.encoder.layer)
+    assert torch.allclose(fused[mask.bool()], eager[mask.bool()], atol=1e-4)
+    assert float(eager.std()) > 0.01  # the check compares something that varies

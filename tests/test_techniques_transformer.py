@@ -1,4 +1,4 @@
-"""The transformer span taggers (``[techniques] tagger = "minilm"`` or ``"mpnet"``): artefacts, the seed article."""
+"""The transformer span taggers (``tagger = "minilm"``, ``"mpnet4"``, ``"mpnet"``): artefacts, the seed article."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric"
 ADAPTERS = DATA / "si_minilm.npz"
 
 
-@pytest.fixture(scope="module", params=["minilm", "mpnet"])
+@pytest.fixture(scope="module", params=["minilm", "mpnet4", "mpnet"])
 def seed_doc(shared: Path, request: pytest.FixtureRequest) -> Document:
     """The seed article analysed with each transformer tagger (one model load each for the module)."""
     config = load_config()
@@ -33,18 +33,20 @@ def seed_doc(shared: Path, request: pytest.FixtureRequest) -> Document:
     return pipeline(capture_text(SEED.read_bytes(), location=str(SEED)))
 
 
-# Each artefact: its file, backbone and transformer blocks. The repo takes no file over 2 MB.
-ARTEFACTS = [("si_minilm.npz", "minilm", 6), ("si_mpnet.npz", "mpnet", 12)]
+# Each artefact: its file, backbone, the layers it keeps (0: all) and the transformer blocks
+# adapted. The repo takes no file over 2 MB.
+ARTEFACTS = [("si_minilm.npz", "minilm", 0, 6), ("si_mpnet4.npz", "mpnet", 4, 4), ("si_mpnet.npz", "mpnet", 0, 12)]
 
 
-@pytest.mark.parametrize(("name", "backbone", "blocks"), ARTEFACTS)
-def test_adapters_are_small_and_pickle_free(name: str, backbone: str, blocks: int) -> None:
+@pytest.mark.parametrize(("name", "backbone", "layers", "blocks"), ARTEFACTS)
+def test_adapters_are_small_and_pickle_free(name: str, backbone: str, layers: int, blocks: int) -> None:
     path = DATA / name
     assert path.stat().st_size < 2_000_000
     with zipfile.ZipFile(path) as npz:
         assert all(name.endswith(".npy") for name in npz.namelist())
     with np.load(path, allow_pickle=False) as arrays:
         assert str(arrays["backbone"]) == backbone
+        assert (int(arrays["layers"]) if "layers" in arrays.files else 0) == layers
         members = int(arrays["members"])
         assert members >= 1
         for i in range(members):

@@ -15,7 +15,8 @@ def evaluate_techniques(
     ptc: Annotated[Path, typer.Option(help="PTC corpus folder (SemEval-2020 Task 11)")] = Path("../shared/data/ptc"),
     model: Annotated[Path | None, typer.Option(help="technique model NPZ (default: the shipped one)")] = None,
     tagger: Annotated[
-        str, typer.Option(help="span finder: linear, minilm or mpnet (thresholds from [techniques] in defaults.toml)")
+        str,
+        typer.Option(help="span finder: linear, minilm, mpnet4 or mpnet (thresholds: [techniques] in defaults.toml)"),
     ] = "linear",
 ) -> None:
     """Span identification F1, technique micro-F1 and per-technique F1, beside the SemEval anchors.

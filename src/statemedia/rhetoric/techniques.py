@@ -26,7 +26,7 @@ from .spans import SentenceDecoder, SpanTagger
 
 __all__ = ["TAGGERS", "TechniqueDetector", "span_decoder"]
 
-TAGGERS = ("linear", "minilm", "mpnet")
+TAGGERS = ("linear", "minilm", "mpnet4", "mpnet")
 
 
 class TechniqueDetector:
@@ -54,6 +54,10 @@ class TechniqueDetector:
         mpnet_weight: float  # as minilm_weight, for tagger = "mpnet"
         mpnet_threshold: float  # as minilm_threshold, for tagger = "mpnet"
         mpnet_trim_threshold: float  # as minilm_trim_threshold, for tagger = "mpnet"
+        mpnet4_model: str  # path to MPNet-4 adapters NPZ; empty: the ones shipped in the package
+        mpnet4_weight: float  # as minilm_weight, for tagger = "mpnet4"
+        mpnet4_threshold: float  # as minilm_threshold, for tagger = "mpnet4"
+        mpnet4_trim_threshold: float  # as minilm_trim_threshold, for tagger = "mpnet4"
         transformer_threads: int  # torch threads in this process; 0: torch's default (see defaults.toml)
         transformer_precision: str  # "auto", "float32" or "bfloat16" (see defaults.toml)
 
@@ -98,22 +102,15 @@ def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> Sent
         return linear
     if options.tagger not in TAGGERS:
         raise ModelError(f"unknown tagger {options.tagger!r}, expected one of {TAGGERS}", where="[techniques] tagger")
-    from .transformer import DEFAULT_ADAPTERS, MPNET_ADAPTERS, TransformerTagger  # imports transformers
+    # Imports transformers.
+    from .transformer import DEFAULT_ADAPTERS, MPNET4_ADAPTERS, MPNET_ADAPTERS, TransformerTagger
 
-    if options.tagger == "minilm":
-        path, weight, threshold, trim = (
-            options.minilm_model,
-            options.minilm_weight,
-            options.minilm_threshold,
-            options.minilm_trim_threshold,
-        )
-    else:
-        path, weight, threshold, trim = (
-            options.mpnet_model,
-            options.mpnet_weight,
-            options.mpnet_threshold,
-            options.mpnet_trim_threshold,
-        )
+    o = options
+    path, weight, threshold, trim, shipped = {
+        "minilm": (o.minilm_model, o.minilm_weight, o.minilm_threshold, o.minilm_trim_threshold, DEFAULT_ADAPTERS),
+        "mpnet4": (o.mpnet4_model, o.mpnet4_weight, o.mpnet4_threshold, o.mpnet4_trim_threshold, MPNET4_ADAPTERS),
+        "mpnet": (o.mpnet_model, o.mpnet_weight, o.mpnet_threshold, o.mpnet_trim_threshold, MPNET_ADAPTERS),
+    }[options.tagger]
     return TransformerTagger.load(
         path or None,
         threshold,
@@ -123,5 +120,5 @@ def span_decoder(options: TechniqueDetector.Options, linear: SpanTagger) -> Sent
         weight=weight,
         threads=options.transformer_threads,
         precision=options.transformer_precision,
-        shipped=DEFAULT_ADAPTERS if options.tagger == "minilm" else MPNET_ADAPTERS,
+        shipped=shipped,
     )

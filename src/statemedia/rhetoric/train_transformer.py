@@ -1,13 +1,14 @@
-"""Fine-tune MiniLM with LoRA as a propaganda token tagger on PTC (see rhetoric/transformer.py).
+"""Fine-tune a transformer with LoRA as a propaganda token tagger on PTC (see rhetoric/transformer.py).
 
-The tagger trains on the SemEval development articles' gold spans too (ptc.load_span_articles).
-``--dev`` trains one tagger on TRAIN and prints the DEV SI sweep after each epoch (and can
-write the DEV token probabilities for decoding experiments); without it ``MEMBERS`` taggers
-(seeds 0, 1, ...) are trained on TRAIN+DEV and their adapters written as one ensemble.
+The student (``--student``) is MiniLM or MPNet's first four layers (``mpnet4``). Taggers train
+on TRAIN and the SemEval development articles' gold spans (ptc.load_span_articles), never on
+DEV, so the DEV tables in docs/rhetoric.md describe the shipped artefacts. ``--dev`` prints
+the DEV SI sweep after each epoch (and can write the DEV token probabilities for decoding
+experiments); ``MEMBERS`` taggers (seeds 0, 1, ...) are written as one ensemble.
 
 With ``--teacher PATH`` the taggers learn from a larger one (rhetoric/teacher.py): MPNet,
-fine-tuned the same way on TRAIN and the SemEval spans (never DEV, so its DEV labels are held
-out in both modes), trained first and saved at PATH if PATH does not exist. A student's target
+fine-tuned the same way on TRAIN and the SemEval spans, trained first and saved at PATH if
+PATH does not exist. A student's target
 for a piece is then the mean of the gold label and the teacher's probability, and unlabelled
 KCNA stories (``--unlabelled``) add windows whose target is the teacher's probability alone.
 TEST (id % 5 == 0) is never read here. Seeds are fixed.
@@ -20,6 +21,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +37,7 @@ from .scoring import si_score
 from .transformer import (
     DEFAULT_ADAPTERS,
     FORMAT,
+    MPNET4_ADAPTERS,
     TokenTagger,
     TransformerTagger,
     Window,
@@ -48,7 +51,7 @@ from .transformer import (
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
 
-__all__ = ["MINILM", "MPNET", "Backbone", "train_tagger"]
+__all__ = ["MINILM", "MPNET", "MPNET4", "STUDENTS", "Backbone", "train_tagger"]
 
 # LoRA on every linear layer of the six blocks (query/key/value/attention output, the two
 # feed-forward layers), rank 8: ~0.33 M adapter weights, 0.4 MB in int8.
@@ -87,10 +90,17 @@ class Backbone:
     load: Callable[[], PreTrainedModel]
     targets: list[str]
     tagger: type[TokenTagger]
+    layers: int = 0  # the encoder's first layers kept (recorded in the artefact); 0: all
 
 
 MINILM = Backbone("minilm", base_encoder, TARGETS, TokenTagger)
 MPNET = Backbone("mpnet", teacher.teacher_encoder, teacher.TARGETS, teacher.TeacherTagger)
+# MPNet's first 4 of 12 layers: the most that runs the techniques component at >= 20 KCNA
+# stories/s on 2 threads (3 layers 23.0, 4 layers 20.0, 6 layers 14.1 before attention was
+# fused, teacher.FusedSelfAttention; 4 layers fused: 26.7). Taught, DEV SI F1 0.474 against
+# MiniLM's 0.445 from the same teacher and data (docs/rhetoric.md).
+MPNET4 = Backbone("mpnet", partial(teacher.teacher_encoder, 4), teacher.TARGETS, teacher.TeacherTagger, layers=4)
+STUDENTS = {"minilm": (MINILM, DEFAULT_ADAPTERS), "mpnet4": (MPNET4, MPNET4_ADAPTERS)}
 
 
 def labelled_windows(articles: list[Article]) -> list[Labelled]:
@@ -229,6 +239,7 @@ def save_adapters(models: Sequence[TokenTagger], path: Path, backbone: Backbone 
         "backbone": np.asarray(backbone.name),
         "members": np.asarray(len(models)),
         "scale": np.asarray(ALPHA / RANK),
+        "layers": np.asarray(backbone.layers),
     }
     for i, model in enumerate(models):
         prefix = f"m{i}/"
@@ -245,12 +256,13 @@ def save_adapters(models: Sequence[TokenTagger], path: Path, backbone: Backbone 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ptc", type=Path, default=Path("../shared/data/ptc"))
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / DEFAULT_ADAPTERS)
-    parser.add_argument("--dev", action="store_true", help="train on TRAIN, report DEV")
+    parser.add_argument("--student", choices=sorted(STUDENTS), default="minilm", help="the encoder to fine-tune")
+    parser.add_argument("--out", type=Path, help="adapters NPZ (default: the student's shipped one in the package)")
+    parser.add_argument("--dev", action="store_true", help="report DEV SI F1 after each epoch")
     parser.add_argument(
         "--dev-probs",
         type=Path,
-        help="with --dev: write DEV token probabilities (per epoch) and adapters beside this path",
+        help="with --dev: write each tagger's DEV token probabilities (per epoch, <stem>-s<seed>.e<epoch>.npz)",
     )
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--lr", type=float, default=LEARNING_RATE)
@@ -264,26 +276,26 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
-    spans_only = load_span_articles(args.ptc)
-    splits = [Split.TRAIN] if args.dev else [Split.TRAIN, Split.DEV]
-    items = labelled_windows(load_articles(args.ptc, splits) + spans_only)
+    backbone, shipped = STUDENTS[args.student]
+    out = args.out or Path(__file__).resolve().parent.parent / shipped
+    items = labelled_windows(load_articles(args.ptc, [Split.TRAIN]) + load_span_articles(args.ptc))
     if args.teacher:
         items = taught_windows(load_teacher(args.teacher, args.ptc), items, unlabelled_windows(args.unlabelled))
-    if args.dev:
-        model = train_tagger(
+    dev = load_articles(args.ptc, [Split.DEV]) if args.dev else None
+    models = [
+        train_tagger(
             items,
+            backbone=backbone,
             epochs=args.epochs,
             lr=args.lr,
-            seed=args.seed,
-            dev=load_articles(args.ptc, [Split.DEV]),
-            dev_out=args.dev_probs,
+            seed=seed,
+            dev=dev,
+            dev_out=args.dev_probs.with_stem(f"{args.dev_probs.stem}-s{seed}") if args.dev_probs else None,
         )
-        if args.dev_probs:  # the DEV-run adapters, for decoding and speed measurements (tools/si_minilm_*.py)
-            save_adapters([model], args.dev_probs.with_suffix(".adapters.npz"))
-    else:
-        seeds = range(args.seed, args.seed + args.members)
-        save_adapters([train_tagger(items, epochs=args.epochs, lr=args.lr, seed=seed) for seed in seeds], args.out)
-        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+        for seed in range(args.seed, args.seed + args.members)
+    ]
+    save_adapters(models, out, backbone)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB)")
     print(f"training took {time.perf_counter() - started:.0f} s")
 
 

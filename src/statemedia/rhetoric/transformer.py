@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ADAPTERS",
     "MAX_PIECES",
+    "MPNET4_ADAPTERS",
     "MPNET_ADAPTERS",
     "PRECISIONS",
     "TokenTagger",
@@ -67,6 +68,7 @@ MAX_PIECES = 256
 FORMAT = 3
 DEFAULT_ADAPTERS = "data/rhetoric/si_minilm.npz"  # inside the package
 MPNET_ADAPTERS = "data/rhetoric/si_mpnet.npz"  # the MPNet tagger (rhetoric/teacher.py)
+MPNET4_ADAPTERS = "data/rhetoric/si_mpnet4.npz"  # MPNet's first 4 layers, taught by the full one
 BATCH = 16  # windows per forward pass at inference
 PRECISIONS = ("auto", "float32", "bfloat16")
 
@@ -318,10 +320,15 @@ class TransformerTagger(SentenceDecoder):
         elif backbone == "mpnet":
             from .teacher import TeacherTagger, teacher_encoder
 
-            base, tagger = teacher_encoder(), TeacherTagger
+            base, tagger = teacher_encoder(int(arrays.get("layers", 0))), TeacherTagger
         else:
             raise ModelError(f"unknown backbone {backbone!r} in the span tagger", where=str(where))
         members = [_merged(base, arrays, f"m{i}/", tagger) for i in range(int(arrays["members"]))]
+        if backbone == "mpnet":
+            from .teacher import fuse_attention
+
+            for member in members:
+                fuse_attention(member.encoder)
         return cls(members, threshold, phrase_threshold, trim_threshold, linear, weight, bfloat16)
 
 
