@@ -18,7 +18,8 @@ from statemedia.config import load_config, options_for
 from statemedia.errors import ModelError
 from statemedia.rhetoric.model import TechniqueModel
 from statemedia.rhetoric.techniques import TechniqueDetector, span_decoder
-from statemedia.rhetoric.transformer import TransformerTagger, quantized
+from statemedia.rhetoric.train_transformer import STUDENTS, save_adapters, train_tagger
+from statemedia.rhetoric.transformer import TransformerTagger, quantized, windows
 
 DATA = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric"
 ADAPTERS = DATA / "si_minilm.npz"
@@ -149,3 +150,25 @@ def test_quantized_adapters_come_back_within_half_a_step() -> None:
     assert q.dtype == np.int8 and int(np.abs(q).max()) == 127
     assert np.all(np.abs(q * scale - matrix) <= scale / 2 + 1e-12)
     assert not q[3].any() and scale[3, 0] == 1.0
+
+
+@pytest.mark.parametrize("student", ["minilm", "mpnet4"])
+def test_trained_adapters_load_back_as_the_trained_tagger(
+    student: str, seed_inputs: list[tuple[str, list[tuple[int, int]]]], tmp_path: Path
+) -> None:
+    # One epoch on the seed article's windows (labels: every other sentence), saved the way
+    # `make train` saves it and loaded the way the techniques component loads it.
+    text, sentences = seed_inputs[0]
+    wins = windows(text, sentences)
+    items = [(w, [float(i % 2) for i in range(len(w.ids))]) for w in wins]
+    backbone, _ = STUDENTS[student]
+    trained = train_tagger(items, backbone=backbone, epochs=1, lr=1e-2)
+    save_adapters([trained], tmp_path / "adapters.npz", backbone)
+    loaded = TransformerTagger.load(tmp_path / "adapters.npz", 0.5, precision="float32").models[0]
+    expected, got = trained.window_probs(wins), loaded.window_probs(wins)
+    layers = backbone.layers or (6 if student == "minilm" else 12)
+    assert len(loaded.encoder.encoder.layer) == layers
+    # Within the int8 adapters' rounding (transformer.quantized), and not the untrained tagger's.
+    assert max(float(np.abs(a - b).max()) for a, b in zip(expected, got, strict=True)) < 0.02
+    untrained = train_tagger(items, backbone=backbone, epochs=0).window_probs(wins)
+    assert max(float(np.abs(a - b).max()) for a, b in zip(untrained, got, strict=True)) > 0.05
