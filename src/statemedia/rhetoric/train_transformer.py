@@ -8,9 +8,9 @@ experiments); ``MEMBERS`` taggers (seeds 0, 1, ...) are written as one ensemble.
 
 With ``--teacher PATH`` the taggers learn from a larger one (rhetoric/teacher.py): MPNet,
 fine-tuned the same way on TRAIN and the SemEval spans, trained first and saved at PATH if
-PATH does not exist. A student's target
-for a piece is then the mean of the gold label and the teacher's probability, and unlabelled
-KCNA stories (``--unlabelled``) add windows whose target is the teacher's probability alone.
+PATH does not exist. A student's target for a piece is then the mean of the gold label and the
+teacher's probability, and unlabelled KCNA stories (``--unlabelled``) add windows whose target
+is the teacher's probability alone.
 TEST (id % 5 == 0) is never read here. Seeds are fixed.
 """
 
@@ -97,8 +97,8 @@ MINILM = Backbone("minilm", base_encoder, TARGETS, TokenTagger)
 MPNET = Backbone("mpnet", teacher.teacher_encoder, teacher.TARGETS, teacher.TeacherTagger)
 # MPNet's first 4 of 12 layers: the most that runs the techniques component at >= 20 KCNA
 # stories/s on 2 threads (3 layers 23.0, 4 layers 20.0, 6 layers 14.1 before attention was
-# fused, teacher.FusedSelfAttention; 4 layers fused: 26.7). Taught, DEV SI F1 0.474 against
-# MiniLM's 0.445 from the same teacher and data (docs/rhetoric.md).
+# fused, teacher.FusedSelfAttention; 4 layers fused, bfloat16 weights: 23.7 in bench/techniques.py). Taught,
+# DEV SI F1 0.474 against MiniLM's 0.452 from the same teacher and data (docs/rhetoric.md).
 MPNET4 = Backbone("mpnet", partial(teacher.teacher_encoder, 4), teacher.TARGETS, teacher.TeacherTagger, layers=4)
 STUDENTS = {"minilm": (MINILM, DEFAULT_ADAPTERS), "mpnet4": (MPNET4, MPNET4_ADAPTERS)}
 
@@ -226,7 +226,8 @@ def load_teacher(path: Path, ptc: Path) -> TokenTagger:
     if not path.exists():
         articles = load_articles(ptc, [Split.TRAIN]) + load_span_articles(ptc)
         save_adapters([train_tagger(labelled_windows(articles), backbone=MPNET, lr=TEACHER_LR)], path, MPNET)
-    found = TransformerTagger.load(path, 0.5).models
+    # float32 weights: it labels under autocast (taught_windows), as when the shipped students learnt.
+    found = TransformerTagger.load(path, 0.5, precision="float32").models
     if len(found) != 1 or not isinstance(found[0], teacher.TeacherTagger):
         raise ModelError("not an MPNet tagger (one member, backbone mpnet)", where=str(path))
     return found[0]
