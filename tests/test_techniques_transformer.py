@@ -156,7 +156,7 @@ def test_quantized_adapters_come_back_within_half_a_step() -> None:
 def test_trained_adapters_load_back_as_the_trained_tagger(
     student: str, seed_inputs: list[tuple[str, list[tuple[int, int]]]], tmp_path: Path
 ) -> None:
-    # One epoch on the seed article's windows (labels: every other sentence), saved the way
+    # One epoch on the seed article's windows (labels: every other word piece), saved the way
     # `make train` saves it and loaded the way the techniques component loads it.
     text, sentences = seed_inputs[0]
     wins = windows(text, sentences)
