@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
@@ -90,16 +90,16 @@ class Backbone:
     load: Callable[[], PreTrainedModel]
     targets: list[str]
     tagger: type[TokenTagger]
-    layers: int = 0  # the encoder's first layers kept (recorded in the artefact); 0: all
 
 
 MINILM = Backbone("minilm", base_encoder, TARGETS, TokenTagger)
 MPNET = Backbone("mpnet", teacher.teacher_encoder, teacher.TARGETS, teacher.TeacherTagger)
-# MPNet's first 4 of 12 layers: the most that runs the techniques component at >= 20 KCNA
-# stories/s on 2 threads (3 layers 23.0, 4 layers 20.0, 6 layers 14.1 before attention was
-# fused, teacher.FusedSelfAttention; 4 layers fused, bfloat16 weights: 23.7 in bench/techniques.py). Taught,
-# DEV SI F1 0.474 against MiniLM's 0.452 from the same teacher and data (docs/rhetoric.md).
-MPNET4 = Backbone("mpnet", partial(teacher.teacher_encoder, 4), teacher.TARGETS, teacher.TeacherTagger, layers=4)
+# MPNet's first 4 of 12 layers, chosen from the techniques component's speed with eager
+# attention (KCNA stories/s, 2 threads, one run: 3 layers 23.0, 4 18.9, 6 14.1, 12 7.6) as the
+# most likely to pass 20 once attention was fused (teacher.FusedSelfAttention); fused, with
+# bfloat16 weights, 4 run 23.7 in bench/techniques.py (5 or 6 untried). Taught, DEV SI F1
+# 0.474 against MiniLM's 0.452 from the same teacher and data (docs/rhetoric.md).
+MPNET4 = Backbone("mpnet", partial(teacher.teacher_encoder, 4), teacher.TARGETS, teacher.TeacherTagger)
 STUDENTS = {"minilm": (MINILM, DEFAULT_ADAPTERS), "mpnet4": (MPNET4, MPNET4_ADAPTERS)}
 
 
@@ -240,7 +240,8 @@ def save_adapters(models: Sequence[TokenTagger], path: Path, backbone: Backbone 
         "backbone": np.asarray(backbone.name),
         "members": np.asarray(len(models)),
         "scale": np.asarray(ALPHA / RANK),
-        "layers": np.asarray(backbone.layers),
+        # The encoder layers the adapters were trained on; the MPNet loader keeps that many.
+        "layers": np.asarray(cast("PreTrainedModel", models[0].encoder).config.num_hidden_layers),  # peft forwards it
     }
     for i, model in enumerate(models):
         prefix = f"m{i}/"
