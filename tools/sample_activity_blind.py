@@ -1,0 +1,85 @@
+"""Draw the stories of the blind activity test sets (``tests/data/activities_blind_*.jsonl``).
+
+Sampling rule (reproducible: fixed seed, sorted candidate ids, one ``random.Random`` per corpus
+and stratum), fixed on 2026-12-02 before the activity model existed:
+
+* Population: held-out stories only (``statemedia.training.splits``: never reserved, never
+  trained on), English (``language == "en"`` and "the" more frequent than "de/la/el/los"),
+  minus every story id already named under ``tests/`` (earlier sets and tests).
+* KCNA 2011 and KCNA 2012, each: 70 stories whose headline names "Kim Jong Il" or
+  "Kim Jong Un" (where activities are reported, and most praise and anniversaries), then 25
+  stories that name one of them in the body only (negatives and borderline cases: messages,
+  gifts, relayed news). The reserved ids hold ~9 in 10 of the English stories whose headline
+  begins with a leader's name, so the headline stratum is wider than that.
+* KCNA 2024 (current): every held-out story whose body names Kim Jong Un (the whole
+  population, in a seeded order), then 10 held-out stories that do not name him.
+
+Run: ``python tools/sample_activity_blind.py 2011|2012|2024`` prints the drawn ids in order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+sys.path.insert(0, str(ROOT / "src"))
+
+from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
+
+SEED = 20261202
+FILES = {
+    "2011": SHARED / "data/kcna/kcna-2011.jsonl.gz",
+    "2012": SHARED / "data/kcna/kcna-2012.jsonl.gz",
+    "2024": SHARED / "data/kcna-2024/kcna-2024-dev.jsonl.gz",
+}
+_THE = re.compile(r"\bthe\b", re.I)
+_SPANISH = re.compile(r"\b(?:de|la|el|los)\b")
+_LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
+
+
+def _known_ids() -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / "tests").rglob("*"):
+        if path.is_file() and path.suffix in {".py", ".jsonl", ".md", ".txt"} and "activities_blind" not in path.name:
+            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", path.read_text(encoding="utf-8")))
+    return found
+
+
+def _english(record: dict[str, object]) -> bool:
+    body = str(record.get("body"))
+    return record.get("language") == "en" and len(_THE.findall(body)) >= len(_SPANISH.findall(body))
+
+
+def sample(corpus: str) -> list[str]:
+    known, reserved = _known_ids(), reserved_ids(SHARED)
+    pools: dict[str, set[str]] = {"headline": set(), "body": set(), "other": set()}
+    with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            sid = record["id"]
+            if sid in known or split_of(sid, reserved) != "heldout" or not _english(record):
+                continue
+            title, body = str(record.get("title") or ""), str(record.get("body") or "")
+            if corpus == "2024":
+                pools["body" if "Kim Jong Un" in body else "other"].add(sid)
+            elif _LEADER.search(title):
+                pools["headline"].add(sid)
+            elif _LEADER.search(body):
+                pools["body"].add(sid)
+    drawn: list[str] = []
+    sizes = {"headline": 70, "body": 25} if corpus != "2024" else {"body": len(pools["body"]), "other": 10}
+    for stratum, size in sizes.items():
+        rng = random.Random(f"{SEED}-{corpus}-{stratum}")
+        drawn += rng.sample(sorted(pools[stratum]), size)
+    return drawn
+
+
+if __name__ == "__main__":
+    for story in sample(sys.argv[1]):
+        print(story)
