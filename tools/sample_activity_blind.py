@@ -11,10 +11,20 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
   stories that name one of them in the body only (negatives and borderline cases: messages,
   gifts, relayed news). The reserved ids hold ~9 in 10 of the English stories whose headline
   begins with a leader's name, so the headline stratum is wider than that.
+* KCNA 2011-12 "lead" (added after the 2011 draw held 15 activities, none with an entourage:
+  the reserved ids hold ~4 in 5 of the English stories that report a leader's site visit):
+  every non-reserved English story of 2011 and 2012, held out or not, whose first two
+  paragraphs name Kim Jong Il or Kim Jong Un followed within 250 characters of one sentence by
+  inspected/visited/gave or provided field guidance/enjoyed/watched/appreciated/guided/
+  toured/looked round, minus the 2011 and 2012 draws; in a seeded order. These stories are
+  kept out of training like the held-out ones (``statemedia.training.activities``).
 * KCNA 2024 (current): every held-out story whose body names Kim Jong Un (the whole
   population, in a seeded order), then 10 held-out stories that do not name him.
 
-Run: ``python tools/sample_activity_blind.py 2011|2012|2024`` prints the drawn ids in order.
+* KCNA 2024 "more" (added after the 2024 draw held 57 activities): 40 train-split 2024 stories
+  whose body names Kim Jong Un, in a seeded order; from then on they are kept out of training.
+
+Run: ``python tools/sample_activity_blind.py 2011|2012|2011-12-lead|2024|2024-more`` prints the drawn ids in order.
 """
 
 from __future__ import annotations
@@ -40,6 +50,10 @@ FILES = {
 }
 _THE = re.compile(r"\bthe\b", re.I)
 _SPANISH = re.compile(r"\b(?:de|la|el|los)\b")
+_LEAD = re.compile(
+    r"Kim Jong (?:Il|Un)[^.]{0,250}?\b(?:inspected|visited|gave field guidance|provided field guidance|enjoyed"
+    r"|watched|appreciated|guided|toured|looked round)\b"
+)
 _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
 
 
@@ -56,7 +70,38 @@ def _english(record: dict[str, object]) -> bool:
     return record.get("language") == "en" and len(_THE.findall(body)) >= len(_SPANISH.findall(body))
 
 
+def _lead_sample() -> list[str]:
+    reserved, earlier = reserved_ids(SHARED), set(sample("2011")) | set(sample("2012")) | _known_ids()
+    found: list[str] = []
+    for corpus in ("2011", "2012"):
+        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                sid, body = record["id"], str(record.get("body") or "")
+                if sid in earlier or sid in reserved or not _english(record):
+                    continue
+                if _LEAD.search(" ".join(body.split("\n")[:2])):
+                    found.append(sid)
+    found.sort()
+    random.Random(f"{SEED}-lead").shuffle(found)
+    return found
+
+
+def _more_2024() -> list[str]:
+    reserved, found = reserved_ids(SHARED), set()
+    with gzip.open(FILES["2024"], "rt", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            if split_of(record["id"], reserved) == "train" and "Kim Jong Un" in str(record.get("body")):
+                found.add(record["id"])
+    return random.Random(f"{SEED}-2024-more").sample(sorted(found), 40)
+
+
 def sample(corpus: str) -> list[str]:
+    if corpus == "2011-12-lead":
+        return _lead_sample()
+    if corpus == "2024-more":
+        return _more_2024()
     known, reserved = _known_ids(), reserved_ids(SHARED)
     pools: dict[str, set[str]] = {"headline": set(), "body": set(), "other": set()}
     with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
