@@ -40,6 +40,7 @@ lint: $(STAMP)
 # About 70 minutes on 2 quiet cores (docs/rhetoric.md).
 MPNET := src/statemedia/data/rhetoric/si_mpnet.npz
 train: $(STAMP)
+	$(PY) -m statemedia.training.activities $(SHARED)
 	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
 	rm -f $(MPNET)
 	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \

@@ -24,6 +24,7 @@ from ..registry import build_pipeline
 
 __all__ = [
     "ACTIVITY_PIPELINE",
+    "PROTOCOL_ROLES",
     "Activity",
     "Appearance",
     "activities",
@@ -36,6 +37,8 @@ __all__ = [
 
 # The least that the activities component needs: Juche years feed dates; dates give weekdays.
 ACTIVITY_PIPELINE = ("juche", "dates", "activities")
+# The protocol lists an activity carries (extract.entourage.ROLES), each a list of member dicts.
+PROTOCOL_ROLES = ("entourage", "present", "hosts")
 # Kinds that are no public appearance: a letter is sent, not attended.
 _NOT_APPEARANCES = frozenset({"correspondence"})
 _PRODUCER = "activities"
@@ -58,10 +61,20 @@ class Activity:
     entourage: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     title: str | None = None
     stops: tuple[str, ...] = ()  # later sites of the same tour, in text order
+    direction: str | None = None  # correspondence: "sent" or "received"
+    present: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # present or attending
+    hosts: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # greeted him, saw him off
 
     @property
     def entourage_names(self) -> list[str]:
         return [str(m["name"]) for m in self.entourage]
+
+    def members(self, role: str) -> tuple[Mapping[str, Any], ...]:
+        """The protocol list of one role: ``entourage``, ``present`` or ``hosts``."""
+        if role not in PROTOCOL_ROLES:
+            raise ValueError(f"unknown role {role!r}; roles are {', '.join(PROTOCOL_ROLES)}")
+        lists: tuple[Mapping[str, Any], ...] = getattr(self, role)
+        return lists
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,8 +88,11 @@ class Activity:
             "date_precision": self.date_precision,
             "target": self.target,
             "stops": list(self.stops),
+            "direction": self.direction,
             "place": self.place,
             "entourage": [dict(m) for m in self.entourage],
+            "present": [dict(m) for m in self.present],
+            "hosts": [dict(m) for m in self.hosts],
             "title": self.title,
         }
 
@@ -111,6 +127,9 @@ def _from_attrs(doc_id: str, published: date | None, title: str | None, attrs: M
         entourage=tuple(dict(m) for m in attrs.get("entourage") or ()),
         title=title,
         stops=tuple(str(s) for s in attrs.get("stops") or ()),
+        direction=attrs.get("direction"),
+        present=tuple(dict(m) for m in attrs.get("present") or ()),
+        hosts=tuple(dict(m) for m in attrs.get("hosts") or ()),
     )
 
 

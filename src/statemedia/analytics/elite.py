@@ -3,6 +3,11 @@
 KCNA lists a leader's companions in protocol order, so an official's position in those
 lists (1 = first named) tracks his rank, and its change between periods tracks his rise
 or fall. Who appears with whom forms a co-appearance network.
+
+Which protocol lists count is the caller's choice (``roles``): the entourage alone by
+default, or also those present and the hosts who greeted him (``extract.entourage``). An
+official named in several of one activity's lists counts once, in the first role asked for,
+at his position in that role's list.
 """
 
 from __future__ import annotations
@@ -11,14 +16,52 @@ import csv
 import io
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations, pairwise
+from typing import Any
 
-from .activities import Activity
+from .activities import PROTOCOL_ROLES, Activity
 
-__all__ = ["Move", "Standing", "co_appearances", "edges_csv", "graphml", "movers", "period_of", "ranking"]
+__all__ = [
+    "DEFAULT_ROLES",
+    "Move",
+    "Standing",
+    "co_appearances",
+    "edges_csv",
+    "graphml",
+    "listed",
+    "movers",
+    "parse_roles",
+    "period_of",
+    "ranking",
+]
+
+# The lists that make the elite ranking unless the user asks for more: those who accompanied him.
+DEFAULT_ROLES: tuple[str, ...] = ("entourage",)
+
+
+def parse_roles(text: str) -> tuple[str, ...]:
+    """``"entourage,present"`` → ``("entourage", "present")``; unknown or no roles raise ValueError."""
+    roles = tuple(dict.fromkeys(r.strip() for r in text.split(",") if r.strip()))
+    unknown = [r for r in roles if r not in PROTOCOL_ROLES]
+    if unknown or not roles:
+        raise ValueError(f"roles {text!r}: choose from {', '.join(PROTOCOL_ROLES)} (comma-separated)")
+    return roles
+
+
+def listed(act: Activity, roles: Sequence[str] = DEFAULT_ROLES) -> list[tuple[Mapping[str, Any], int]]:
+    """The people of one activity's lists in ``roles``, each once: (member, position in its list)."""
+    seen: set[str] = set()
+    out: list[tuple[Mapping[str, Any], int]] = []
+    for role in roles:
+        for position, member in enumerate(act.members(role), 1):
+            pid = str(member["id"])
+            if pid not in seen:
+                seen.add(pid)
+                out.append((member, position))
+    return out
 
 
 def period_of(unit: str) -> Callable[[date], str]:
@@ -44,8 +87,14 @@ class Standing:
     rank: int
 
 
-def ranking(items: Iterable[Activity], *, period: str = "year", top: int | None = None) -> list[Standing]:
-    """Officials by period: most appearances first, ties broken by higher mean position."""
+def ranking(
+    items: Iterable[Activity],
+    *,
+    period: str = "year",
+    top: int | None = None,
+    roles: Sequence[str] = DEFAULT_ROLES,
+) -> list[Standing]:
+    """Officials by period: most appearances in the ``roles`` lists first, ties broken by higher mean position."""
     name_of: dict[str, str] = {}
     positions: dict[tuple[str, str], list[int]] = defaultdict(list)
     naming = period_of(period)
@@ -53,7 +102,7 @@ def ranking(items: Iterable[Activity], *, period: str = "year", top: int | None 
         day = act.day or act.published
         if day is None:
             continue
-        for position, member in enumerate(act.entourage, 1):
+        for member, position in listed(act, roles):
             pid = str(member["id"])
             name_of.setdefault(pid, str(member["name"]))
             positions[(naming(day), pid)].append(position)
@@ -97,11 +146,13 @@ def movers(standings: Iterable[Standing]) -> list[Move]:
     return sorted(out, key=lambda m: (m.before, -(m.change or 0), m.name))
 
 
-def co_appearances(items: Iterable[Activity], *, include_actor: bool = True) -> Counter[tuple[str, str]]:
+def co_appearances(
+    items: Iterable[Activity], *, include_actor: bool = True, roles: Sequence[str] = DEFAULT_ROLES
+) -> Counter[tuple[str, str]]:
     """How often two people appear in the same activity (the leader included), by (id, id) sorted."""
     pairs: Counter[tuple[str, str]] = Counter()
     for act in items:
-        people = [str(m["id"]) for m in act.entourage]
+        people = [str(m["id"]) for m, _ in listed(act, roles)]
         if include_actor and act.actor_id:
             people.append(act.actor_id)
         for a, b in combinations(sorted(set(people)), 2):
@@ -109,32 +160,32 @@ def co_appearances(items: Iterable[Activity], *, include_actor: bool = True) -> 
     return pairs
 
 
-def _names(items: Iterable[Activity]) -> dict[str, str]:
+def _names(items: Iterable[Activity], roles: Sequence[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     for act in items:
         names.setdefault(act.actor_id, act.actor)
-        for m in act.entourage:
+        for m, _ in listed(act, roles):
             names.setdefault(str(m["id"]), str(m["name"]))
     return names
 
 
-def edges_csv(items: Iterable[Activity], *, min_weight: int = 1) -> str:
+def edges_csv(items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence[str] = DEFAULT_ROLES) -> str:
     """The co-appearance network as CSV: source, target, source_name, target_name, weight."""
     acts = list(items)
-    names = _names(acts)
+    names = _names(acts, roles)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["source", "target", "source_name", "target_name", "weight"])
-    for (a, b), weight in sorted(co_appearances(acts).items(), key=lambda kv: (-kv[1], kv[0])):
+    for (a, b), weight in sorted(co_appearances(acts, roles=roles).items(), key=lambda kv: (-kv[1], kv[0])):
         if weight >= min_weight:
             writer.writerow([a, b, names.get(a, a), names.get(b, b), weight])
     return buffer.getvalue()
 
 
-def graphml(items: Iterable[Activity], *, min_weight: int = 1) -> str:
+def graphml(items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence[str] = DEFAULT_ROLES) -> str:
     """The co-appearance network as GraphML (nodes: people with a name; edges: weight)."""
     acts = list(items)
-    names = _names(acts)
+    names = _names(acts, roles)
     ns = "http://graphml.graphdrawing.org/xmlns"
     ET.register_namespace("", ns)
     root = ET.Element(f"{{{ns}}}graphml")
@@ -145,7 +196,7 @@ def graphml(items: Iterable[Activity], *, min_weight: int = 1) -> str:
             {"id": key_id, "for": target, "attr.name": attr, "attr.type": "int" if key_id == "weight" else "string"},
         )
     graph = ET.SubElement(root, f"{{{ns}}}graph", {"id": "co-appearances", "edgedefault": "undirected"})
-    edges = {pair: w for pair, w in co_appearances(acts).items() if w >= min_weight}
+    edges = {pair: w for pair, w in co_appearances(acts, roles=roles).items() if w >= min_weight}
     for pid in sorted({p for pair in edges for p in pair}):
         node = ET.SubElement(graph, f"{{{ns}}}node", {"id": pid})
         ET.SubElement(node, f"{{{ns}}}data", {"key": "name"}).text = names.get(pid, pid)

@@ -9,6 +9,7 @@ from ..errors import NoArticleError
 from ..model import Document, Source
 from .decode import read_text
 from .options import CaptureOptions, default_options
+from .stamps import STAMP
 from .text import build_document
 
 __all__ = ["capture_html", "looks_like_html"]
@@ -67,7 +68,10 @@ def capture_html(
         raise NoArticleError(
             f"no article in the page (no sentence of {options.min_article_words}+ words)", where=location
         )
-    if published is None:
+    # A kcna.kp Juche stamp ("(Juche113.1.2.)") is the site's own date: build_document reads it. It
+    # wins over trafilatura's and htmldate's dates, which may be guesses from dates in the story.
+    stamped = STAMP.search(body) or STAMP.search(extracted.title or "")
+    if published is None and not stamped:
         published = _iso_date(extracted.date) or _iso_date(htmldate.find_date(raw, url=url))
     return build_document(
         body,

@@ -23,6 +23,9 @@ class CaptureOptions:
     encodings: tuple[str, ...]
     languages: tuple[str, ...]
     language_sample_chars: int
+    glue_repair: bool
+    glue_min_tail: int
+    glue_min_word: int
 
     def __post_init__(self) -> None:
         # TOML gives lists; keep the frozen dataclass hashable.

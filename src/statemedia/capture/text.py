@@ -1,4 +1,4 @@
-"""Plain text → Document: newlines, chrome, title, dateline, language, id.
+"""Plain text → Document: newlines, chrome, glued names, title, Juche stamp, dateline, language, id.
 
 Every capture path (text, HTML, records) ends here, so a Document is always built
 the same way. The title is kept in ``Document.title`` and *not* repeated in the text.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from typing import Any
 
 from ..errors import EmptyInputError
@@ -15,8 +16,10 @@ from ..model import Document, Source, content_hash
 from .chrome import strip_chrome
 from .dateline import find_dateline
 from .decode import read_text
+from .glue import repair_glued_names
 from .language import detect_language
 from .options import CaptureOptions, default_options
+from .stamps import stamp_date, title_stamp
 
 __all__ = ["build_document", "capture_text", "clean_text", "document_id"]
 
@@ -35,6 +38,10 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     if "\n\n\n" in text:
         text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip(), removed
+
+
+def _repair(text: str, options: CaptureOptions) -> tuple[str, Counter[str]]:
+    return repair_glued_names(text, min_tail=options.glue_min_tail, min_word=options.glue_min_word)
 
 
 def _split_title(text: str, title: str | None, *, infer: bool, max_chars: int) -> tuple[str | None, str]:
@@ -73,13 +80,32 @@ def build_document(
     infer_title: bool = True,
     meta: dict[str, Any] | None = None,
 ) -> Document:
-    """The Document for already-decoded article ``text`` (title line optional)."""
+    """The Document for already-decoded article ``text`` (title line optional).
+
+    The clean text every later component reads: chrome removed (``meta["chrome_removed"]``),
+    names glued to their neighbours parted (``meta["glue_repaired"]``: spaces put back, by name).
+    A Juche stamp ending the title is cut off it; without a ``published`` date, a stamp in
+    the title or text gives it (``meta["published_from"] = "juche stamp"``).
+    """
     cleaned, removed = clean_text(text)
+    glued: Counter[str] = Counter()
+    if options.glue_repair:
+        cleaned, glued = _repair(cleaned, options)
+        if title is not None:
+            title, title_glued = _repair(title, options)
+            glued += title_glued
     title, body = _split_title(cleaned, title, infer=infer_title, max_chars=options.max_title_chars)
     if not body:
         raise EmptyInputError(
             "no article text (only whitespace, a title or page chrome)", where=source.location
         )
+    stamped = None
+    if title is not None:
+        title, stamped = title_stamp(title)
+    from_stamp = False
+    if published is None:
+        published = stamped or stamp_date(body)
+        from_stamp = published is not None
     dateline = find_dateline(body, published)
     if dateline is not None and outlet is None:
         outlet = dateline.outlet
@@ -96,6 +122,10 @@ def build_document(
     )
     if removed:
         doc.meta["chrome_removed"] = removed
+    if glued:
+        doc.meta["glue_repaired"] = dict(glued)
+    if from_stamp:
+        doc.meta["published_from"] = "juche stamp"
     if dateline is not None:
         doc.add([dateline.annotation()])
     return doc

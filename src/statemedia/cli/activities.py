@@ -30,11 +30,14 @@ class Format(StrEnum):
     graphml = "graphml"
 
 
-def _rows(view: View, acts: list[log.Activity], period: str, top: int | None) -> list[dict[str, Any]]:
+def _rows(
+    view: View, acts: list[log.Activity], period: str, top: int | None, roles: tuple[str, ...]
+) -> list[dict[str, Any]]:
     if view is View.log:
         rows = [a.to_dict() for a in acts]
         for row in rows:
-            row["entourage"] = "; ".join(m["name"] for m in row["entourage"])
+            for role in log.PROTOCOL_ROLES:
+                row[role] = "; ".join(m["name"] for m in row[role])
             row["stops"] = "; ".join(row["stops"])
         return rows
     if view is View.calendar:
@@ -55,7 +58,7 @@ def _rows(view: View, acts: list[log.Activity], period: str, top: int | None) ->
             for by, counter in counts.items()
             for value, n in sorted(counter.items())
         ]
-    standings = elite.ranking(acts, period=period, top=top)
+    standings = elite.ranking(acts, period=period, top=top, roles=roles)
     if view is View.elite:
         return [vars_of(s) for s in standings]
     return [vars_of(m) for m in elite.movers(standings)]
@@ -76,13 +79,24 @@ def activities(
     view: Annotated[View, typer.Option(help="log, calendar, monthly, elite, movers or network")] = View.log,
     period: Annotated[str, typer.Option(help="elite/movers period: month, quarter or year")] = "year",
     top: Annotated[int | None, typer.Option(help="elite: the first N per period")] = None,
+    roles: Annotated[
+        str,
+        typer.Option(
+            help="elite, movers, network: the protocol lists that count, comma-separated: "
+            "entourage (accompanied him), present (present, attending), hosts (greeted him, saw him off)"
+        ),
+    ] = ",".join(elite.DEFAULT_ROLES),
     format: Annotated[
         Format, typer.Option("--format", "-f", help="table, json, csv (graphml: network)")
     ] = Format.table,
 ) -> None:
-    """Leader activities (kind, day, target, entourage) and the views over them."""
+    """Leader activities (kind, day, target, entourage, those present, hosts) and the views over them."""
     if path is None and db is None:
         fail("give a corpus path or --db")
+    try:
+        chosen = elite.parse_roles(roles)
+    except ValueError as error:
+        fail(f"--roles {error}")
     docs: list[Document] = []
     failures = 0
     for item in log.analysed(path, db=db):
@@ -101,9 +115,9 @@ def activities(
         )
     )
     if view is View.network:
-        text = elite.graphml(acts) if format is Format.graphml else elite.edges_csv(acts)
+        text = elite.graphml(acts, roles=chosen) if format is Format.graphml else elite.edges_csv(acts, roles=chosen)
         out.print(text.rstrip("\n"), markup=False)
     else:
-        print_rows(_rows(view, acts, period, top), format.value)
+        print_rows(_rows(view, acts, period, top, chosen), format.value)
     if failures:
         raise typer.Exit(EXIT_INPUT)

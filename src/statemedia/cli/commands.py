@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import (
     activities,  # noqa: F401
     analyze,  # noqa: F401
+    check_activities,  # noqa: F401
     diff,  # noqa: F401
     evaluate_activities,  # noqa: F401
     evaluate_quotations,  # noqa: F401

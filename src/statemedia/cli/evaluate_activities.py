@@ -1,25 +1,51 @@
 """``statemedia evaluate-activities``: score activity extraction against a hand-annotated set.
 
-``--set dev`` (default) is the set the rules were written against; ``--set test`` is the held-out
-set (``tests/data/activities_test.jsonl``), the honest numbers; ``--dev PATH`` scores any other file.
+``--set dev`` (default) is the set the rules were written against; ``--set test`` the first held-out
+set (``tests/data/activities_test.jsonl``); ``--set blind`` the blind sets of issue 14
+(``tests/data/activities_blind_*.jsonl``: ``blind-2011-12`` and ``blind-2024`` each half), the
+honest numbers; ``--dev PATH`` scores any other file.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from ..analytics.evaluate import evaluate
 from . import app
-from ._common import AnnotatedSet, ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
+from ._common import ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
+
+
+class ActivitySet(StrEnum):
+    """The hand-annotated activity sets: dev (rules written on it), test (first held-out set), blind."""
+
+    dev = "dev"
+    test = "test"
+    blind = "blind"
+    blind_2011_12 = "blind-2011-12"
+    blind_2024 = "blind-2024"
+
+
+_BLIND = {
+    ActivitySet.blind_2011_12: ("2011", "2012", "2011-12-lead"),
+    ActivitySet.blind_2024: ("2024", "2024-more"),
+}
+
+
+def _files(which: ActivitySet) -> list[str]:
+    if which in (ActivitySet.dev, ActivitySet.test):
+        return [f"tests/data/activities_{which.value}.jsonl"]
+    parts = [p for key, names in _BLIND.items() if which in (key, ActivitySet.blind) for p in names]
+    return [f"tests/data/activities_blind_{part}.jsonl" for part in parts]
 
 
 @app.command("evaluate-activities")
 def evaluate_activities(
     which: Annotated[
-        AnnotatedSet, typer.Option("--set", help="dev (rules written on it) or test (held out)")
-    ] = AnnotatedSet.dev,
+        ActivitySet, typer.Option("--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024]")
+    ] = ActivitySet.dev,
     dev: Annotated[
         str | None, typer.Option(help="another annotated file (JSON Lines: story id + expected activities)")
     ] = None,
@@ -28,5 +54,5 @@ def evaluate_activities(
     as_json: ScoresJsonOption = False,
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
-    scores = evaluate(dev or f"tests/data/activities_{which.value}.jsonl", kcna)
+    scores = evaluate(dev or _files(which), kcna)
     print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

@@ -1,16 +1,18 @@
-"""Leader activities: what the leader did, when, where, and who accompanied him.
+"""Leader activities: what the leader did, when, where, and who was with him.
 
-A KCNA leader report states the activity in its lead: "Kim Jong Un, first secretary of
-..., inspected the KPA Unit 1973." The lead sentence (one of the first few) must have a
-leader who was active at publication (``data/activity_actors.tsv``) as the subject of a
-predicate from ``data/activity_kinds.tsv``; the text after that predicate is the target.
-Names before the verb in a subordinate or reported clause, and deeds dated long before
-publication, are history, not news (``data/activity_rules.json``). The entourage comes
-from "accompanied by" sentences (:mod:`.entourage`). Only the body is read: capture
-keeps the headline in ``Document.title``, never in the text.
+Every mention of a leader active at publication (``data/activity_actors.tsv``) is a candidate
+(:mod:`.activity_candidates`: structure); a learned model reads the words around it and says
+whether it is an activity and of which kind (:mod:`.activity_model`, trained on weak labels from
+headlines). A story yields as many activities as sentences where he acts: a tour, a launch he
+oversaw and the speech he made there; a later "He ..." sentence of the same kind is the same
+occasion unless it says it is another stop. Target, place and date are read from the sentence
+by rules (``data/activity_rules.json``); the protocol lists (entourage, those present, hosts)
+from the sentences up to the next activity (:mod:`.entourage`). Deeds dated long before
+publication, and relayed news, are history. Only the body is read: capture keeps the
+headline in ``Document.title``, never in the text.
 
 Works on the text, the ``date`` layer and the gazetteer alone, so the activity log of a
-whole corpus needs no parser (``numbers, juche, dates, activities`` is enough).
+whole corpus needs no parser (``juche, dates, activities`` is enough).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from typing import Any, ClassVar
 
 from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
-from .entourage import Member, dedupe, load_rules, parse_list
+from .activity_candidates import Candidate, find_candidates, lexicon
+from .activity_model import NONE, candidate_features, load_model
+from .entourage import Member, protocol_lists
 from .gazetteer import Gazetteer, load_gazetteer
 
 __all__ = ["KINDS", "ActivityExtractor", "sentences"]
@@ -46,29 +50,26 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
 _IN_AT = re.compile(r"\s(?:in|at)\s+$")
-
-
-@dataclass(frozen=True, slots=True)
-class _Kind:
-    pattern: re.Pattern[str]
-    kind: str
-    domain: str
+# The model's labels that carry a direction: correspondence both ways.
+_KIND_DIRECTION = {"correspondence": ("correspondence", "sent"), "correspondence_received": ("correspondence", "received")}
+_SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
+# Kinds whose domain does not depend on the target.
+_KIND_DOMAIN = {"correspondence": "diplomatic", "party_meeting": "political", "speech": "political",
+                "performance": "cultural", "ceremony": "political", "military_drill": "military"}
 
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    kinds: tuple[_Kind, ...]
     domains: tuple[tuple[re.Pattern[str], str], ...]
     places: tuple[re.Pattern[str], ...]
     actors: dict[str, tuple[date | None, date | None]]
-    reject_before: re.Pattern[str]
-    reject_gap: re.Pattern[str]
     relayed_news: re.Pattern[str]
     target_cuts: re.Pattern[str]
     target_lead: re.Pattern[str]
     stops: re.Pattern[str]
     stop_split: re.Pattern[str]
     recently: re.Pattern[str]
+    items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
 
 
@@ -81,20 +82,16 @@ def _rules() -> _Rules:
     text = read_text("activity_rules.json")
     data: dict[str, Any] = json.loads(text)
     return _Rules(
-        kinds=tuple(
-            _Kind(re.compile(r["pattern"], re.I), r["kind"], r["domain"]) for r in read_tsv("activity_kinds.tsv")
-        ),
         domains=tuple((re.compile(r["pattern"], re.I), r["domain"]) for r in read_tsv("activity_domains.tsv")),
         places=tuple(re.compile(r["pattern"]) for r in read_tsv("activity_places.tsv")),
         actors={r["id"]: (_day(r["from"]), _day(r["to"])) for r in read_tsv("activity_actors.tsv")},
-        reject_before=re.compile(data["reject_before"], re.I),
-        reject_gap=re.compile(data["reject_gap"], re.I),
         relayed_news=re.compile(data["relayed_news"], re.I),
         target_cuts=re.compile("|".join(f"(?:{p})" for p in data["target_cuts"])),
         target_lead=re.compile(data["target_lead"]),
         stops=re.compile("|".join(f"(?:{p})" for p in data["stops"])),
         stop_split=re.compile(data["stop_split"]),
         recently=re.compile(data["recently"], re.I),
+        items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
     )
 
@@ -118,88 +115,87 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True, slots=True)
 class _Lead:
+    """An accepted candidate: a sentence where a leader acts, with the model's kind."""
+
     start: int  # the sentence
     end: int
+    sentence: int
     actor_id: str
     actor: str
     mention_end: int
-    verb: tuple[int, int]
+    verb: tuple[int, int]  # the predicate's verb phrase; its object (the target) follows
     kind: str
-    domain: str
+    direction: str | None
+    score: float
 
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
     @dataclass(frozen=True)
     class Options:
-        # Sentences from the top of the body searched for the activity (see defaults.toml).
-        lead_sentences: int
         # A stated day this many days or fewer before publication is the activity's day; an
-        # earlier date in the lead makes it history (see defaults.toml).
+        # earlier date in the sentence makes it history (see defaults.toml).
         max_lag_days: int
         # Longest summary kept, in characters (as in [events]).
         max_summary: int
+        # Least model probability for an activity (see defaults.toml).
+        min_probability: float
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self.rules = _rules()
         self.gazetteer: Gazetteer = load_gazetteer()
 
+
     def __call__(self, doc: Document) -> Document:
         spans = sentences(doc.text)
-        lead = self._lead(doc, spans)
-        if lead is not None:
-            doc.add([self._event(doc, lead, spans)])
+        leads = self._leads(doc, spans)
+        events = []
+        for i, lead in enumerate(leads):
+            last = leads[i + 1].sentence if i + 1 < len(leads) else len(spans)
+            events.append(self._event(doc, lead, spans, last))
+        doc.add(events)
         return doc
 
-    # -- the lead -----------------------------------------------------------------
-    def _active(self, actor_id: str, day: date | None) -> bool:
-        span = self.rules.actors.get(actor_id)
-        if span is None:
-            return False
-        start, end = span
-        return day is None or ((start is None or start <= day) and (end is None or day <= end))
-
-    def _lead(self, doc: Document, spans: list[tuple[int, int]]) -> _Lead | None:
+    # -- which mentions are activities ---------------------------------------------
+    def candidates(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[Candidate, list[str]]]:
+        """Each candidate mention with its features (training reads the same)."""
         if spans and self.rules.relayed_news.search(doc.text, *spans[0]):
-            return None
-        for s, e in spans[: self.options.lead_sentences]:
-            if self._historical(doc, s, e):
-                continue
-            for ms, me, entry in self.gazetteer.find_names(doc.text[s:e]):
-                if not self._active(entry.id, doc.published):
-                    continue
-                mention_start, mention_end = s + ms, s + me
-                if doc.text.startswith(("'s", "’s"), mention_end):
-                    continue
-                if self.rules.reject_before.search(doc.text, s, mention_start):
-                    continue
-                found = self._predicate(doc.text, mention_end, e)
-                if found is None:
-                    continue
-                (vs, ve), kind = found
-                if kind.kind == "-":
-                    return None
-                return _Lead(s, e, entry.id, entry.name, mention_end, (vs, ve), kind.kind, kind.domain)
-        return None
+            return []
+        found = find_candidates(doc, spans, self.gazetteer, self.rules.actors)
+        return [(c, candidate_features(doc, c, self._historical(doc, c.start, c.end))) for c in found]
 
-    def _predicate(self, text: str, start: int, end: int) -> tuple[tuple[int, int], _Kind] | None:
-        """The earliest activity predicate after the subject (at one position, the first row wins)."""
-        best: tuple[tuple[int, int], _Kind] | None = None
-        for kind in self.rules.kinds:
-            m = kind.pattern.search(text, start, end)
-            if m is None or (best is not None and m.start() >= best[0][0]):
+    def _leads(self, doc: Document, spans: list[tuple[int, int]]) -> list[_Lead]:
+        found = self.candidates(doc, spans)
+        predictions = load_model().predict([feats for _, feats in found])
+        best: dict[int, _Lead] = {}
+        for (c, feats), (label, p) in zip(found, predictions, strict=True):
+            # A sentence dated long before publication is history whatever its verb says.
+            if label == NONE or p < self.options.min_probability or "old_date" in feats:
                 continue
-            if not re.match(r"\s", text[m.start() - 1 : m.start()]):
-                continue
-            best = ((m.start(), m.end()), kind)
-        if best is None or self.rules.reject_gap.search(text, start, best[0][0]):
-            return None
-        return best
+            kind, direction = _KIND_DIRECTION.get(label, (label, None))
+            verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
+            lead = _Lead(c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], verb, kind, direction, p)
+            if c.sentence not in best or p > best[c.sentence].score:
+                best[c.sentence] = lead
+        leads: list[_Lead] = []
+        for lead in sorted(best.values(), key=lambda x: x.start):
+            previous = leads[-1] if leads else None
+            pronoun = lead.mention_end <= lead.start + 3 or doc.text[lead.start : lead.mention_end].strip() in {"He", "he"}
+            same_occasion = (
+                previous is not None
+                and previous.kind == lead.kind
+                and previous.kind != "correspondence"
+                and pronoun
+                and not self.rules.stops.search(doc.text, lead.start, lead.end)
+            )
+            if not same_occasion:
+                leads.append(lead)
+        return leads
 
     def _historical(self, doc: Document, start: int, end: int) -> bool:
         if doc.published is None:
@@ -217,15 +213,18 @@ class ActivityExtractor:
         return False
 
     # -- the event ----------------------------------------------------------------
-    def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]]) -> Annotation:
+    def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int) -> Annotation:
         text = doc.text
         target = self._target(text, lead.verb[1], lead.end)
         day, precision, source = self._date(doc, lead)
         summary = text[lead.verb[0] : lead.end].rstrip(" .!?")
         if len(summary) > self.options.max_summary:
             summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
+        lists = self._protocol(doc, lead, spans, last)
         attrs: dict[str, Any] = {
             "kind": lead.kind,
+            "direction": lead.direction,
+            "item": self._item(text[lead.start : lead.end]) if lead.kind == "correspondence" else None,
             "actor": lead.actor,
             "actor_id": lead.actor_id,
             "date": day,
@@ -234,9 +233,12 @@ class ActivityExtractor:
             "summary": summary,
             "place": self._place(text, lead),
             "target": target,
-            "stops": self._stops(text, lead, spans, target),
-            "entourage": [m.to_dict() for m in self._entourage(doc, lead, spans)],
-            "domain": lead.domain or self._domain(target or "", summary),
+            "stops": self._stops(text, lead, spans, target) if lead.kind in _SITE_KINDS else [],
+            "entourage": [m.to_dict() for m in lists["entourage"]],
+            "present": [m.to_dict() for m in lists["present"]],
+            "hosts": [m.to_dict() for m in lists["hosts"]],
+            "domain": _KIND_DOMAIN.get(lead.kind) or self._domain(target or "", summary),
+            "score": round(lead.score, 3),
             "evidence": {"start": lead.start, "end": lead.end},
         }
         if source == "recently":
@@ -244,6 +246,10 @@ class ActivityExtractor:
         elif source == "published":
             attrs["note"] = "no day stated: the publication date stands for the activity day"
         return Annotation(lead.start, lead.end, "event", attrs, self.name)
+
+    def _item(self, sentence: str) -> str | None:
+        found = [(m.start(), item) for pattern, item in self.rules.items if (m := pattern.search(sentence))]
+        return min(found)[1] if found else None
 
     def _stops(self, text: str, lead: _Lead, spans: list[tuple[int, int]], target: str | None) -> list[str]:
         """The later sites of a tour, in text order: the object of each "next leg of his guidance
@@ -306,39 +312,18 @@ class ActivityExtractor:
             return doc.published.isoformat(), "day", "published"
         return None, "unknown", "unknown"
 
-    def _entourage(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]]) -> list[Member]:
-        rules = load_rules()
-        text = doc.text
-        dead = frozenset(
-            aid for aid in self.rules.actors if aid != lead.actor_id and not self._active(aid, doc.published)
-        )
-        exclude = dead | {lead.actor_id}
-        members: list[Member] = []
-        for s, e in spans:
-            if e <= lead.start:
-                continue
-            sentence = text[s:e]
-            for cue in rules.cues_after:
-                m = cue.search(sentence)
-                if m is None:
-                    continue
-                together = re.fullmatch(r"together\s+with", m.group(0)) is not None
-                if together and s != lead.start:
-                    continue
-                if "accompanied" in m.group(0) and not rules.subject.match(sentence[: m.start()]):
-                    continue  # someone else's suite: "The delegation was accompanied by ..."
-                stop = min(
-                    (x.start() for p in rules.stops if (x := p.search(sentence, m.end()))), default=len(sentence)
-                )
-                if together and lead.verb[0] > s + m.end():
-                    stop = min(stop, lead.verb[0] - s)
-                members.extend(parse_list(text, s + m.end(), s + stop, exclude=exclude, gazetteer=self.gazetteer))
-                break
-            else:
-                for cue in rules.cues_before:
-                    m = cue.search(sentence)
-                    if m is not None and s != lead.start:
-                        members.extend(parse_list(text, s, s + m.start(), exclude=exclude, gazetteer=self.gazetteer))
-                        break
-        # Several lists ("accompanied by", then "present there") name some officials twice: first mention counts.
-        return dedupe(members)
+    def _protocol(
+        self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int
+    ) -> dict[str, list[Member]]:
+        """Entourage, those present and hosts, from this activity's sentence up to the next one's."""
+        dead = frozenset(aid for aid in self.rules.actors if aid != lead.actor_id and not _active_on(aid, doc))
+        return protocol_lists(doc.text, spans, lead.sentence, last, dead | {lead.actor_id}, self.gazetteer)
+
+
+def _active_on(actor_id: str, doc: Document) -> bool:
+    span = _rules().actors.get(actor_id)
+    if span is None:
+        return False
+    start, end = span
+    day = doc.published
+    return day is None or ((start is None or start <= day) and (end is None or day <= end))

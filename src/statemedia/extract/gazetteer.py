@@ -1,6 +1,8 @@
 """The curated gazetteer: canonical people and organisations, their variant spellings,
 and leaders' titles over time. Loaded once from ``data/gazetteer.tsv`` and
-``data/leader_titles.tsv``.
+``data/leader_titles.tsv``; with it, what tells a person's name from other names:
+``data/not_people.tsv`` (policies, places, events and institutions spaCy takes for people,
+titles before names) and ``data/short_names.tsv`` (one word that meant one person for a time).
 """
 
 from __future__ import annotations
@@ -13,7 +15,20 @@ from functools import cache
 
 from ..datafiles import read_tsv
 
-__all__ = ["Entry", "Gazetteer", "TitleHolder", "load_gazetteer", "slugify"]
+__all__ = [
+    "Entry",
+    "Gazetteer",
+    "NotPeople",
+    "OfficialTitle",
+    "ShortNames",
+    "TitleHolder",
+    "load_gazetteer",
+    "load_not_people",
+    "load_official_titles",
+    "load_short_names",
+    "name_words",
+    "slugify",
+]
 
 
 def slugify(text: str) -> str:
@@ -23,7 +38,7 @@ def slugify(text: str) -> str:
 
 def _key(text: str) -> str:
     """Spelling-insensitive key: 'Kim Il-sung', 'Kim Il Sung', 'KIM IL SUNG' → 'kimilsung'."""
-    return re.sub(r"[\s\u00a0'’\-]+", "", text.lower())
+    return re.sub(r"[\s\u00a0'’\-\uff0d]+", "", text.lower())
 
 
 def _variant_pattern(alias: str) -> str:
@@ -76,7 +91,8 @@ class Gazetteer:
                 patterns.append(_variant_pattern(alias))
         # Longest first so "Kim Il Sung Socialist Youth League" wins over "Kim Il Sung".
         patterns.sort(key=len, reverse=True)
-        self._names = re.compile(r"(?<![\w\-])(?:" + "|".join(patterns) + r")(?![\w\-])")
+        # Not inside a hyphenated compound ("Kim Il Sung-Kim Jong Il"), but after a dash ("(KCNA) --Kim").
+        self._names = re.compile(r"(?<!\w)(?<![^-]-)(?:" + "|".join(patterns) + r")(?![\w\-])")
         self.titles = list(titles)
         title_words = sorted({t.title for t in self.titles}, key=len, reverse=True)
         # "the (dear) (respected) Supreme Commander" not followed by a name or another title word.
@@ -121,3 +137,156 @@ def load_gazetteer() -> Gazetteer:
         for row in read_tsv("leader_titles.tsv")
     ]
     return Gazetteer(entries, titles)
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """A name's words, lower case, split at spaces and hyphens: 'Park Chung-hee' → ('park', 'chung', 'hee')."""
+    return tuple(w for w in re.split(r"[\s\u00a0\-\uff0d'’]+", name.lower()) if w)
+
+
+_WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
+
+
+class NotPeople:
+    """What spaCy calls a person and is not (``data/not_people.tsv``, its header says each kind)."""
+
+    def __init__(self, rows: Iterable[dict[str, str]]) -> None:
+        self.names: dict[str, str] = {}
+        self.heads: dict[str, str] = {}
+        self.words: frozenset[str] = frozenset()
+        self.suffixes: list[tuple[str, str]] = []
+        self.titles: frozenset[str] = frozenset()
+        self.before: dict[str, str] = {}
+        words: set[str] = set()
+        titles: set[str] = set()
+        for row in rows:
+            kind, value, etype = row["kind"], row["value"], row["type"]
+            if kind == "name":
+                self.names[_key(value)] = etype
+            elif kind == "head":
+                self.heads[value] = etype
+            elif kind == "word":
+                words.add(value)
+            elif kind == "suffix":
+                self.suffixes.append((value, etype))
+            elif kind == "title":
+                titles.add(value.lower())
+            elif kind == "before":
+                self.before[value] = etype
+            else:
+                raise ValueError(f"not_people.tsv: unknown kind {kind!r} for {value!r}")
+        self.words = frozenset(words)
+        self.titles = frozenset(titles)
+        heads = "|".join(re.escape(h) for h in sorted(self.heads, key=len, reverse=True))
+        # Up to three capitalised words after a name, the last of them a head: " Square", " Pyongyang Textile Mill".
+        self._head_after = re.compile(rf"(?:\s+[A-Z][\w'’\-]*){{0,2}}\s+(?:{heads})\b") if heads else None
+
+    def classify(self, surface: str) -> str | None:
+        """The type of a name that is no person's ("IDEA", "PLACE", ...; "-" when it has none), else None."""
+        etype = self.names.get(_key(surface))
+        if etype is not None:
+            return etype
+        words = surface.split()
+        if any(w in self.words for w in words):
+            return "-"
+        for word in words if len(words) > 1 else ():
+            etype = self.names.get(_key(word))
+            if etype is not None:
+                return etype  # "Jonchon Arirang", "Kaesong Municipality", "North Hwanghae"
+        if any(ch.isdigit() for ch in surface):
+            return "THING"  # "MV-22 Osprey", "Unit 10": a person's name has no digits
+        head = next((w for w in reversed(words[1:]) if w in self.heads), None)
+        if head is not None:
+            return self.heads[head]  # "Mansu Hill", "Kim Il Sung Prize Council"
+        if len(re.findall(r"\w-[A-Z]", surface)) == 1 and all(len(p.split()) > 1 for p in surface.split("-")):
+            return "-"  # two names joined: "Kim Il Sung-Kim Jong Il" (a foundation, a prize, a pair)
+        last = words[-1] if words else ""
+        for suffix, etype in self.suffixes:
+            if last.endswith(suffix) and last != suffix:
+                return etype
+        return None
+
+    def thing_before(self, text: str, start: int) -> str | None:
+        """The type a word right before a name gives it ("carrier George Washington" → THING), if any."""
+        m = _WORD_BEFORE.search(text, max(0, start - 30), start)
+        return self.before.get(m.group(1)) if m else None
+
+    def is_title(self, word: str) -> bool:
+        """Whether ``word`` is a title or a part of one ("Vice-Minister", "traitor", "Rev.")."""
+        return any(part.lower() in self.titles for part in re.split(r"-", word) if part) or word.lower() in self.titles
+
+    def title_prefix(self, surface: str) -> int:
+        """How many characters of leading titles to cut from a name ("Admiral Ri Sun Sin" → 8)."""
+        cut = 0
+        for m in re.finditer(r"\S+\s+", surface):
+            if m.start() != cut or not self.is_title(m.group(0).strip()):
+                break
+            cut = m.end()
+        return cut
+
+    def head_follows(self, text: str, end: int) -> bool:
+        """Whether the words after ``end`` make the name before it an institution's or a place's."""
+        return self._head_after is not None and self._head_after.match(text, end) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ShortName:
+    word: str
+    id: str
+    start: date | None
+    end: date | None
+
+
+class ShortNames:
+    """One word that meant one person for a time (``data/short_names.tsv``): "Lee" in 2008-2013."""
+
+    def __init__(self, rows: Iterable[ShortName], gazetteer: Gazetteer) -> None:
+        self.rows = list(rows)
+        self.gazetteer = gazetteer
+        for row in self.rows:
+            if row.id not in gazetteer.entries:
+                raise ValueError(f"short_names.tsv: {row.word!r} names {row.id}, which gazetteer.tsv lacks")
+
+    def holder(self, word: str, day: date | None) -> Entry | None:
+        """The person ``word`` alone meant on ``day`` (no day: only a word that always meant one person)."""
+        held = {
+            r.id
+            for r in self.rows
+            if r.word == word
+            and ((day is None and r.start is None and r.end is None) or (day is not None and (r.start is None or r.start <= day) and (r.end is None or day <= r.end)))
+        }
+        return self.gazetteer.entries[held.pop()] if len(held) == 1 else None
+
+
+@cache
+def load_not_people() -> NotPeople:
+    return NotPeople(read_tsv("not_people.tsv"))
+
+
+@cache
+def load_short_names() -> ShortNames:
+    rows = [ShortName(r["word"], r["id"], _day(r["from"]), _day(r["to"])) for r in read_tsv("short_names.tsv")]
+    return ShortNames(rows, load_gazetteer())
+
+
+@dataclass(frozen=True, slots=True)
+class OfficialTitle:
+    """A title the corpus gave a person in apposition, and the first and last day it did."""
+
+    title: str
+    start: date
+    end: date
+    appositions: int
+
+
+@cache
+def load_official_titles() -> dict[str, tuple[OfficialTitle, ...]]:
+    """Officials' titles over time by person id (``data/official_titles.tsv``), oldest first."""
+    gazetteer = load_gazetteer()
+    titles: dict[str, list[OfficialTitle]] = {}
+    for row in read_tsv("official_titles.tsv"):
+        if row["id"] not in gazetteer.entries:
+            raise ValueError(f"official_titles.tsv: {row['id']} is not in gazetteer.tsv")
+        start, end = date.fromisoformat(row["from"]), date.fromisoformat(row["to"])
+        titles.setdefault(row["id"], []).append(OfficialTitle(row["title"], start, end, int(row["appositions"])))
+    return {pid: tuple(sorted(ts, key=lambda t: (t.start, -t.appositions))) for pid, ts in titles.items()}

@@ -1,7 +1,8 @@
 """Dates at the precision the text gives: ``date`` annotations (day, month, year or interval).
 
 Read forms: "October 21, 1950", "Oct. 21", "21 October 2012", "February 1952", "in 1950",
-"(1950-1953)", Spanish "21 de octubre de 2012" and "diciembre del 100 (2011) de la Era Juche";
+"(1950-1953)", Spanish "21 de octubre de 2012" and "diciembre del 100 (2011) de la Era Juche",
+kcna.kp's date stamps "[Juche113.1.17.]" and "(Juche112.11.28.)" (Juche year.month.day., a day);
 a Juche year (``juche_year``, made earlier) serves as the year of a date and is a year on its own.
 Dates without a year and relative days ("on Sunday", "yesterday", "este martes") are resolved
 against the publication date: the latest such day on or before it. Without a publication date
@@ -65,6 +66,7 @@ _PATTERN = re.compile(
     | (?P<my>(?P<m3>{_MONTH}),?\s+(?:del?\s+)?(?P<y3>{_YEAR}))
     | (?P<range>(?P<y4>{_YEAR})\s*[-–]\s*(?P<y5>{_YEAR}))
     | (?:\b(?i:{_alt(_words("year_cue"))})\s+(?P<y6>{_YEAR}))
+    | (?P<stamp>{_FILLER}+(?P<ys>\d{{4}})\.(?P<ms>1[0-2]|0?[1-9])\.(?P<ds>[12]\d|3[01]|0?[1-9])(?!\d)\.?)
     | (?P<juche>{_FILLER}+\d{{4}})
     | (?:\b(?i:{_alt(_words("weekday_cue"))})\s+)?\b(?P<weekday>{_alt(_WEEKDAYS)})\b
     | \b(?P<relative>(?i:{_alt(list(_RELATIVE))}))\b
@@ -119,7 +121,7 @@ class DateNormalizer:
     """Adds ``date`` (attrs: ``value``, ``precision``, ``start``, ``end``, ``relative``, ``name``)."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     requires: ClassVar[tuple[str, ...]] = ("juche_year",)
     assigns: ClassVar[tuple[str, ...]] = ("date",)
 
@@ -169,6 +171,8 @@ class DateNormalizer:
                 return _day(date(_int(year), month, day))
             resolved = _latest(month, day, published) if published else None
             return _day(resolved) if resolved else None
+        if kind == "stamp":
+            return _day(date(int(match["ys"]), int(match["ms"]), int(match["ds"])))
         if kind == "my":
             return _month(_int(match["y3"]), _MONTHS[match["m3"]])
         if kind == "range":

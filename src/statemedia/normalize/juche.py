@@ -2,8 +2,9 @@
 
 The Juche calendar counts from Kim Il Sung's birth year (Juche 1 = 1912), and state media
 usually writes the Gregorian year after it: "Juche 39 (1950)", "주체100(2011)년", Spanish
-"100 (2011) de la Era Juche" or "año 100 de la era Juche". When the stated year disagrees
-with the count the annotation says so (``mismatch``): KCNA has "June 30, Juche 29 (1930)".
+"100 (2011) de la Era Juche" or "año 100 de la era Juche"; kcna.kp's date stamps glue it to
+the month and day: "[Juche113.1.17.]". When the stated year disagrees with the count the
+annotation says so (``mismatch``): KCNA has "June 30, Juche 29 (1930)".
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ __all__ = ["JucheYears"]
 _COUNT = r"(?P<juche>\d{1,3})(?!\d)"
 _STATED = r"(?:\s*\((?P<stated>\d{4})\))?"
 _PATTERNS = (
-    # English: "Juche 39 (1950)", "Juche 112".
-    re.compile(rf"\bJuche\s+{_COUNT}{_STATED}"),
+    # English: "Juche 39 (1950)", "Juche 112"; kcna.kp's date stamps write it glued: "[Juche113.1.17.]"
+    # (the stamp as a whole is a day: normalize/dates.py).
+    re.compile(rf"\bJuche\s*{_COUNT}{_STATED}"),
     # Korean: "주체112(2023)년", "주체 112년". No \b before 주체: Hangul is a word character.
     # "주체100년대" is the era of the Juche 100s, not a year.
     re.compile(rf"주체\s*{_COUNT}{_STATED}(?!\s*년대)(?:\s*년)?"),
@@ -34,7 +36,7 @@ class JucheYears:
     """Adds ``juche_year`` (attrs: ``juche``, ``year``, ``stated_year``, ``mismatch``)."""
 
     name: ClassVar[str] = "juche"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ("juche_year",)
 
