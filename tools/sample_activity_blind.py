@@ -5,7 +5,7 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
 
 * Population: held-out stories only (``statemedia.training.splits``: never reserved, never
   trained on), English (``language == "en"`` and "the" more frequent than "de/la/el/los"),
-  minus every story id already named under ``tests/`` (earlier sets and tests).
+  minus every story id named under ``tests/`` at commit ``PINNED`` (earlier sets and tests).
 * KCNA 2011 and KCNA 2012, each: 70 stories whose headline names "Kim Jong Il" or
   "Kim Jong Un" (where activities are reported, and most praise and anniversaries), then 25
   stories that name one of them in the body only (negatives and borderline cases: messages,
@@ -24,7 +24,14 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
 * KCNA 2024 "more" (added after the 2024 draw held 57 activities): 40 train-split 2024 stories
   whose body names Kim Jong Un, in a seeded order; from then on they are kept out of training.
 
-Run: ``python tools/sample_activity_blind.py 2011|2012|2011-12-lead|2024|2024-more`` prints the drawn ids in order.
+* "entourage" (added after the sets above held 29 entourage lists, of the 40 issue 14 asks): every
+  non-reserved English story of 2011, 2012 and 2024 not drawn above and not named under ``tests/``
+  whose body names Kim Jong Il or Kim Jong Un followed within one sentence of 300 characters by
+  "accompanied by" or "together with", or says "Accompanying him" / "He was accompanied"; in a
+  seeded order. Annotated in two halves (``entourage-a``: the first half of the order,
+  ``entourage-b``: the rest); kept out of training like every drawn story.
+
+Run: ``python tools/sample_activity_blind.py 2011|2012|2011-12-lead|2024|2024-more|entourage-a|entourage-b`` prints the drawn ids in order.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import gzip
 import json
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -54,14 +62,25 @@ _LEAD = re.compile(
     r"Kim Jong (?:Il|Un)[^.]{0,250}?\b(?:inspected|visited|gave field guidance|provided field guidance|enjoyed"
     r"|watched|appreciated|guided|toured|looked round)\b"
 )
+_ENTOURAGE = re.compile(
+    r"Kim Jong (?:Il|Un)[^.\n]{0,300}(?:accompanied by|together with)|[Aa]ccompanying him|He was accompanied"
+)
 _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
 
 
+# The tests/ tree whose story ids the draws exclude: as it stood when the draw rule was fixed
+# (later tests name drawn stories; reading the live tree would change the draws).
+PINNED = "8ebc0a1"
+
+
 def _known_ids() -> set[str]:
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
     found: set[str] = set()
-    for path in (ROOT / "tests").rglob("*"):
-        if path.is_file() and path.suffix in {".py", ".jsonl", ".md", ".txt"} and "activities_blind" not in path.name:
-            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", path.read_text(encoding="utf-8")))
+    for name in git("ls-tree", "-r", "--name-only", PINNED, "tests").split():
+        if Path(name).suffix in {".py", ".jsonl", ".md", ".txt"}:
+            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", git("show", f"{PINNED}:{name}")))
     return found
 
 
@@ -97,7 +116,31 @@ def _more_2024() -> list[str]:
     return random.Random(f"{SEED}-2024-more").sample(sorted(found), 40)
 
 
+def _entourage_sample() -> list[str]:
+    reserved = reserved_ids(SHARED)
+    earlier = _known_ids().union(*(sample(c) for c in ("2011", "2012", "2011-12-lead", "2024", "2024-more")))
+    found: list[str] = []
+    for corpus in ("2011", "2012", "2024"):
+        seen: set[str] = set()
+        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                sid = record["id"]
+                if sid in seen or sid in earlier or sid in reserved or not _english(record):
+                    continue
+                seen.add(sid)
+                if _ENTOURAGE.search(str(record.get("body") or "")):
+                    found.append(sid)
+    found.sort()
+    random.Random(f"{SEED}-entourage").shuffle(found)
+    return found
+
+
 def sample(corpus: str) -> list[str]:
+    if corpus in ("entourage-a", "entourage-b"):
+        drawn = _entourage_sample()
+        half = (len(drawn) + 1) // 2
+        return drawn[:half] if corpus == "entourage-a" else drawn[half:]
     if corpus == "2011-12-lead":
         return _lead_sample()
     if corpus == "2024-more":
