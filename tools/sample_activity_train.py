@@ -1,0 +1,58 @@
+"""Draw the stories of the hand-labelled activity TRAINING set (``src/statemedia/training/labelled/``).
+
+Unlike the blind sets, this set is for learning: the activity model trains on it (with the dev set
+and the headline weak labels). Rule (seeded, fixed 2026-12-02):
+
+* every train-split (``statemedia.training.splits``) English 2024 story that names Kim Jong Un in
+  its body and is in no blind draw of ``tools/sample_activity_blind.py``;
+* then 80 train-split English 2011-12 stories, in no blind draw and not named under ``tests/`` at the
+  blind sampler's pinned commit, whose first two paragraphs name Kim Jong Il or Kim Jong Un, in a
+  seeded order.
+
+Run: ``python tools/sample_activity_train.py`` prints the ids in order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sample_activity_blind import FILES, SEED, SHARED, _english, _known_ids, sample  # noqa: E402
+
+from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
+
+_LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
+DRAWS = ("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b")
+
+
+def draw() -> list[str]:
+    reserved = reserved_ids(SHARED)
+    excluded = _known_ids().union(*(sample(d) for d in DRAWS))
+    recent: list[str] = []
+    older: list[str] = []
+    for corpus in ("2011", "2012", "2024"):
+        seen: set[str] = set()
+        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                sid, body = record["id"], str(record.get("body") or "")
+                if sid in seen or sid in excluded or split_of(sid, reserved) != "train" or not _english(record):
+                    continue
+                seen.add(sid)
+                if corpus == "2024" and "Kim Jong Un" in body:
+                    recent.append(sid)
+                elif corpus != "2024" and _LEADER.search(" ".join(body.split("\n")[:2])):
+                    older.append(sid)
+    older.sort()
+    return sorted(recent) + random.Random(f"{SEED}-train").sample(older, 80)
+
+
+if __name__ == "__main__":
+    for story in draw():
+        print(story)
