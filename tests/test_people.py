@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, iter_kcna
-from statemedia.analysis import analyze_text
+from statemedia.capture import capture_text
 from statemedia.capture.records import capture_record
-from statemedia.engine.local import analyze_stream
 from statemedia.extract.gazetteer import (
     load_gazetteer,
     load_not_people,
@@ -27,9 +26,14 @@ from statemedia.extract.gazetteer import (
     load_short_names,
 )
 from statemedia.model import Document
+from statemedia.pipeline import Pipeline
+from statemedia.registry import build_pipeline
 from statemedia.training.splits import reserved_ids, split_of
 
 TOP100 = ROOT / "tests" / "data" / "person_ids_top100.tsv"
+# What `entity` annotations need (registry.py), as tools/person_ids.py runs it: later components
+# play no part in who is a person.
+ENTITY_COMPONENTS = ["numbers", "juche", "dates", "acronyms", "linguistic", "entities"]
 # The names issue 14 lists as no people, as KCNA writes them.
 NOT_PEOPLE = [
     "Songun",
@@ -58,8 +62,18 @@ def _people(doc: Document) -> list[tuple[str, str]]:
     ]
 
 
-def _analyse(text: str, day: datetime.date) -> Document:
-    return analyze_text(text, published=day)
+@pytest.fixture(scope="module")
+def entities() -> Pipeline:
+    return build_pipeline(names=ENTITY_COMPONENTS)
+
+
+def _run(pipeline: Pipeline, docs: list[Document]) -> list[Document]:
+    return list(pipeline.pipe(docs, batch_size=32))
+
+
+def _analyse(pipeline: Pipeline, text: str, day: datetime.date) -> Document:
+    (doc,) = _run(pipeline, [capture_text(text, published=day)])
+    return doc
 
 
 # -- policies, places, events and movements are never people -----------------------------------
@@ -71,7 +85,7 @@ def test_not_people_list_classifies_the_issue_names(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def stories_naming_non_people(shared: Path) -> dict[str, list[Document]]:
+def stories_naming_non_people(shared: Path, entities: Pipeline) -> dict[str, list[Document]]:
     """For each name, the first two short English non-reserved 2012 stories that contain it, analysed."""
     reserved = reserved_ids(shared)
     chosen: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -84,12 +98,14 @@ def stories_naming_non_people(shared: Path) -> dict[str, list[Document]]:
         if all(len(chosen[n]) == 2 for n in NOT_PEOPLE):
             break
     records = {r["id"]: r for rs in chosen.values() for r in rs}
-    docs = {d.id: d for d in analyze_stream((capture_record(r, location=r["id"]) for r in records.values()), n_process=1)}
+    docs = {d.id: d for d in _run(entities, [capture_record(r, location=r["id"]) for r in records.values()])}
     return {name: [docs[r["id"]] for r in rs] for name, rs in chosen.items()}
 
 
 @pytest.mark.parametrize("name", NOT_PEOPLE)
-def test_non_people_in_real_stories_are_no_person(name: str, stories_naming_non_people: dict[str, list[Document]]) -> None:
+def test_non_people_in_real_stories_are_no_person(
+    name: str, stories_naming_non_people: dict[str, list[Document]]
+) -> None:
     docs = stories_naming_non_people[name]
     assert len(docs) == 2, f"no two stories name {name!r}"
     for doc in docs:
@@ -98,8 +114,9 @@ def test_non_people_in_real_stories_are_no_person(name: str, stories_naming_non_
         assert not wrong, (doc.id, wrong)
 
 
-def test_institutions_named_after_leaders_are_not_their_mentions() -> None:
+def test_institutions_named_after_leaders_are_not_their_mentions(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         "Students of Kim Il Sung University and workers of the Kim Jong Suk Pyongyang Textile Mill "
         "gathered at Kim Il Sung Square. Kim Jong Un visited the Mangyongdae Revolutionary School.",
         datetime.date(2012, 6, 1),
@@ -108,8 +125,9 @@ def test_institutions_named_after_leaders_are_not_their_mentions() -> None:
     assert ids == ["person:kim-jong-un"], _people(doc)
 
 
-def test_quoted_opera_characters_are_no_people() -> None:
+def test_quoted_opera_characters_are_no_people(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         'The Phibada Opera Troupe of the DPRK toured some areas of China with the opera "Liang Shanbo '
         'and Zhu Yingtai" from October 25 to January 7.',
         datetime.date(2012, 1, 10),
@@ -120,8 +138,9 @@ def test_quoted_opera_characters_are_no_people() -> None:
 # -- a surname or part of a name is the full name in the same article ------------------------
 
 
-def test_lee_after_lee_myung_bak_is_him() -> None:
+def test_lee_after_lee_myung_bak_is_him(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         "Traitor Lee Myung Bak of south Korea, in a special new year address, blustered about peace. "
         '"Sincerity" touted by Lee is no more than sophism. What awaits the Lee group is only a stern '
         "judgment by the nation, and the Myung Bak regime will meet its end.",
@@ -132,17 +151,18 @@ def test_lee_after_lee_myung_bak_is_him() -> None:
     assert {pid for _, pid in people} == {"person:lee-myung-bak"}
 
 
-def test_lee_in_real_story_resolves(shared: Path) -> None:
+def test_lee_in_real_story_resolves(shared: Path, entities: Pipeline) -> None:
     record = next(r for r in iter_kcna(2012) if r["id"] == "kcna-2012-00024")
     assert split_of(record["id"], reserved_ids(shared)) != "reserved"
-    (doc,) = analyze_stream([capture_record(record, location=record["id"])], n_process=1)
+    (doc,) = _run(entities, [capture_record(record, location=record["id"])])
     assert isinstance(doc, Document)
     lees = [pid for s, pid in _people(doc) if s == "Lee"]
     assert lees and set(lees) == {"person:lee-myung-bak"}
 
 
-def test_bare_surname_is_the_official_not_the_leader() -> None:
+def test_bare_surname_is_the_official_not_the_leader(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         "Kim Yong Nam, president of the Presidium of the DPRK Supreme People's Assembly, sent a message "
         "to the summit. Kim in the message said the initiatives of Kim Jong Il were remembered.",
         datetime.date(2012, 1, 28),
@@ -150,8 +170,9 @@ def test_bare_surname_is_the_official_not_the_leader() -> None:
     assert ("Kim", "person:kim-yong-nam") in _people(doc), _people(doc)
 
 
-def test_western_surname_and_cut_korean_names() -> None:
+def test_western_surname_and_cut_korean_names(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         "Mahmoud Abbas, president of Palestine, met the delegation. Abbas said he was pleased. "
         "Present there was Minister of Public Health Choe Chang Sik, and Vice-Minister Kung Sok Ung.",
         datetime.date(2011, 6, 30),
@@ -162,9 +183,10 @@ def test_western_surname_and_cut_korean_names() -> None:
     assert "person:kung-sok-ung" in people.values(), people
 
 
-def test_two_syllable_names_are_people_of_their_own() -> None:
-    """"Kim Il" (the general) is no part of "Kim Il Sung": a Korean name's beginning is a name."""
+def test_two_syllable_names_are_people_of_their_own(entities: Pipeline) -> None:
+    """ "Kim Il" (the general) is no part of "Kim Il Sung": a Korean name's beginning is a name."""
     doc = _analyse(
+        entities,
         "He placed flowers before the busts of President Kim Il Sung and of O Jin U, Kim Il, Kang Kon and Kim Chaek.",
         datetime.date(2024, 7, 27),
     )
@@ -172,21 +194,22 @@ def test_two_syllable_names_are_people_of_their_own() -> None:
     assert {"person:kim-il-sung", "person:o-jin-u", "person:kim-il", "person:kang-kon"} <= ids, ids
 
 
-def test_surname_alone_by_date() -> None:
+def test_surname_alone_by_date(entities: Pipeline) -> None:
     """A surname with no full name in the article is the one man it meant at the article's date."""
     south = "The {} group of traitors is hell-bent on confrontation, the spokesman said."
-    lee_2012 = _people(_analyse(south.format("Lee"), datetime.date(2012, 3, 1)))
+    lee_2012 = _people(_analyse(entities, south.format("Lee"), datetime.date(2012, 3, 1)))
     assert lee_2012 == [("Lee", "person:lee-myung-bak")], lee_2012
-    yoon_2024 = _people(_analyse(south.format("Yoon"), datetime.date(2024, 3, 1)))
+    yoon_2024 = _people(_analyse(entities, south.format("Yoon"), datetime.date(2024, 3, 1)))
     assert yoon_2024 == [("Yoon", "person:yoon-suk-yeol")], yoon_2024
-    assert not _people(_analyse(south.format("Lee"), datetime.date(2024, 3, 1)))
+    assert not _people(_analyse(entities, south.format("Lee"), datetime.date(2024, 3, 1)))
 
 
 # -- current KCNA: glued names --------------------------------------------------------------
 
 
-def test_2024_sentence_links_kim_jong_un_unglued() -> None:
+def test_2024_sentence_links_kim_jong_un_unglued(entities: Pipeline) -> None:
     doc = _analyse(
+        entities,
         "Pyongyang, August 4 (KCNA) -- The respected Comrade Kim Jong Un inspected the flood-hit area "
         "together with Jo Yong Won and Pak Thae Song.",
         datetime.date(2024, 8, 4),
@@ -195,9 +218,10 @@ def test_2024_sentence_links_kim_jong_un_unglued() -> None:
     assert ids == ["person:kim-jong-un", "person:jo-yong-won", "person:pak-thae-song"], _people(doc)
 
 
-def test_2024_sentence_links_kim_jong_un_glued() -> None:
+def test_2024_sentence_links_kim_jong_un_glued(entities: Pipeline) -> None:
     pytest.importorskip("statemedia.capture.glue")
     doc = _analyse(
+        entities,
         "Pyongyang, August 4 (KCNA) -- The respected ComradeKim Jong Uninspected the flood-hit area "
         "together with Jo Yong Won and Pak Thae Song.",
         datetime.date(2024, 8, 4),

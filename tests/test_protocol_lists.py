@@ -314,6 +314,25 @@ def test_corpus_scale(year: str) -> None:
     assert read["entourage"] and read["present"]
 
 
+def test_keywords_let_every_formula_through() -> None:
+    """The fast skip (``lists.keywords``) never hides a formula: any sentence a cue matches has a keyword."""
+    rules = load_rules()
+    reserved = reserved_ids(SHARED)
+    checked = 0
+    for year, step in (("kcna-2024", 1), ("kcna-2011", 25)):
+        with gzip.open(FILES[year], "rt", encoding="utf-8") as fh:
+            for n, line in enumerate(fh):
+                record = json.loads(line)
+                if n % step or split_of(record["id"], reserved) != "train":
+                    continue
+                body = record.get("body") or ""
+                for s, e in sentences(body):
+                    if any(f.pattern.search(body, s, e) for f in rules.formulas):
+                        checked += 1
+                        assert rules.keywords.search(body, s, e), body[s:e][:160]
+    assert checked > 50
+
+
 # -- the elite ranking reads the roles asked for ---------------------------------------------
 
 

@@ -155,8 +155,15 @@ def test_activities_views(client: TestClient) -> None:
     assert all(g["gap_days"] >= 14 for g in long)
     elite = client.get("/api/activities", params={"view": "elite", "period": "year"}).json()["items"]
     assert elite[0]["rank"] == 1 and elite[0]["appearances"] >= elite[-1]["appearances"]
-    movers = client.get("/api/activities", params={"view": "movers", "period": "quarter", "limit": 200}).json()
-    assert movers["total"] > 0 and all(m["before"] < m["after"] for m in movers["items"])
+    movers = client.get("/api/activities", params={"view": "movers", "period": "month", "limit": 200}).json()
+    assert all(m["before"] < m["after"] for m in movers["items"])
+    # Since issue 14 "Present there were" lists are those present, not the entourage; `roles` counts
+    # both in the elite views, as `statemedia activities --roles` does.
+    params = {"view": "elite", "period": "year", "limit": 200}
+    alone = client.get("/api/activities", params=params).json()["items"]
+    both = client.get("/api/activities", params={**params, "roles": "entourage,present"}).json()["items"]
+    assert sum(r["appearances"] for r in both) > sum(r["appearances"] for r in alone)
+    assert client.get("/api/activities", params={**params, "roles": "bystanders"}).status_code == 422
 
 
 def test_entities_and_entity_detail(client: TestClient) -> None:

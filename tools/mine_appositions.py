@@ -99,8 +99,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--min", type=int, default=5, help="least appositions for a person to be printed")
     parser.add_argument("--titles", type=int, default=3, help="titles printed per person")
     parser.add_argument("--years", nargs="*", default=sorted(FILES))
-    parser.add_argument("--official-titles", type=Path, default=None,
-                        help="write rows for data/official_titles.tsv: gazetteer officials' titles seen twice or more")
+    parser.add_argument(
+        "--official-titles",
+        type=Path,
+        default=None,
+        help="write rows for data/official_titles.tsv: gazetteer officials' titles seen twice or more",
+    )
     args = parser.parse_args(argv)
     gazetteer = load_gazetteer()
     people = mine(args.years)

@@ -64,6 +64,7 @@ class Activity:
     direction: str | None = None  # correspondence: "sent" or "received"
     present: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # present or attending
     hosts: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # greeted him, saw him off
+    evidence: tuple[int, int] | None = None  # the sentence that states it, offsets into the text
 
     @property
     def entourage_names(self) -> list[str]:
@@ -130,7 +131,14 @@ def _from_attrs(doc_id: str, published: date | None, title: str | None, attrs: M
         direction=attrs.get("direction"),
         present=tuple(dict(m) for m in attrs.get("present") or ()),
         hosts=tuple(dict(m) for m in attrs.get("hosts") or ()),
+        evidence=_span(attrs.get("evidence")),
     )
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, Mapping) and isinstance(value.get("start"), int) and isinstance(value.get("end"), int):
+        return int(value["start"]), int(value["end"])
+    return None
 
 
 def activities(items: Iterable[Document | Mapping[str, Any]]) -> Iterator[Activity]:

@@ -1,11 +1,12 @@
-"""Scoring activity extraction against a hand-annotated dev set (``tests/data/activities_dev.jsonl``).
+"""Scoring activity extraction against hand-annotated sets (``tests/data/activities_*.jsonl``).
 
-A dev record names a KCNA story by id and lists the activities a reader finds in it
-(actor, kind, target, date, entourage names in text order); the story text is read from
-the shared KCNA corpus, never copied. Predicted and gold activities of a story are paired
-by actor. Scores: detection precision/recall/F1; over paired activities, kind, target and
-date accuracy, entourage names as set precision/recall/F1 (micro) and entourage order
-exact (paired activities whose gold entourage is not empty).
+A record names a KCNA story by id and lists the activities a reader finds in it (actor, kind,
+direction, evidence, target, date, and the protocol lists: entourage, present, hosts, names in
+text order; docs/activities-annotation.md); the story text is read from the shared corpus, never
+copied. A predicted activity pairs with the gold one whose evidence lies in its sentence, else
+with one of the same actor and kind. Scores: detection precision/recall/F1; over paired
+activities, kind (with direction), target and date accuracy; for each protocol role its names as
+set precision/recall/F1 (micro) and order exact (paired activities whose gold list is not empty).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from ..capture.records import capture_record
 from ..errors import InputError
 from ..model import Document
-from .activities import Activity, activities, activity_pipeline
+from .activities import PROTOCOL_ROLES, Activity, activities, activity_pipeline
 
 __all__ = ["Scores", "evaluate", "f1", "load_dev", "ratio", "read_stories", "score", "target_match"]
 
@@ -75,6 +76,35 @@ def f1(precision: float, recall: float) -> float:
 
 
 @dataclass
+class _Names:
+    """Names of one protocol role over paired activities: set precision/recall, order exact."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    ordered: int = 0
+    lists: int = 0  # paired activities whose gold list is not empty
+
+    def add(self, names: list[str], gold: list[str]) -> None:
+        self.tp += len(set(names) & set(gold))
+        self.fp += len(set(names) - set(gold))
+        self.fn += len(set(gold) - set(names))
+        if gold:
+            self.lists += 1
+            self.ordered += names == gold
+
+    def as_dict(self, role: str) -> dict[str, float | int]:
+        p, r = ratio(self.tp, self.tp + self.fp), ratio(self.tp, self.tp + self.fn)
+        return {
+            f"{role}_lists": self.lists,
+            f"{role}_precision": p,
+            f"{role}_recall": r,
+            f"{role}_f1": f1(p, r),
+            f"{role}_order_exact": ratio(self.ordered, self.lists),
+        }
+
+
+@dataclass
 class Scores:
     gold: int = 0
     predicted: int = 0
@@ -82,18 +112,12 @@ class Scores:
     kind: int = 0
     target: int = 0
     date: int = 0
-    names_tp: int = 0
-    names_fp: int = 0
-    names_fn: int = 0
-    ordered: int = 0
-    with_entourage: int = 0
+    roles: dict[str, _Names] = field(default_factory=lambda: {role: _Names() for role in PROTOCOL_ROLES})
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, float | int]:
         precision, recall = ratio(self.paired, self.predicted), ratio(self.paired, self.gold)
-        n_p = ratio(self.names_tp, self.names_tp + self.names_fp)
-        n_r = ratio(self.names_tp, self.names_tp + self.names_fn)
-        return {
+        scores: dict[str, float | int] = {
             "gold": self.gold,
             "predicted": self.predicted,
             "detection_precision": precision,
@@ -102,11 +126,10 @@ class Scores:
             "kind_accuracy": ratio(self.kind, self.paired),
             "target_accuracy": ratio(self.target, self.paired),
             "date_accuracy": ratio(self.date, self.paired),
-            "entourage_precision": n_p,
-            "entourage_recall": n_r,
-            "entourage_f1": f1(n_p, n_r),
-            "entourage_order_exact": ratio(self.ordered, self.with_entourage),
         }
+        for role, names in self.roles.items():
+            scores.update(names.as_dict(role))
+        return scores
 
 
 def _same_kind(p: Activity, g: Mapping[str, Any]) -> bool:
@@ -116,9 +139,31 @@ def _same_kind(p: Activity, g: Mapping[str, Any]) -> bool:
     return p.kind != "correspondence" or (p.direction or "sent") == (g.get("direction") or "sent")
 
 
-def _pair(predicted: list[Activity], gold: list[Mapping[str, Any]]) -> Iterator[tuple[Activity, Mapping[str, Any]]]:
-    free = list(predicted)
+def locate(evidence: str, text: str) -> int | None:
+    """Where a gold ``evidence`` (verbatim from the raw body) starts in the clean text: capture may
+    have put spaces back or moved line breaks, so both are compared without whitespace."""
+    squeezed = re.sub(r"\s+", "", evidence)
+    positions = [i for i, ch in enumerate(text) if not ch.isspace()]
+    found = "".join(text[i] for i in positions).find(squeezed)
+    return positions[found] if found >= 0 and squeezed else None
+
+
+def _pair(
+    predicted: list[Activity], gold: list[Mapping[str, Any]], text: str | None
+) -> Iterator[tuple[Activity, Mapping[str, Any]]]:
+    """Pairs by evidence first (the predicted sentence holds the gold evidence), then by actor and kind."""
+    free, left = list(predicted), []
     for g in gold:
+        at = locate(str(g["evidence"]), text) if text is not None and g.get("evidence") else None
+        match = next(
+            (p for p in free if at is not None and p.evidence and p.evidence[0] <= at < p.evidence[1]), None
+        )
+        if match is None:
+            left.append(g)
+            continue
+        free.remove(match)
+        yield match, g
+    for g in left:
         match = next((p for p in free if p.actor == g["actor"] and _same_kind(p, g)), None)
         match = match or next((p for p in free if p.actor == g["actor"]), None)
         if match is not None:
@@ -126,8 +171,10 @@ def _pair(predicted: list[Activity], gold: list[Mapping[str, Any]]) -> Iterator[
             yield match, g
 
 
-def score(dev: list[dict[str, Any]], predicted: Mapping[str, list[Activity]]) -> Scores:
-    """Scores of ``predicted`` (activities by story id) against the dev records."""
+def score(
+    dev: list[dict[str, Any]], predicted: Mapping[str, list[Activity]], texts: Mapping[str, str] | None = None
+) -> Scores:
+    """Scores of ``predicted`` (activities by story id) against the annotated records."""
     s = Scores()
     for record in dev:
         # "other" (orders, measures, publications) is annotated but no kind the extractor logs.
@@ -135,7 +182,7 @@ def score(dev: list[dict[str, Any]], predicted: Mapping[str, list[Activity]]) ->
         pred = predicted.get(record["id"], [])
         s.gold += len(gold)
         s.predicted += len(pred)
-        pairs = list(_pair(pred, gold))
+        pairs = list(_pair(pred, gold, (texts or {}).get(record["id"])))
         s.paired += len(pairs)
         if len(pairs) < max(len(gold), len(pred)):
             s.errors.append(f"{record['id']}: detection gold={len(gold)} predicted={len(pred)}")
@@ -151,25 +198,26 @@ def score(dev: list[dict[str, Any]], predicted: Mapping[str, list[Activity]]) ->
             for name, ok in checks.items():
                 if not ok:
                     s.errors.append(f"{record['id']}: {name} {getattr(p, name if name != 'date' else 'day')!r}")
-            names, gold_names = p.entourage_names, list(g.get("entourage") or [])
-            s.names_tp += len(set(names) & set(gold_names))
-            s.names_fp += len(set(names) - set(gold_names))
-            s.names_fn += len(set(gold_names) - set(names))
-            if gold_names:
-                s.with_entourage += 1
-                s.ordered += names == gold_names
-            if set(names) != set(gold_names):
-                missing, extra = sorted(set(gold_names) - set(names)), sorted(set(names) - set(gold_names))
-                s.errors.append(f"{record['id']}: entourage missing {missing} extra {extra}")
+            for role, names in s.roles.items():
+                mine, theirs = [str(m["name"]) for m in p.members(role)], list(g.get(role) or [])
+                names.add(mine, theirs)
+                if set(mine) != set(theirs):
+                    missing, extra = sorted(set(theirs) - set(mine)), sorted(set(mine) - set(theirs))
+                    s.errors.append(f"{record['id']}: {role} missing {missing} extra {extra}")
     return s
 
 
-def evaluate(dev_path: str | Path | Iterable[str | Path], kcna_dir: str | Path) -> Scores:
-    """Analyse the stories of one annotated file (or several) with the activity pipeline and score them."""
+def evaluate(
+    dev_path: str | Path | Iterable[str | Path], kcna_dir: str | Path, prefixes: tuple[str, ...] = ("",)
+) -> Scores:
+    """Analyse the stories of one annotated file (or several) with the activity pipeline and score them;
+    ``prefixes`` keeps the stories whose id starts with one of them (``("kcna-2024-",)``)."""
     paths = [dev_path] if isinstance(dev_path, str | Path) else list(dev_path)
-    dev = [record for path in paths for record in load_dev(path)]
+    dev = [record for path in paths for record in load_dev(path) if str(record["id"]).startswith(prefixes)]
     pipeline = activity_pipeline()
     predicted: dict[str, list[Activity]] = {}
+    texts: dict[str, str] = {}
     for doc in read_stories((r["id"] for r in dev), kcna_dir):
         predicted[doc.id] = list(activities([pipeline(doc)]))
-    return score(dev, predicted)
+        texts[doc.id] = doc.text
+    return score(dev, predicted, texts)

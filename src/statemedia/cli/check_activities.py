@@ -21,7 +21,7 @@ def check_activities(
     as_json: Annotated[bool, typer.Option("--json", help="print the check as JSON")] = False,
 ) -> None:
     """How often the body's first activity has the kind its headline states (trained vs held-out stories)."""
-    from ..training.activities import check  # training code: imported only by this command
+    from ..training.activity_check import check  # training code: imported only by this command
 
     err = Console(stderr=True)
     result = check(Path(shared), progress=lambda n: err.print(f"checked {n} stories", end="\r")).as_dict()
@@ -37,7 +37,7 @@ def check_activities(
         share = f"{row['share']:.3f}" if row["share"] is not None else "-"
         table.add_row(group, split, str(row["stories"]), str(row["agree"]), share)
     out.print(table)
-    confusion = Table(title="Held-out stories: headline kind -> body kind")
+    confusion = Table(title="Stories not trained on: headline kind -> body kind")
     for column in ("headline", "body", "stories"):
         confusion.add_column(column)
     for row in result["confusion"]:

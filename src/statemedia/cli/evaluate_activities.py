@@ -9,6 +9,7 @@ honest numbers; ``--dev PATH`` scores any other file.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,23 +29,25 @@ class ActivitySet(StrEnum):
     blind_2024 = "blind-2024"
 
 
-_BLIND = {
-    ActivitySet.blind_2011_12: ("2011", "2012", "2011-12-lead"),
-    ActivitySet.blind_2024: ("2024", "2024-more"),
+# Stories of the blind sets by corpus year (the entourage strata mix years).
+_PREFIXES = {
+    ActivitySet.blind: ("kcna-",),
+    ActivitySet.blind_2011_12: ("kcna-2011-", "kcna-2012-"),
+    ActivitySet.blind_2024: ("kcna-2024-",),
 }
 
 
 def _files(which: ActivitySet) -> list[str]:
     if which in (ActivitySet.dev, ActivitySet.test):
         return [f"tests/data/activities_{which.value}.jsonl"]
-    parts = [p for key, names in _BLIND.items() if which in (key, ActivitySet.blind) for p in names]
-    return [f"tests/data/activities_blind_{part}.jsonl" for part in parts]
+    return sorted(str(p) for p in Path("tests/data").glob("activities_blind_*.jsonl"))
 
 
 @app.command("evaluate-activities")
 def evaluate_activities(
     which: Annotated[
-        ActivitySet, typer.Option("--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024]")
+        ActivitySet,
+        typer.Option("--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024]"),
     ] = ActivitySet.dev,
     dev: Annotated[
         str | None, typer.Option(help="another annotated file (JSON Lines: story id + expected activities)")
@@ -54,5 +57,5 @@ def evaluate_activities(
     as_json: ScoresJsonOption = False,
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
-    scores = evaluate(dev or _files(which), kcna)
+    scores = evaluate(dev or _files(which), kcna, _PREFIXES.get(which, ("",)))
     print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

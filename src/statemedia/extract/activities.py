@@ -27,31 +27,23 @@ from typing import Any, ClassVar
 from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
 from .activity_candidates import Candidate, find_candidates, lexicon
-from .activity_model import NONE, candidate_features, load_model
+from .activity_model import KINDS, NONE, candidate_features, load_model
 from .entourage import Member, protocol_lists
 from .gazetteer import Gazetteer, load_gazetteer
 
 __all__ = ["KINDS", "ActivityExtractor", "sentences"]
 
-KINDS = (
-    "field_guidance",
-    "inspection",
-    "visit",
-    "performance",
-    "meeting",
-    "correspondence",
-    "ceremony",
-    "photo_session",
-    "military_drill",
-    "party_meeting",
-    "speech",
-)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
 _IN_AT = re.compile(r"\s(?:in|at)\s+$")
 # The model's labels that carry a direction: correspondence both ways.
-_KIND_DIRECTION = {"correspondence": ("correspondence", "sent"), "correspondence_received": ("correspondence", "received")}
+_KIND_DIRECTION = {
+    "correspondence": ("correspondence", "sent"),
+    "correspondence_received": ("correspondence", "received"),
+}
+# Mail he received: its target is the sender, after "from".
+_FROM = re.compile(r"\bfrom\s+")
 _SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
 # Kinds whose domain does not depend on the target.
 _KIND_DOMAIN = {"correspondence": "diplomatic", "party_meeting": "political", "speech": "political",
@@ -123,6 +115,7 @@ class _Lead:
     actor_id: str
     actor: str
     mention_end: int
+    pronoun: bool  # "He ...": the leader named in an earlier sentence
     verb: tuple[int, int]  # the predicate's verb phrase; its object (the target) follows
     kind: str
     direction: str | None
@@ -131,7 +124,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -144,12 +137,13 @@ class ActivityExtractor:
         max_summary: int
         # Least model probability for an activity (see defaults.toml).
         min_probability: float
+        # The detector's "none" probability that overrules a subject with a cued verb (see defaults.toml).
+        subject_none_floor: float
 
     def __init__(self, options: Options) -> None:
         self.options = options
         self.rules = _rules()
         self.gazetteer: Gazetteer = load_gazetteer()
-
 
     def __call__(self, doc: Document) -> Document:
         spans = sentences(doc.text)
@@ -157,7 +151,11 @@ class ActivityExtractor:
         events = []
         for i, lead in enumerate(leads):
             last = leads[i + 1].sentence if i + 1 < len(leads) else len(spans)
-            events.append(self._event(doc, lead, spans, last))
+            event = self._event(doc, lead, spans, last)
+            # "a floral basket and a congratulatory letter": one correspondence activity per item.
+            items = self._items(doc.text[lead.verb[0] : lead.end]) if lead.kind == "correspondence" else []
+            events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
+                       for item in items] or [event]
         doc.add(events)
         return doc
 
@@ -171,26 +169,27 @@ class ActivityExtractor:
 
     def _leads(self, doc: Document, spans: list[tuple[int, int]]) -> list[_Lead]:
         found = self.candidates(doc, spans)
-        predictions = load_model().predict([feats for _, feats in found])
+        predictions = load_model().predict([feats for _, feats in found], self.options.subject_none_floor)
         best: dict[int, _Lead] = {}
         for (c, feats), (label, p) in zip(found, predictions, strict=True):
             # A sentence dated long before publication is history whatever its verb says.
-            if label == NONE or p < self.options.min_probability or "old_date" in feats:
+            if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
                 continue
             kind, direction = _KIND_DIRECTION.get(label, (label, None))
             verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
-            lead = _Lead(c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], verb, kind, direction, p)
+            lead = _Lead(
+                c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p
+            )
             if c.sentence not in best or p > best[c.sentence].score:
                 best[c.sentence] = lead
         leads: list[_Lead] = []
         for lead in sorted(best.values(), key=lambda x: x.start):
             previous = leads[-1] if leads else None
-            pronoun = lead.mention_end <= lead.start + 3 or doc.text[lead.start : lead.mention_end].strip() in {"He", "he"}
             same_occasion = (
                 previous is not None
                 and previous.kind == lead.kind
                 and previous.kind != "correspondence"
-                and pronoun
+                and lead.pronoun
                 and not self.rules.stops.search(doc.text, lead.start, lead.end)
             )
             if not same_occasion:
@@ -215,7 +214,8 @@ class ActivityExtractor:
     # -- the event ----------------------------------------------------------------
     def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int) -> Annotation:
         text = doc.text
-        target = self._target(text, lead.verb[1], lead.end)
+        sender = _FROM.search(text, lead.verb[1], lead.end) if lead.direction == "received" else None
+        target = self._target(text, sender.end() if sender else lead.verb[1], lead.end)
         day, precision, source = self._date(doc, lead)
         summary = text[lead.verb[0] : lead.end].rstrip(" .!?")
         if len(summary) > self.options.max_summary:
@@ -224,7 +224,7 @@ class ActivityExtractor:
         attrs: dict[str, Any] = {
             "kind": lead.kind,
             "direction": lead.direction,
-            "item": self._item(text[lead.start : lead.end]) if lead.kind == "correspondence" else None,
+            "item": None,
             "actor": lead.actor,
             "actor_id": lead.actor_id,
             "date": day,
@@ -247,9 +247,10 @@ class ActivityExtractor:
             attrs["note"] = "no day stated: the publication date stands for the activity day"
         return Annotation(lead.start, lead.end, "event", attrs, self.name)
 
-    def _item(self, sentence: str) -> str | None:
-        found = [(m.start(), item) for pattern, item in self.rules.items if (m := pattern.search(sentence))]
-        return min(found)[1] if found else None
+    def _items(self, predicate: str) -> list[str]:
+        """The things sent or received, in text order, each once (``activity_rules.json`` items)."""
+        found = sorted((m.start(), item) for pattern, item in self.rules.items if (m := pattern.search(predicate)))
+        return list(dict.fromkeys(item for _, item in found))
 
     def _stops(self, text: str, lead: _Lead, spans: list[tuple[int, int]], target: str | None) -> list[str]:
         """The later sites of a tour, in text order: the object of each "next leg of his guidance

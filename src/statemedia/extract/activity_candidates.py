@@ -31,8 +31,7 @@ _VERBISH = re.compile(
 _ADVERBS = re.compile(r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day)\s+)+")
 # What may stand before a name that is its sentence's subject: a dateline, titles, honorifics.
 _SUBJECT_PREFIX = re.compile(
-    r"(?:.*--\s*)?(?:(?:The|the|respected|dear|great|beloved|Comrade|Marshal|General|Secretary|leader|Supreme"
-    r"|Leader|Premier|President|Chairman|First|Then|Later|Also|,)\s*)*",
+    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|of|the|and|respected|dear|great|beloved|leader|,)\s*)*",
     re.S,
 )
 _PRONOUN = re.compile(r"\s*(?:(?:Then|Later|Afterwards|After\s+that|Next|There|Also),?\s+)?(He|he)\s+(?=[a-z])")
@@ -87,6 +86,7 @@ class Candidate:
     predicate: int  # where the predicate starts (after the name, its titles and apposition)
     pronoun: bool
     apposition: bool
+    subject: bool  # his name (or "He") opens the sentence, after a dateline, titles, honorifics
 
     def left(self, text: str) -> str:
         return text[self.start : self.mention[0]]
@@ -137,7 +137,8 @@ def find_candidates(
             if not s <= ms < e or not _active(actors, entry.id, doc.published):
                 continue
             start, appos = _predicate_start(text, me, e)
-            found.append(Candidate(index, s, e, entry.id, entry.name, (ms, me), start, False, appos))
+            subject = _SUBJECT_PREFIX.fullmatch(text, s, ms) is not None and not text.startswith(("'s", "’s"), me)
+            found.append(Candidate(index, s, e, entry.id, entry.name, (ms, me), start, False, appos, subject))
             seen_in_sentence = True
         pronoun = _PRONOUN.match(text, s, e)
         if seen_in_sentence or pronoun is None:
@@ -146,7 +147,7 @@ def find_candidates(
         if before and _active(actors, before[-1][2].id, doc.published):
             entry = before[-1][2]
             ps, pe = pronoun.span(1)
-            found.append(Candidate(index, s, e, entry.id, entry.name, (ps, pe), pronoun.end(), True, False))
+            found.append(Candidate(index, s, e, entry.id, entry.name, (ps, pe), pronoun.end(), True, False, True))
     return found
 
 

@@ -57,7 +57,9 @@ _SURNAME_BEFORE = re.compile(r"(?<![\w'’.\-])([A-Z][a-z]*)[ \u00a0]$")
 # The capitalised word right after a position ("Kung Sok| Ung").
 _WORD_AFTER = re.compile(r"[ \u00a0]([A-Z][a-z]*)(?![\w'’\-])")
 # Words of a person's name that need no capital ("Manuel Pinto da Costa", "Bashar al-Assad").
-_PARTICLES = frozenset({"da", "de", "del", "der", "di", "do", "dos", "das", "du", "la", "le", "van", "von", "bin", "ibn", "al", "el"})
+_PARTICLES = frozenset(
+    {"da", "de", "del", "der", "di", "do", "dos", "das", "du", "la", "le", "van", "von", "bin", "ibn", "al", "el"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ def _antecedent(words: tuple[str, ...], start: int, full: list[_Full]) -> _Full 
 
 class EntityLinker:
     name: ClassVar[str] = "entities"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     requires: ClassVar[tuple[str, ...]] = ("sentence", "ner", "acronym", "date", "juche_year")
     assigns: ClassVar[tuple[str, ...]] = ("entity",)
 
@@ -249,7 +251,7 @@ class EntityLinker:
                     people.append(person)
                     taken.append(person[:2])  # a completed name may reach into the next span
                 continue
-            entry = self.gazetteer.lookup(surface)
+            entry = self._lookup(surface)
             if entry is not None:
                 yield self._entity(start, end, entry, "gazetteer")
             else:
@@ -258,11 +260,24 @@ class EntityLinker:
         if people:
             yield from self._resolve(doc, people, found)
 
+    def _lookup(self, surface: str) -> Entry | None:
+        """The gazetteer entry a NER span names; one word matches only a one-word name or alias
+        ("UN", "Nikkei"), never a name of several ("Jumunjin", a port, is not "Ju Mun Jin")."""
+        entry = self.gazetteer.lookup(surface)
+        n = len(surface.split())
+        if entry is not None and n == 1 and all(len(a.split()) > 1 for a in (entry.name, *entry.aliases)):
+            return None
+        return entry
+
     def _person(
         self, text: str, start: int, end: int, surface: str, taken: list[tuple[int, int]]
     ) -> Annotation | tuple[int, int, tuple[str, ...]] | None:
         """What a span spaCy calls PERSON is: something else, a linked person, or a name to resolve."""
-        etype = self.not_people.classify(surface) or self.not_people.thing_before(text, start) or _in_title(text, start, end)
+        etype = (
+            self.not_people.classify(surface)
+            or self.not_people.thing_before(text, start)
+            or _in_title(text, start, end)
+        )
         if etype is None and self.not_people.head_follows(text, end):
             etype = "-"  # "Kim Ki Song Hoeryong Secondary [School]": spaCy stopped before the head
         if etype is not None:
@@ -276,11 +291,12 @@ class EntityLinker:
             surface = text[start:end]
         start, end = self._complete(text, start, end, taken)
         surface = text[start:end]
-        entry = self.gazetteer.lookup(surface)
+        entry = self._lookup(surface)
         if entry is not None:
             return self._entity(start, end, entry, "gazetteer")
-        words = surface.split()
-        if not words or any(not w[0].isupper() and w.lower() not in _PARTICLES for w in words):
+        # Each word starts with a capital or is a particle ("al-Thani", "bin"); "Chung-hee" is one word.
+        words = [w.split("-")[0] for w in surface.split()]
+        if not words or any(not w or (not w[0].isupper() and w.lower() not in _PARTICLES) for w in words):
             return None  # lowercase words ("Kim in"): no name
         return (start, end, name_words(surface))
 
@@ -321,7 +337,7 @@ class EntityLinker:
             if before is None or not _free(taken, before.start(1), start) or self.not_people.is_title(before.group(1)):
                 break
             head = text[max(0, before.start(1) - 4) : before.start(1)]
-            if not head.strip() or head.rstrip()[-1:] in ".!?:\"“" or "\n" in head:
+            if not head.strip() or head.rstrip()[-1:] in '.!?:"“' or "\n" in head:
                 break
             start = before.start(1)
         return start, end
@@ -347,15 +363,16 @@ class EntityLinker:
         for start, end, words in people:
             if len(words) > 1:
                 name = doc.text[start:end]
-                attrs = {"id": f"person:{slugify(name)}", "name": name, "type": "PERSON", "via": "ner"}
-                unlinked[(start, end)] = attrs
-                full.append((start, end, words, attrs))
+                named: dict[str, Any] = {"id": f"person:{slugify(name)}", "name": name, "type": "PERSON", "via": "ner"}
+                unlinked[(start, end)] = named
+                full.append((start, end, words, named))
         for start, end, words in people:
             antecedent = _antecedent(words, start, full)
             if antecedent is not None:
-                a_start, a_end, _, attrs = antecedent
-                attrs = {**attrs, "via": "partial", "antecedent": [a_start, a_end]}
-                yield Annotation(start, end, "entity", attrs, self.name)
+                a_start, a_end, _, of = antecedent
+                yield Annotation(
+                    start, end, "entity", {**of, "via": "partial", "antecedent": [a_start, a_end]}, self.name
+                )
             elif (start, end) in unlinked:
                 yield Annotation(start, end, "entity", unlinked[(start, end)], self.name)
             else:

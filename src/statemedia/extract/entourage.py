@@ -88,10 +88,6 @@ class Formula:
 
 @dataclass(frozen=True, slots=True)
 class EntourageRules:
-    cues_after: tuple[re.Pattern[str], ...]
-    cues_before: tuple[re.Pattern[str], ...]
-    subject: re.Pattern[str]
-    stops: tuple[re.Pattern[str], ...]
     korean_name: re.Pattern[str]
     surname_variants: dict[str, str]
     title_split: re.Pattern[str]
@@ -144,10 +140,6 @@ def load_rules() -> EntourageRules:
     if unknown:
         raise ValueError(f"entourage.json: unknown role(s) {sorted(unknown)}; roles are {ROLES}")
     return EntourageRules(
-        cues_after=tuple(re.compile(p) for p in data["cues_after"]),
-        cues_before=tuple(re.compile(p) for p in data["cues_before"]),
-        subject=re.compile(data["subject"], re.S),
-        stops=tuple(re.compile(p) for p in data["stops"]),
         korean_name=korean_name,
         surname_variants=dict(data["surname_variants"]),
         title_split=re.compile(data["title_split"]),

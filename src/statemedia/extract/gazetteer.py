@@ -147,6 +147,16 @@ def name_words(name: str) -> tuple[str, ...]:
 _WORD_BEFORE = re.compile(r"\b([a-z]+)\s+$")
 
 
+def _plural(head: str) -> str:
+    """'County' → 'counties', 'Farm' → 'farms', 'Works' → 'works': the plural a list of names ends in."""
+    word = head.lower()
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("s") else word + "es"
+    return word + "s"
+
+
 class NotPeople:
     """What spaCy calls a person and is not (``data/not_people.tsv``, its header says each kind)."""
 
@@ -177,9 +187,15 @@ class NotPeople:
                 raise ValueError(f"not_people.tsv: unknown kind {kind!r} for {value!r}")
         self.words = frozenset(words)
         self.titles = frozenset(titles)
-        heads = "|".join(re.escape(h) for h in sorted(self.heads, key=len, reverse=True))
-        # Up to three capitalised words after a name, the last of them a head: " Square", " Pyongyang Textile Mill".
-        self._head_after = re.compile(rf"(?:\s+[A-Z][\w'’\-]*){{0,2}}\s+(?:{heads})\b") if heads else None
+        heads = "|".join(re.escape(h) for h in sorted(self.heads, key=len, reverse=True)) or r"(?!)"
+        plurals = "|".join(sorted({_plural(h) for h in self.heads}, key=len, reverse=True)) or r"(?!)"
+        # Up to four capitalised words or numbers after a name, the last of them a head: " Square",
+        # " Pyongyang Textile Mill", " 105 Guards Tank Division".
+        self._head_after = re.compile(rf"(?:[ \u00a0]+[A-Z0-9][\w'’\-]*){{0,3}}[ \u00a0]+(?:{heads})\b")
+        # A list of names ending in a plural head: "Kim Hyong Jik, Kim Hyong Gwon and Kim Jong Suk counties".
+        self._plural_after = re.compile(
+            rf"(?:(?:,|[ \u00a0]+and)?[ \u00a0]+[A-Z][\w'’\-]*){{0,12}}[ \u00a0]+(?:{plurals})\b"
+        )
 
     def classify(self, surface: str) -> str | None:
         """The type of a name that is no person's ("IDEA", "PLACE", ...; "-" when it has none), else None."""
@@ -226,7 +242,7 @@ class NotPeople:
 
     def head_follows(self, text: str, end: int) -> bool:
         """Whether the words after ``end`` make the name before it an institution's or a place's."""
-        return self._head_after is not None and self._head_after.match(text, end) is not None
+        return self._head_after.match(text, end) is not None or self._plural_after.match(text, end) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +269,10 @@ class ShortNames:
             r.id
             for r in self.rows
             if r.word == word
-            and ((day is None and r.start is None and r.end is None) or (day is not None and (r.start is None or r.start <= day) and (r.end is None or day <= r.end)))
+            and (
+                (day is None and r.start is None and r.end is None)
+                or (day is not None and (r.start is None or r.start <= day) and (r.end is None or day <= r.end))
+            )
         }
         return self.gazetteer.entries[held.pop()] if len(held) == 1 else None
 

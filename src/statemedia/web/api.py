@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from ..analytics import elite
 from ..analytics import quotations as quotes
 from ..report import to_json
 from ..store import open_store
@@ -99,10 +100,17 @@ def api_activities(
     date_to: Annotated[date | None, Query(alias="to")] = None,
     kind: Annotated[list[str] | None, Query()] = None,
     period: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "year",
+    roles: Annotated[
+        str, Query(max_length=40, description="lists the elite and movers views count: entourage,present,hosts")
+    ] = "entourage",
     format: Fmt = Format.json,
 ) -> Response:
+    try:
+        counted = elite.parse_roles(roles)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
     acts = wb.activities(leader=leader, start=date_from, end=date_to, kinds=kind)
-    rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days)
+    rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days, roles=counted)
     return paged(rows, paging, format, name=f"activities-{view}")
 
 

@@ -33,8 +33,16 @@ def gaps(acts: Sequence[log.Activity], min_days: int) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["gap_days"], r["seen_again"]))
 
 
-def activity_rows(view: str, acts: Sequence[log.Activity], *, period: str, gap_days: int) -> list[dict[str, Any]]:
-    """The rows of one view of the activity log (``ACTIVITY_VIEWS``)."""
+def activity_rows(
+    view: str,
+    acts: Sequence[log.Activity],
+    *,
+    period: str,
+    gap_days: int,
+    roles: Sequence[str] = elite.DEFAULT_ROLES,
+) -> list[dict[str, Any]]:
+    """The rows of one view of the activity log (``ACTIVITY_VIEWS``); ``roles``: the protocol lists
+    the elite and movers views count (the entourage alone unless asked, as in the CLI)."""
     if view == "log":
         return [a.to_dict() for a in acts]
     if view == "calendar":
@@ -52,7 +60,7 @@ def activity_rows(view: str, acts: Sequence[log.Activity], *, period: str, gap_d
             for by, counter in counts.items()
             for value, n in sorted(counter.items())
         ]
-    standings = elite.ranking(acts, period=period)
+    standings = elite.ranking(acts, period=period, roles=roles)
     if view == "elite":
         return [asdict(s) for s in standings]
     return [asdict(m) for m in elite.movers(standings)]

@@ -1,0 +1,170 @@
+"""The labelled mentions the activity model learns from, and the stories they come from.
+
+Three sources, strongest first (a story counts once, under the first that has it):
+
+* ``labelled``: stories labelled by hand for training (``training/labelled/*.jsonl``, drawn by
+  ``tools/sample_activity_train.py`` from the train split): each gold activity's label goes to
+  the leader mention in the sentence that holds its evidence; every other mention is "none";
+* ``dev``: the first build's dev set (``tests/data/activities_dev.jsonl``: no evidence, and its
+  conventions log no received mail): each gold kind to its first agreeing mention, the other
+  mentions "none" except those of received mail;
+* ``headline``: weak labels (``headline_kinds.tsv``) of train-split stories whose headline names a
+  leader: a kind goes to the first mention whose curated cue agrees (else the first mention as a
+  subject); in a "none" story every mention is "none".
+
+Reserved stories and every story of a hand-annotated test set are never read for training.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..analytics.evaluate import locate
+from ..capture.records import capture_record
+from ..config import load_config, options_for
+from ..extract.activities import ActivityExtractor, sentences
+from ..extract.activity_candidates import Candidate
+from ..extract.activity_model import NONE
+from ..model import Document
+from ..registry import build_pipeline
+from .splits import reserved_ids, split_of
+from .weak_labels import Story, headline_label, read_stories
+
+__all__ = ["CORPORA", "Example", "collect", "labelled_stories", "prepare", "story_document", "test_set_ids"]
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPORA = ("data/kcna/kcna-2011.jsonl.gz", "data/kcna/kcna-2012.jsonl.gz", "data/kcna-2024/kcna-2024-dev.jsonl.gz")
+LABELLED = Path(__file__).resolve().parent / "labelled"
+DEV = ROOT / "tests" / "data" / "activities_dev.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    story: str
+    source: str  # labelled, dev, headline
+    features: tuple[str, ...]
+    label: str
+
+
+def test_set_ids(tests_data: Path = ROOT / "tests" / "data") -> frozenset[str]:
+    """Ids of every story in a hand-annotated activity test set (the dev set aside)."""
+    return frozenset(record["id"] for record in _records(tests_data.glob("activities_*.jsonl"), skip="activities_dev"))
+
+
+def _records(paths: Iterator[Path], skip: str = "") -> Iterator[dict[str, Any]]:
+    for path in sorted(paths):
+        if skip and path.name.startswith(skip):
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def story_document(story: Story) -> Document:
+    record = {"id": story.id, "date": story.date, "body": story.body, "title": story.title, "outlet": "KCNA"}
+    return capture_record(record, location=story.id)
+
+
+def prepare() -> tuple[Callable[[Document], Document], ActivityExtractor]:
+    """The light pipeline activities need (Juche years, dates) and the extractor."""
+    config = load_config()
+    pipeline = build_pipeline(config, ("juche", "dates"))
+    return pipeline, ActivityExtractor(options_for(ActivityExtractor.Options, config, "activities"))
+
+
+def labelled_stories(shared: Path, splits: tuple[str, ...]) -> Iterator[tuple[Story, str, str]]:
+    """(story, headline label, split) for every non-reserved story with a headline label; the stories
+    of the hand-annotated test sets have the split "test" (no model trains on them either)."""
+    reserved, tests = reserved_ids(shared), test_set_ids()
+    for name in CORPORA:
+        for story in read_stories(shared / name):
+            hashed = split_of(story.id, reserved)
+            split = "test" if story.id in tests and hashed != "reserved" else hashed
+            label = headline_label(story.title)
+            if label is None or split not in splits:
+                continue
+            # The model's class for sent correspondence is the kind itself.
+            yield story, "correspondence" if label == "correspondence_sent" else label, split
+
+
+def _cue(feats: list[str], name: str) -> str:
+    return next(f[len(name) + 1 :] for f in feats if f.startswith(name + "="))
+
+
+def _agrees(label: str, feats: list[str]) -> bool:
+    return label in (_cue(feats, "lex"), _cue(feats, "ctx"))
+
+
+def _class(activity: dict[str, Any]) -> str:
+    if activity["kind"] == "correspondence" and activity.get("direction") == "received":
+        return "correspondence_received"
+    return NONE if activity["kind"] == "other" else str(activity["kind"])
+
+
+def _from_headline(found: list[tuple[Candidate, list[str]]], label: str) -> Iterator[tuple[list[str], str]]:
+    if label == NONE:
+        yield from ((feats, NONE) for _, feats in found)
+        return
+    pick = next((f for _, f in found if _agrees(label, f)), None)
+    pick = pick or next((f for c, f in found if not c.pronoun and "possessive" not in f), None)
+    if pick is not None:
+        yield pick, label
+
+
+def _from_dev(found: list[tuple[Candidate, list[str]]], kinds: list[str]) -> Iterator[tuple[list[str], str]]:
+    used: set[int] = set()
+    for kind in kinds:
+        pick = next((i for i, (_, f) in enumerate(found) if i not in used and _agrees(kind, f)), None)
+        if pick is not None:
+            used.add(pick)
+            yield found[pick][1], kind
+    for i, (_, feats) in enumerate(found):
+        # The dev set logs no received mail: its silence about it is no label.
+        if i not in used and "correspondence_received" not in (_cue(feats, "lex"), _cue(feats, "ctx")):
+            yield feats, NONE
+
+
+def _from_hand(
+    doc: Document, found: list[tuple[Candidate, list[str]]], gold: list[dict[str, Any]]
+) -> Iterator[tuple[list[str], str]]:
+    chosen: dict[int, str] = {}
+    for activity in gold:
+        at = locate(str(activity.get("evidence") or ""), doc.text)
+        in_sentence = [i for i, (c, _) in enumerate(found) if at is not None and c.start <= at < c.end]
+        pick = next((i for i in in_sentence if i not in chosen and found[i][0].actor == activity["actor"]), None)
+        if pick is not None:
+            chosen[pick] = _class(activity)
+    for i, (_, feats) in enumerate(found):
+        yield feats, chosen.get(i, NONE)
+
+
+def collect(shared: Path) -> list[Example]:
+    """Every labelled mention, from the three sources (module docstring)."""
+    hand = {r["id"]: r["activities"] for r in _records(LABELLED.glob("*.jsonl"))}
+    dev = {r["id"]: [a["kind"] for a in r["activities"]] for r in _records(iter([DEV]))}
+    reserved, tests = reserved_ids(shared), test_set_ids()
+    pipeline, extractor = prepare()
+    examples: list[Example] = []
+    for name in CORPORA:
+        for story in read_stories(shared / name):
+            if story.id in tests or split_of(story.id, reserved) == "reserved":
+                continue
+            label = headline_label(story.title) if split_of(story.id, reserved) == "train" else None
+            if story.id not in hand and story.id not in dev and label is None:
+                continue
+            doc = pipeline(story_document(story))
+            found = extractor.candidates(doc, sentences(doc.text))
+            if story.id in hand:
+                source, pairs = "labelled", _from_hand(doc, found, hand[story.id])
+            elif story.id in dev:
+                source, pairs = "dev", _from_dev(found, dev[story.id])
+            else:
+                assert label is not None
+                sent = "correspondence" if label == "correspondence_sent" else label
+                source, pairs = "headline", _from_headline(found, sent)
+            examples += [Example(story.id, source, tuple(f), y) for f, y in pairs]
+    return examples
