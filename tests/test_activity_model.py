@@ -121,3 +121,19 @@ def test_blind_sets_floor(prefixes: tuple[str, ...], floors: dict[str, float]) -
     assert scores["gold"] >= (150 if "kcna-2011-" in prefixes else 80)
     for key, floor in floors.items():
         assert scores[key] >= floor, (key, scores[key], json.dumps(scores))
+
+
+@pytest.mark.slow
+def test_blind_sets_are_the_seeded_draws() -> None:
+    """Each blind file holds exactly its draw, in draw order: the sets were drawn by rule, not picked."""
+    import subprocess
+    import sys
+
+    for path in sorted((ROOT / "tests/data").glob("activities_blind_*.jsonl")):
+        draw = path.stem.removeprefix("activities_blind_")
+        printed = subprocess.run(
+            [sys.executable, str(ROOT / "tools/sample_activity_blind.py"), draw],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        ).stdout.split()
+        ids = [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+        assert ids == printed, draw

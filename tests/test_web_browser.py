@@ -90,7 +90,8 @@ def test_search_from_the_home_page_and_narrow_by_a_facet(page: Any, server: str)
     assert page.locator("#hits mark").count() > 0
     _shot(page, "search")
     before = page.inner_text("#summary")
-    page.locator("ul[data-facet=kind] a").first.click()
+    # The rarest activity kind: since issue 14 the commonest (mail) fills a page of 20 on its own.
+    page.locator("ul[data-facet=kind] a").last.click()
     page.wait_for_url("**kind=**")
     assert page.locator("#hits tbody tr").count() < rows
     assert page.inner_text("#summary") != before

@@ -31,13 +31,12 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
   seeded order. Annotated in two halves (``entourage-a``: the first half of the order,
   ``entourage-b``: the rest); kept out of training like every drawn story.
 
-Run: ``python tools/sample_activity_blind.py 2011|2012|2011-12-lead|2024|2024-more|entourage-a|entourage-b`` prints the drawn ids in order.
+Run: ``python tools/sample_activity_blind.py DRAW`` prints the drawn ids in order; DRAW is 2011, 2012,
+2011-12-lead, 2024, 2024-more, entourage-a or entourage-b.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
 import subprocess
@@ -49,6 +48,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT / "src"))
 
 from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
+from statemedia.training.weak_labels import read_stories  # noqa: E402
 
 SEED = 20261202
 FILES = {
@@ -56,8 +56,6 @@ FILES = {
     "2012": SHARED / "data/kcna/kcna-2012.jsonl.gz",
     "2024": SHARED / "data/kcna-2024/kcna-2024-dev.jsonl.gz",
 }
-_THE = re.compile(r"\bthe\b", re.I)
-_SPANISH = re.compile(r"\b(?:de|la|el|los)\b")
 _LEAD = re.compile(
     r"Kim Jong (?:Il|Un)[^.]{0,250}?\b(?:inspected|visited|gave field guidance|provided field guidance|enjoyed"
     r"|watched|appreciated|guided|toured|looked round)\b"
@@ -84,54 +82,37 @@ def _known_ids() -> set[str]:
     return found
 
 
-def _english(record: dict[str, object]) -> bool:
-    body = str(record.get("body"))
-    return record.get("language") == "en" and len(_THE.findall(body)) >= len(_SPANISH.findall(body))
-
-
 def _lead_sample() -> list[str]:
-    reserved, earlier = reserved_ids(SHARED), set(sample("2011")) | set(sample("2012")) | _known_ids()
-    found: list[str] = []
-    for corpus in ("2011", "2012"):
-        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                sid, body = record["id"], str(record.get("body") or "")
-                if sid in earlier or sid in reserved or not _english(record):
-                    continue
-                if _LEAD.search(" ".join(body.split("\n")[:2])):
-                    found.append(sid)
-    found.sort()
+    skip = set(reserved_ids(SHARED)) | set(sample("2011")) | set(sample("2012")) | _known_ids()
+    found = sorted(
+        story.id
+        for corpus in ("2011", "2012")
+        for story in read_stories(FILES[corpus])
+        if story.id not in skip and _LEAD.search(" ".join(story.body.split("\n")[:2]))
+    )
     random.Random(f"{SEED}-lead").shuffle(found)
     return found
 
 
 def _more_2024() -> list[str]:
-    reserved, found = reserved_ids(SHARED), set()
-    with gzip.open(FILES["2024"], "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            if split_of(record["id"], reserved) == "train" and "Kim Jong Un" in str(record.get("body")):
-                found.add(record["id"])
-    return random.Random(f"{SEED}-2024-more").sample(sorted(found), 40)
+    reserved = reserved_ids(SHARED)
+    found = sorted(
+        story.id
+        for story in read_stories(FILES["2024"])
+        if split_of(story.id, reserved) == "train" and "Kim Jong Un" in story.body
+    )
+    return random.Random(f"{SEED}-2024-more").sample(found, 40)
 
 
 def _entourage_sample() -> list[str]:
     reserved = reserved_ids(SHARED)
     earlier = _known_ids().union(*(sample(c) for c in ("2011", "2012", "2011-12-lead", "2024", "2024-more")))
-    found: list[str] = []
-    for corpus in ("2011", "2012", "2024"):
-        seen: set[str] = set()
-        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                sid = record["id"]
-                if sid in seen or sid in earlier or sid in reserved or not _english(record):
-                    continue
-                seen.add(sid)
-                if _ENTOURAGE.search(str(record.get("body") or "")):
-                    found.append(sid)
-    found.sort()
+    found = sorted(
+        story.id
+        for corpus in ("2011", "2012", "2024")
+        for story in read_stories(FILES[corpus])
+        if story.id not in earlier and story.id not in reserved and _ENTOURAGE.search(story.body)
+    )
     random.Random(f"{SEED}-entourage").shuffle(found)
     return found
 
@@ -147,19 +128,15 @@ def sample(corpus: str) -> list[str]:
         return _more_2024()
     known, reserved = _known_ids(), reserved_ids(SHARED)
     pools: dict[str, set[str]] = {"headline": set(), "body": set(), "other": set()}
-    with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            sid = record["id"]
-            if sid in known or split_of(sid, reserved) != "heldout" or not _english(record):
-                continue
-            title, body = str(record.get("title") or ""), str(record.get("body") or "")
-            if corpus == "2024":
-                pools["body" if "Kim Jong Un" in body else "other"].add(sid)
-            elif _LEADER.search(title):
-                pools["headline"].add(sid)
-            elif _LEADER.search(body):
-                pools["body"].add(sid)
+    for story in read_stories(FILES[corpus]):
+        if story.id in known or split_of(story.id, reserved) != "heldout":
+            continue
+        if corpus == "2024":
+            pools["body" if "Kim Jong Un" in story.body else "other"].add(story.id)
+        elif _LEADER.search(story.title):
+            pools["headline"].add(story.id)
+        elif _LEADER.search(story.body):
+            pools["body"].add(story.id)
     drawn: list[str] = []
     sizes = {"headline": 70, "body": 25} if corpus != "2024" else {"body": len(pools["body"]), "other": 10}
     for stratum, size in sizes.items():

@@ -14,8 +14,6 @@ Run: ``python tools/sample_activity_train.py`` prints the ids in order.
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
 import sys
@@ -23,9 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_activity_blind import FILES, SEED, SHARED, _english, _known_ids, sample  # noqa: E402
+from sample_activity_blind import FILES, SEED, SHARED, _known_ids, sample
 
-from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
+from statemedia.training.splits import reserved_ids, split_of
+from statemedia.training.weak_labels import read_stories
 
 _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
 DRAWS = ("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b")
@@ -37,18 +36,14 @@ def draw() -> list[str]:
     recent: list[str] = []
     older: list[str] = []
     for corpus in ("2011", "2012", "2024"):
-        seen: set[str] = set()
-        with gzip.open(FILES[corpus], "rt", encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                sid, body = record["id"], str(record.get("body") or "")
-                if sid in seen or sid in excluded or split_of(sid, reserved) != "train" or not _english(record):
-                    continue
-                seen.add(sid)
-                if corpus == "2024" and "Kim Jong Un" in body:
-                    recent.append(sid)
-                elif corpus != "2024" and _LEADER.search(" ".join(body.split("\n")[:2])):
-                    older.append(sid)
+        for story in read_stories(FILES[corpus]):
+            sid, body = story.id, story.body
+            if sid in excluded or split_of(sid, reserved) != "train":
+                continue
+            if corpus == "2024" and "Kim Jong Un" in body:
+                recent.append(sid)
+            elif corpus != "2024" and _LEADER.search(" ".join(body.split("\n")[:2])):
+                older.append(sid)
     older.sort()
     return sorted(recent) + random.Random(f"{SEED}-train").sample(older, 80)
 
