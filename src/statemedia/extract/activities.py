@@ -150,7 +150,10 @@ class ActivityExtractor:
         leads = self._leads(doc, spans)
         events = []
         for i, lead in enumerate(leads):
-            last = leads[i + 1].sentence if i + 1 < len(leads) else len(spans)
+            # An outing's lists ("He was accompanied by ...") may follow its later "He ..." activities:
+            # a named activity reads up to the next named one, a "He ..." one up to the next activity.
+            later = [x for x in leads[i + 1 :] if lead.pronoun or not x.pronoun]
+            last = later[0].sentence if later else len(spans)
             event = self._event(doc, lead, spans, last)
             # "a floral basket and a congratulatory letter": one correspondence activity per item.
             items = self._items(doc.text[lead.verb[0] : lead.end]) if lead.kind == "correspondence" else []
@@ -187,7 +190,7 @@ class ActivityExtractor:
             previous = leads[-1] if leads else None
             same_occasion = (
                 previous is not None
-                and previous.kind == lead.kind
+                and _family(previous.kind) == _family(lead.kind)
                 and previous.kind != "correspondence"
                 and lead.pronoun
                 and not self.rules.stops.search(doc.text, lead.start, lead.end)
@@ -319,6 +322,11 @@ class ActivityExtractor:
         """Entourage, those present and hosts, from this activity's sentence up to the next one's."""
         dead = frozenset(aid for aid in self.rules.actors if aid != lead.actor_id and not _active_on(aid, doc))
         return protocol_lists(doc.text, spans, lead.sentence, last, dead | {lead.actor_id}, self.gazetteer)
+
+
+def _family(kind: str) -> str:
+    """Site visits of every kind are one family: "He went round" after an inspection is the inspection."""
+    return "site" if kind in _SITE_KINDS else kind
 
 
 def _active_on(actor_id: str, doc: Document) -> bool:

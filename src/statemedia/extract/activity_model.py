@@ -23,7 +23,7 @@ import numpy as np
 from ..model import Document
 from .activity_candidates import Candidate, lexicon, quoted, words
 
-__all__ = ["ACTIVITY", "KINDS", "NONE", "ActivityModel", "LinearModel", "candidate_features", "load_model"]
+__all__ = ["ACTIVITY", "KINDS", "NONE", "ActivityModel", "LinearModel", "candidate_features", "cue_kind", "load_model"]
 
 NONE = "none"
 ACTIVITY = "activity"
@@ -154,7 +154,7 @@ class ActivityModel:
         for row, feats in enumerate(features):
             best = int(detected[row].argmax())
             label, p = self.detector.classes[best], float(detected[row, best])
-            cue = _cue_kind(feats)
+            cue = cue_kind(feats)
             if (
                 label == NONE
                 and cue is not None
@@ -173,7 +173,8 @@ class ActivityModel:
         np.savez_compressed(path, allow_pickle=False, **arrays)
 
 
-def _cue_kind(features: list[str]) -> str | None:
+def cue_kind(features: list[str]) -> str | None:
+    """The kind a curated cue names (after the name first, then before it), if any."""
     for prefix in ("lex=", "ctx="):
         kind = next((f[len(prefix) :] for f in features if f.startswith(prefix)), "unknown")
         if kind in KINDS:
