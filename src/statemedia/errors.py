@@ -17,6 +17,11 @@ Exception tree::
     ├── StoreError              E3xx  the database refused or is corrupt
     ├── QueryError              E4xx  a malformed search query or filter
     └── ModelError              E5xx  a trained model is missing or incompatible
+
+The ``statemedia`` command reports any of these as one line on stderr. Its exit status: 0
+success; 1 partial (nothing found, or some records rejected); 2 bad input or usage (a
+``StatemediaError`` no command handled exits 2 too); 3 an unexpected exception, i.e. a bug:
+one line naming its type, with the traceback only when ``STATEMEDIA_DEBUG`` is set.
 """
 
 from __future__ import annotations

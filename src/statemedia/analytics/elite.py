@@ -22,6 +22,7 @@ from datetime import date
 from itertools import combinations, pairwise
 from typing import Any
 
+from ..csv_cells import safe_cell
 from .activities import PROTOCOL_ROLES, Activity
 
 __all__ = [
@@ -178,7 +179,7 @@ def edges_csv(items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence
     writer.writerow(["source", "target", "source_name", "target_name", "weight"])
     for (a, b), weight in sorted(co_appearances(acts, roles=roles).items(), key=lambda kv: (-kv[1], kv[0])):
         if weight >= min_weight:
-            writer.writerow([a, b, names.get(a, a), names.get(b, b), weight])
+            writer.writerow([safe_cell(c) for c in (a, b, names.get(a, a), names.get(b, b), weight)])
     return buffer.getvalue()
 
 

@@ -22,6 +22,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # C0 controls other than tab, newline and carriage return (plus DEL): real text has none.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+# Surrogate code points: JSON's "\\ud800" escapes can make them, but no UTF-8 text holds one
+# alone, so a text with one could never be hashed or stored.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def check_size(n_bytes: int, *, where: str, options: CaptureOptions) -> None:
@@ -42,9 +45,14 @@ def _check_not_binary(text: str, *, where: str, options: CaptureOptions) -> None
 
 
 def check_text(text: str, *, where: str, options: CaptureOptions) -> None:
-    """The size and binary checks for input that arrives already decoded (records, stdin)."""
+    """The size, binary and encodability checks for input that arrives already decoded (records, stdin)."""
     check_size(len(text), where=where, options=options)
     _check_not_binary(text, where=where, options=options)
+    bad = _SURROGATE.search(text)
+    if bad is not None:
+        raise DecodingError(
+            f"a lone surrogate ({bad.group()!a}) at character {bad.start()}: not encodable as UTF-8", where=where
+        )
 
 
 def decode_bytes(data: bytes, *, where: str, options: CaptureOptions) -> tuple[str, str]:

@@ -41,27 +41,111 @@ DATE_FIELDS = ("date", "published", "pub_date")
 URL_FIELDS = ("url", "index_url", "link")
 
 Item = Document | InputError
+# A story record is flat; one nested deeper than this is refused whatever Python's recursion
+# limit (json reads ~1,000 levels, then raises RecursionError), so the outcome never varies.
+MAX_NESTING = 100
+_TOO_DEEP = f"nested too deeply (JSON arrays/objects over {MAX_NESTING} levels deep)"
 
 
-def _field(record: Mapping[str, Any], names: tuple[str, ...]) -> str | None:
-    """The first present, non-blank, non-NA value among ``names``, as a string."""
+def _missing(value: Any) -> bool:
+    """None, or a table's NA (NaN, NaT): the field is absent."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or type(value).__name__ == "NaTType"
+
+
+def _text(record: Mapping[str, Any], names: tuple[str, ...], *, where: str) -> str | None:
+    """The first present, non-blank value among ``names``; a value that is not text is refused
+    (a list or a number as a body or title would be stored as its Python repr)."""
     for name in names:
         value = record.get(name)
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if _missing(value):
             continue
-        text = str(value).strip()
+        if not isinstance(value, str):
+            raise BadRecordError(f"field {name!r} must be text, not {_kind(value)}", where=where)
+        text = value.strip()
         if text:
             return text
     return None
 
 
-def _date(value: str | None, *, where: str) -> datetime.date | None:
-    if value is None:
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {_short(value)}"
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _id(record: Mapping[str, Any], *, where: str) -> str | None:
+    """The record's own id: text or an integer (an integral float from a table column reads as one).
+    Anything else is refused: ``str([1, 2])`` would make unrelated stories versions of one."""
+    value = record.get("id")
+    if _missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise BadRecordError(f"id must be text or an integer, not {_kind(value)}", where=where)
+    return str(value).strip() or None
+
+
+def _date(record: Mapping[str, Any], *, where: str) -> datetime.date | None:
+    """The publication date: an ISO date, optionally with a time (``2012-01-05T08:30:00+09:00``),
+    or a date object from a table; anything else, or an impossible date, is refused."""
+    present = (n for n in DATE_FIELDS if not _missing(record.get(n)) and record[n] != "")
+    name = next(present, None)
+    if name is None:
+        return None
+    value = record[name]
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str):
+        raise BadRecordError(f"{name} {_short(value)} is not an ISO date (YYYY-MM-DD)", where=where)
+    text = value.strip()
+    if not text:
         return None
     try:
-        return datetime.date.fromisoformat(value[:10])
+        if len(text) <= 10:
+            return datetime.date.fromisoformat(text)
+        return datetime.datetime.fromisoformat(text).date()
     except ValueError:
-        raise BadRecordError(f"date {value!r} is not an ISO date (YYYY-MM-DD)", where=where) from None
+        raise BadRecordError(
+            f"{name} {_short(value)} is not an ISO date, or not a possible one (YYYY-MM-DD, optionally with a time)",
+            where=where,
+        ) from None
+
+
+def _too_deep(record: Any) -> bool:
+    """Whether ``record`` nests lists/objects over MAX_NESTING levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(record, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return True
+        if isinstance(value, Mapping):
+            stack.extend((v, depth + 1) for v in value.values() if isinstance(v, Mapping | list))
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value if isinstance(v, Mapping | list))
+    return False
+
+
+def _raw(record: Mapping[str, Any], *, where: str) -> str:
+    """The record as JSON, as stored with the Document: it must be encodable as UTF-8, so a
+    lone surrogate (JSON allows ``"\\ud800"``; no UTF-8 text can hold it) in any field is refused."""
+    raw = json.dumps(dict(record), ensure_ascii=False, default=str)
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        bad = exc.object[exc.start : exc.end]
+        field = next(
+            (str(k) for k, v in record.items() if bad in json.dumps({k: v}, ensure_ascii=False, default=str)), "?"
+        )
+        raise BadRecordError(
+            f"field {_short(field)} holds a lone surrogate ({bad!a}), not encodable as UTF-8", where=where
+        ) from None
+    return raw
 
 
 def capture_record(
@@ -72,25 +156,31 @@ def capture_record(
     published: datetime.date | None = None,
     options: CaptureOptions | None = None,
 ) -> Document:
-    """A Document from one JSON/CSV/R record; ``outlet``/``published`` fill fields the record lacks."""
+    """A Document from one JSON/CSV/R record; ``outlet``/``published`` fill fields the record lacks.
+
+    A record that is not what it claims is refused with the reason (:class:`BadRecordError`):
+    an id that is not text or an integer, a body or title that is not text, an impossible
+    date, a lone surrogate anywhere in it."""
     options = options or default_options()
     if not isinstance(record, Mapping):
         raise BadRecordError(f"a record must be an object, not {type(record).__name__}", where=location)
-    body = _field(record, BODY_FIELDS)
+    if _too_deep(record):
+        raise BadRecordError(_TOO_DEEP, where=location)
+    raw = _raw(record, where=location)
+    body = _text(record, BODY_FIELDS, where=location)
     if body is None:
         raise BadRecordError(f"no text: none of the fields {', '.join(BODY_FIELDS)}", where=location)
     check_text(body, where=location, options=options)
-    raw = json.dumps(dict(record), ensure_ascii=False, default=str)
-    claimed = _field(record, ("language",))
+    claimed = _text(record, ("language",), where=location)
     return build_document(
         body,
         source=Source(raw, "application/json", "utf-8", location),
         options=options,
-        doc_id=_field(record, ("id",)),
-        outlet=_field(record, ("outlet",)) or outlet,
-        published=_date(_field(record, DATE_FIELDS), where=location) or published,
-        url=_field(record, URL_FIELDS),
-        title=_field(record, TITLE_FIELDS),
+        doc_id=_id(record, where=location),
+        outlet=_text(record, ("outlet",), where=location) or outlet,
+        published=_date(record, where=location) or published,
+        url=_text(record, URL_FIELDS, where=location),
+        title=_text(record, TITLE_FIELDS, where=location),
         infer_title=False,
         meta={"language_claimed": claimed} if claimed else None,
     )
@@ -104,6 +194,8 @@ def _capture_each(
             yield capture_record(record, location=where, options=options, **defaults)
         except InputError as err:
             yield err
+        except RecursionError:
+            yield BadRecordError(_TOO_DEEP, where=where)
 
 
 def iter_json(
@@ -117,7 +209,10 @@ def iter_json(
     except InputError as err:
         yield err
         return
-    except json.JSONDecodeError as exc:
+    except RecursionError:
+        yield BadRecordError(_TOO_DEEP, where=str(path))
+        return
+    except ValueError as exc:  # JSONDecodeError, or an integer too long to convert
         yield BadRecordError(f"not JSON: {exc}", where=str(path))
         return
     if isinstance(parsed, list):
@@ -137,8 +232,12 @@ def iter_jsonl_lines(
             continue
         at = f"{where}:line {line_no}"
         try:
-            record = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            # A byte-order mark may open the file (utf-8-sig reads it as nothing).
+            record = json.loads(line.decode("utf-8-sig" if line_no == 1 else "utf-8"))
+        except RecursionError:
+            yield BadRecordError(_TOO_DEEP, where=at)
+            continue
+        except ValueError as exc:  # UnicodeDecodeError, JSONDecodeError, an integer too long
             yield BadRecordError(f"not a JSON record: {exc}", where=at)
             continue
         yield from _capture_each(iter([(at, record)]), defaults, options)
@@ -168,7 +267,8 @@ def iter_csv(
         return
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        # Headers in any case and spacing: "Body", " title " are the fields body, title.
+        header = [name.strip().lower() for name in next(reader)]
         row_no = 1
         for row_no, row in enumerate(reader, 2):
             where = f"{path}:row {row_no}"

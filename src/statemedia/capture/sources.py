@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import gzip
+import os
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -25,8 +26,9 @@ from .text import capture_text
 
 __all__ = ["read_path"]
 
-# What a directory contributes: article files, not every file lying around.
-DIRECTORY_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json"})
+# What a directory contributes: article and record files (also gzipped: ``a.jsonl.gz``),
+# not every file lying around (CSV is left out: a folder's tables are seldom stories).
+DIRECTORY_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 RDATA_SUFFIXES = frozenset({".rda", ".rdata"})
@@ -53,6 +55,28 @@ def _read_bytes(path: Path, options: CaptureOptions) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", where=where) from exc
     return data
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, OSError | None]]:
+    """Every file under ``root`` a directory contributes, and each folder that cannot be read
+    (with its error), sorted by path: nothing is skipped without a word."""
+    found: list[tuple[Path, OSError | None]] = []
+    seen: set[str] = set()
+
+    def refused(exc: OSError) -> None:
+        found.append((Path(exc.filename or root), exc))
+
+    for folder, dirs, names in os.walk(root, onerror=refused, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a link back up the tree: its files are listed already
+            dirs.clear()
+            continue
+        seen.add(real)
+        for name in names:
+            file = Path(folder, name)
+            if not name.startswith(".") and _format(file) in DIRECTORY_SUFFIXES and file.is_file():
+                found.append((file, None))
+    return iter(sorted(found, key=lambda item: item[0]))
 
 
 def _one(capture: Callable[[], Any]) -> Iterator[Item]:
@@ -99,13 +123,11 @@ def read_path(
         return
     path = Path(path)
     if path.is_dir():
-        files = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in DIRECTORY_SUFFIXES and not p.name.startswith(".")
-        )
-        for file in files:
-            yield from read_path(file, options=options, **defaults)
+        for file, error in _walk(path):
+            if error is not None:
+                yield InputError(f"cannot read folder: {error.strerror or error}", where=str(file))
+            else:
+                yield from read_path(file, options=options, **defaults)
         return
     if not path.exists():
         yield InputError("no such file or directory", where=str(path))

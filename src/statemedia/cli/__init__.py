@@ -21,9 +21,12 @@ def _root() -> None:
 def main() -> None:
     # Commands register themselves on `app` when their module is imported; importing
     # them here (not at package import) keeps `import statemedia.cli` cheap for tests.
+    import os
+    import traceback
+
     from ..errors import StatemediaError
     from . import commands  # noqa: F401
-    from ._common import EXIT_INPUT, report_error
+    from ._common import DEBUG_ENV, EXIT_CRASH, EXIT_INPUT, report_error
 
     try:
         app()
@@ -32,3 +35,10 @@ def main() -> None:
         # one line on stderr naming what and why, never a traceback.
         report_error(error)
         raise SystemExit(EXIT_INPUT) from None
+    except Exception as error:
+        # A bug, not bad input: its own exit status (3), one line, the traceback only if asked for.
+        if os.environ.get(DEBUG_ENV):
+            traceback.print_exc()
+        reason = " ".join(str(error).split())
+        report_error(f"unexpected {type(error).__name__}: {reason} (a bug; {DEBUG_ENV}=1 shows the traceback)")
+        raise SystemExit(EXIT_CRASH) from None

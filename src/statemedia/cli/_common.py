@@ -12,10 +12,14 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from ..csv_cells import safe_rows
 from ..errors import StatemediaError
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Article text is printed verbatim: no emoji codes (":fire:"), no [markup], no highlighting,
+# so offsets and quotations read as stored. A command that styles its own words passes
+# ``markup=True`` to that one print and escapes the text it interpolates.
+out = Console(emoji=False, markup=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, emoji=False, markup=False, highlight=False, soft_wrap=True)
 
 
 class AnnotatedSet(StrEnum):
@@ -31,8 +35,10 @@ ErrorsOption = Annotated[bool, typer.Option(help="also list each disagreement")]
 ScoresJsonOption = Annotated[bool, typer.Option("--json", help="print the scores as JSON")]
 
 
-# Exit codes: 0 success; 1 the command ran but found nothing/part failed; 2 bad input or usage.
-EXIT_OK, EXIT_PARTIAL, EXIT_INPUT = 0, 1, 2
+# Exit codes: 0 success; 1 the command ran but found nothing/part failed; 2 bad input or usage;
+# 3 an unexpected crash (a bug: one line on stderr, the traceback with STATEMEDIA_DEBUG=1).
+EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
+DEBUG_ENV = "STATEMEDIA_DEBUG"
 
 
 def report_error(error: StatemediaError | str) -> None:
@@ -66,7 +72,7 @@ def print_rows(rows: list[dict[str, Any]], format: str) -> None:
     delimiter = "," if format == "csv" else "\t"
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_rows(rows) if format == "csv" else rows)
     out.print(buffer.getvalue().rstrip("\n"), markup=False)
 
 

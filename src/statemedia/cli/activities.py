@@ -12,6 +12,7 @@ from ..analytics import elite
 from ..model import Document
 from . import app
 from ._common import EXIT_INPUT, fail, out, parse_day, print_rows, report_error
+from ._db import existing_db
 
 
 class View(StrEnum):
@@ -93,6 +94,8 @@ def activities(
     """Leader activities (kind, day, target, entourage, those present, hosts) and the views over them."""
     if path is None and db is None:
         fail("give a corpus path or --db")
+    if db is not None:
+        db = existing_db(db)
     try:
         chosen = elite.parse_roles(roles)
     except ValueError as error:

@@ -13,7 +13,7 @@ from ..analysis import analyze_path, is_corpus_path
 from ..model import Document
 from ..report import to_json
 from . import app
-from ._common import EXIT_INPUT, err, out, parse_day, report_error
+from ._common import EXIT_INPUT, EXIT_PARTIAL, err, out, parse_day, report_error
 from ._render import render_report
 
 
@@ -33,10 +33,11 @@ def analyze(
 ) -> None:
     """Capture, normalise and extract one article (or every record of a corpus, as JSON Lines).
 
-    Exit status: 0 all analysed; 2 an input or record was rejected (one line on stderr each).
+    Exit status: 0 all analysed; 1 a corpus with no records; 2 an input or record was rejected
+    (one line on stderr each).
     """
     corpus = is_corpus_path(path)
-    failures = 0
+    failures = analysed = 0
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.completed} analysed"),
@@ -53,6 +54,7 @@ def analyze(
                 report_error(result)
                 continue
             progress.advance(task)
+            analysed += 1
             if format is Format.json:
                 payload = json.dumps(to_json(result), ensure_ascii=False, indent=None if corpus else 2)
                 out.print(payload, markup=False)
@@ -60,3 +62,6 @@ def analyze(
                 render_report(out, result)
     if failures:
         raise typer.Exit(EXIT_INPUT)
+    if not analysed:
+        err.print(f"nothing to analyse: no records in {path}", markup=False)
+        raise typer.Exit(EXIT_PARTIAL)

@@ -26,13 +26,13 @@ def diff(
 ) -> None:
     """Show what changed between two versions. Exit status: 0 shown; 2 no such id or version."""
     try:
-        result = diff_versions(open_db(db), doc_id, old, new)
+        result = diff_versions(open_db(db, read_only=True), doc_id, old, new)
     except StatemediaError as exc:
         fail(exc)
-    out.print(f"[bold]{escape(doc_id)}[/]: version {result.old} → {result.new}")
+    out.print(f"[bold]{escape(doc_id)}[/]: version {result.old} → {result.new}", markup=True)
     if unified:
         for line in result.unified:
             colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1])
-            out.print(f"[{colour}]{escape(line)}[/]" if colour else escape(line))
+            out.print(f"[{colour}]{escape(line)}[/]" if colour else escape(line), markup=True)
         return
-    out.print("".join(_STYLE[op].format(escape(text)) for op, text in result.words))
+    out.print("".join(_STYLE[op].format(escape(text)) for op, text in result.words), markup=True)

@@ -27,5 +27,5 @@ def export(
     format: Annotated[Format, typer.Option("--format", "-f", help="jsonl includes annotations")] = Format.jsonl,
 ) -> None:
     """Write the corpus to a file. Exit status: 0 written; 2 bad usage or database."""
-    count = run_export(open_db(db), out, format.value)
+    count = run_export(open_db(db, read_only=True), out, format.value)
     err.print(f"{count} articles written to {out}")

@@ -10,7 +10,7 @@ from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColum
 
 from ..store.ingest import ingest as run_ingest
 from . import app
-from ._common import EXIT_OK, EXIT_PARTIAL, err, out
+from ._common import EXIT_OK, EXIT_PARTIAL, err, fail, out
 from ._db import DbOption, open_db
 from ._engine import AddressOption, Engine, EngineOption
 
@@ -27,11 +27,20 @@ def ingest(
 ) -> None:
     """Store every record of PATHs; unchanged articles are skipped, changed ones get a new version.
 
-    Exit status: 0 all stored; 1 some records were rejected (see --rejects); 2 bad usage or database.
+    Exit status: 0 all stored; 1 some records were rejected (see --rejects) or there were none;
+    2 bad usage, a missing PATH, an unwritable --rejects file or database.
     """
-    store = open_db(db)
+    # Everything the run needs is checked before anything is stored.
+    missing = [p for p in paths if p != "-" and not Path(p).exists()]
+    if missing:
+        fail(f"no such file or directory: {', '.join(missing)}")
+    try:
+        bad = rejects.open("a", encoding="utf-8")
+    except OSError as exc:
+        fail(f"--rejects {rejects}: cannot write there ({exc.strerror or exc})")
     columns = (SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(), TimeElapsedColumn())
-    with rejects.open("a", encoding="utf-8") as bad, Progress(*columns, console=err, transient=True) as bar:
+    with bad, Progress(*columns, console=err, transient=True) as bar:
+        store = open_db(db)
         task = bar.add_task("ingest", total=None)
         summary = run_ingest(
             store,
@@ -46,4 +55,7 @@ def ingest(
     out.print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.as_dict().items()))
     if summary.rejected:
         err.print(f"{summary.rejected} record(s) rejected: see {rejects}")
-    raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)
+    found = any(summary.as_dict().values())
+    if not found:
+        err.print(f"nothing to ingest: no records in {', '.join(paths)}")
+    raise typer.Exit(EXIT_PARTIAL if summary.rejected or not found else EXIT_OK)

@@ -14,6 +14,7 @@ from ..errors import StatemediaError
 from ..model import Document
 from . import app
 from ._common import EXIT_INPUT, EXIT_PARTIAL, err, fail, parse_day, print_rows, report_error
+from ._db import existing_db
 
 
 class View(StrEnum):
@@ -58,6 +59,8 @@ def quotations(
     """Quoted and reported speech with its speakers; titles, slogans and scare quotes with --kind."""
     if (path is None) == (db is None):
         fail("give a corpus path or --db, not both")
+    if db is not None:
+        db = existing_db(db)
     failures: list[StatemediaError] = []
     found = list(
         quotes.select(

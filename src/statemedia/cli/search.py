@@ -8,9 +8,10 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from ..csv_cells import safe_rows
 from ..errors import StatemediaError
 from ..store import Query
 from . import app
@@ -39,7 +40,7 @@ def search(
     """Search the corpus by relevance (bm25). Exit status: 0 hits; 1 no hits; 2 bad query or usage."""
     q = Query(query, outlet, parse_day(date_from, "--from"), parse_day(date_to, "--to"), person, language, limit)
     try:
-        hits = open_db(db).search(q)
+        hits = open_db(db, read_only=True).search(q)
     except StatemediaError as exc:
         fail(exc)
     rows = [hit.to_dict() for hit in hits]
@@ -48,12 +49,14 @@ def search(
     elif format is Format.csv:
         writer = csv.DictWriter(out.file, fieldnames=list(rows[0]) if rows else ["id"])
         writer.writeheader()
-        writer.writerows({**r, "copies": " ".join(r["copies"])} for r in rows)
+        writer.writerows(safe_rows({**r, "copies": " ".join(r["copies"])} for r in rows))
     else:
         table = Table("id", "date", "title", "snippet", "copies")
         for r in rows:
-            parts = r["snippet"].split("**")  # FTS5 marks matches **like this**
-            snippet = "".join(f"[bold yellow]{escape(p)}[/]" if i % 2 else escape(p) for i, p in enumerate(parts))
-            table.add_row(r["id"], r["published"] or "", r["title"] or "", snippet, str(len(r["copies"]) or ""))
+            snippet = Text()
+            for i, part in enumerate(r["snippet"].split("**")):  # FTS5 marks matches **like this**
+                snippet.append(part, style="bold yellow" if i % 2 else None)
+            title = Text(r["title"] or "")  # verbatim: Text is never read as markup or emoji codes
+            table.add_row(Text(r["id"]), r["published"] or "", title, snippet, str(len(r["copies"]) or ""))
         out.print(table)
     raise typer.Exit(EXIT_OK if hits else EXIT_PARTIAL)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import StatemediaError
-from ..store import default_db_path
 from . import app
 from ._common import err, fail
-from ._db import DbOption
+from ._db import DbOption, existing_db
 
 
 @app.command()
@@ -28,9 +26,7 @@ def serve(
 
     from ..web.app import create_app
 
-    path = db if db is not None else str(default_db_path())
-    if "://" not in path and not Path(path).exists():
-        fail(f"no database at {path}: run `statemedia ingest` first or give --db")
+    path = existing_db(db)
     try:
         web = create_app(path, token=token)
     except StatemediaError as exc:

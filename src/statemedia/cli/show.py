@@ -19,12 +19,12 @@ def show(
     version: Annotated[int | None, typer.Option(help="this version instead of the current one")] = None,
 ) -> None:
     """Print an article with its metadata, versions and annotation counts. Exit status: 0 ok; 2 no such id."""
-    store = open_db(db)
+    store = open_db(db, read_only=True)
     doc = store.get(doc_id, version)
     if doc is None:
         fail(f"no article with id {doc_id!r}" + (f" and version {version}" if version else ""), EXIT_INPUT)
     versions = store.versions(doc_id)
-    out.print(f"[bold]{escape(doc.title or '(no title)')}[/]")
+    out.print(f"[bold]{escape(doc.title or '(no title)')}[/]", markup=True)
     out.print(f"{doc.id} · {doc.outlet or '?'} · {doc.published or '?'} · {doc.language or '?'} · {doc.url or ''}")
     for v in versions:
         out.print(f"  v{v.version} {v.content_hash[:12]} first seen {v.first_seen[:19]} last seen {v.last_seen[:19]}")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..csv_cells import safe_cell
 from ..errors import QueryError
 from ..model import Document
 from ..report import document_record, to_json
@@ -43,7 +44,7 @@ def export(store: Store, out: str | Path, fmt: str) -> int:
         return count
     df = frame(store)
     if fmt == "csv":
-        df.to_csv(path, index=False)
+        df.map(safe_cell).to_csv(path, index=False)  # formula-like text cells made inert
     else:
         df.to_parquet(path, index=False)
     return len(df)

@@ -15,6 +15,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
+from ..csv_cells import safe_cell
 from .service import SearchParams, Workbench
 
 __all__ = ["Format", "Page", "listing", "page", "paged", "search_params", "workbench"]
@@ -92,7 +93,7 @@ def listing(
         fields = list(dict.fromkeys(k for row in items for k in row)) or ["id"]
         writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: _cell(v) for k, v in row.items()} for row in items)
+        writer.writerows({k: safe_cell(_cell(v)) for k, v in row.items()} for row in items)
         return Response(
             buffer.getvalue(), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
