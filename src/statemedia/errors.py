@@ -14,6 +14,7 @@ Exception tree::
     │   ├── NoArticleError      E105  an HTML page with no article body
     │   └── BadRecordError      E106  a JSON/CSV record that is malformed or lacks fields
     ├── PipelineError           E2xx  a component's requirements are not met
+    │   └── WorkerError         E201  an analysis worker process died (killed, out of memory)
     ├── StoreError              E3xx  the database refused or is corrupt
     ├── QueryError              E4xx  a malformed search query or filter
     └── ModelError              E5xx  a trained model is missing or incompatible
@@ -21,7 +22,8 @@ Exception tree::
 The ``statemedia`` command reports any of these as one line on stderr. Its exit status: 0
 success; 1 partial (nothing found, or some records rejected); 2 bad input or usage (a
 ``StatemediaError`` no command handled exits 2 too); 3 an unexpected exception, i.e. a bug:
-one line naming its type, with the traceback only when ``STATEMEDIA_DEBUG`` is set.
+one line naming its type, with the traceback only when ``STATEMEDIA_DEBUG`` is set; 4 an analysis
+worker process died (``WorkerError``: killed, out of memory), named in its one line.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ __all__ = [
     "QueryError",
     "StatemediaError",
     "StoreError",
+    "WorkerError",
 ]
 
 
@@ -83,6 +86,10 @@ class BadRecordError(InputError):
 
 class PipelineError(StatemediaError):
     code = "E200"
+
+
+class WorkerError(PipelineError):
+    code = "E201"
 
 
 class StoreError(StatemediaError):

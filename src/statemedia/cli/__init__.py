@@ -24,12 +24,16 @@ def main() -> None:
     import os
     import traceback
 
-    from ..errors import StatemediaError
+    from ..errors import StatemediaError, WorkerError
     from . import commands  # noqa: F401
-    from ._common import DEBUG_ENV, EXIT_CRASH, EXIT_INPUT, report_error
+    from ._common import DEBUG_ENV, EXIT_CRASH, EXIT_INPUT, EXIT_WORKER, report_error
 
     try:
         app()
+    except WorkerError as error:
+        # A worker process died (killed, out of memory): one line naming it, its own exit status.
+        report_error(error)
+        raise SystemExit(EXIT_WORKER) from None
     except StatemediaError as error:
         # Anything a command did not handle itself (a missing model, a broken store) is still
         # one line on stderr naming what and why, never a traceback.

@@ -36,8 +36,9 @@ ScoresJsonOption = Annotated[bool, typer.Option("--json", help="print the scores
 
 
 # Exit codes: 0 success; 1 the command ran but found nothing/part failed; 2 bad input or usage;
-# 3 an unexpected crash (a bug: one line on stderr, the traceback with STATEMEDIA_DEBUG=1).
-EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_CRASH = 0, 1, 2, 3
+# 3 an unexpected crash (a bug: one line on stderr, the traceback with STATEMEDIA_DEBUG=1);
+# 4 an analysis worker process died (killed, out of memory): not the input's fault, nor a bug.
+EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_CRASH, EXIT_WORKER = 0, 1, 2, 3, 4
 DEBUG_ENV = "STATEMEDIA_DEBUG"
 
 

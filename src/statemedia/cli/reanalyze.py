@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from ..store.ingest import pipeline_version
 from ..store.ingest import reanalyze as run_reanalyze
 from . import app
-from ._common import EXIT_OK, EXIT_PARTIAL, err, out
+from ._common import EXIT_OK, EXIT_PARTIAL, err, out, report_error
 from ._db import DbOption, open_db
 from ._engine import AddressOption, Engine, EngineOption
 
@@ -33,4 +35,9 @@ def reanalyze(
             store, n_process=workers, progress=lambda n: bar.advance(task, n), engine=engine.value, address=address
         )
     out.print(f"re-analysed: {summary.analysed}, failed: {summary.rejected}")
+    if summary.rejected:
+        # A text whose analysis failed keeps its old version: name each (the first 20) by its id.
+        version = pipeline_version()
+        for doc in islice(store.stale(version), 20):
+            report_error(f"{doc.id}: analysis failed; still at an older pipeline version than {version}")
     raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)

@@ -6,20 +6,26 @@ back as a :class:`PipelineError` naming it, so one bad article never stops a run
 Workers share the cores: a component that runs torch (the MiniLM span tagger) would
 otherwise start one thread per core in every worker, and 2 workers x 2 threads on 2 cores
 ran the pipeline at 15.2 articles/s against 21.6 with one thread each (docs/rhetoric.md).
+A worker that dies (killed, out of memory) breaks the run at once with a :class:`WorkerError`
+naming the process and how it ended: ``multiprocessing.Pool`` would quietly replace it and wait
+forever for the batch it held, so the workers are a ``ProcessPoolExecutor``, which notices.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from multiprocessing.pool import AsyncResult
+from multiprocessing.process import BaseProcess
 
 from ..config import Config, load_config
-from ..errors import PipelineError, StatemediaError
+from ..errors import PipelineError, StatemediaError, WorkerError
 from ..model import Document
 from ..pipeline import Pipeline
 from ..registry import build_pipeline
@@ -98,12 +104,41 @@ def analyze_stream(
     ctx = mp.get_context("spawn")
     # Pool.imap would read the whole input ahead; a bounded window of batches in flight
     # keeps memory flat on a 22k-story (or larger) corpus while both cores stay busy.
-    in_flight: deque[AsyncResult[list[Document | StatemediaError]]] = deque()
+    in_flight: deque[Future[list[Document | StatemediaError]]] = deque()
     threads = max(1, _cores() // n_process)
-    with ctx.Pool(n_process, initializer=_init_worker, initargs=(config, threads)) as pool:
-        for batch in _batches(docs, batch_size):
-            in_flight.append(pool.apply_async(_analyze_batch, (batch,)))
-            if len(in_flight) >= 2 * n_process:
-                yield from in_flight.popleft().get()
-        while in_flight:
-            yield from in_flight.popleft().get()
+    workers: dict[int, BaseProcess] = {}
+    with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=_init_worker, initargs=(config, threads)) as pool:
+        try:
+            for batch in _batches(docs, batch_size):
+                in_flight.append(pool.submit(_analyze_batch, batch))
+                # Kept to name a worker that dies (the executor forgets its processes when broken).
+                workers.update(pool._processes or {})
+                if len(in_flight) >= 2 * n_process:
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
+        except BrokenProcessPool as exc:
+            for future in in_flight:
+                future.cancel()
+            raise WorkerError(_died(workers, exc), where="engine.local") from None
+
+
+def _died(workers: Mapping[int, BaseProcess], exc: BaseException) -> str:
+    """Which worker process ended and how, in words (one line)."""
+    dead = []
+    for pid, process in sorted(workers.items()):
+        process.join(timeout=1)
+        code = process.exitcode
+        if code is None:
+            continue
+        if code < 0:
+            try:
+                how = f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"killed by signal {-code}"
+        else:
+            how = f"exit status {code}"
+        dead.append(f"{pid} ({how})")
+    what = f"analysis worker process {', '.join(dead)} died" if dead else "an analysis worker process died"
+    cause = " ".join(str(exc).split())
+    return f"{what}; the run stopped ({cause})" if cause else f"{what}; the run stopped"

@@ -5,7 +5,9 @@ its way through the analysis in this run) is not analysed again. Analysis runs i
 worker processes (``engine.local.analyze_stream``, order-preserving), or on a Ray
 cluster with ``engine="ray"`` (``engine.ray.analyze_stream``, same batches, same order). Results are
 written in batches, each batch one transaction, so a killed run keeps every batch it
-committed and a re-run finds those articles unchanged.
+committed and a re-run finds those articles unchanged. A batch is ``[store] batch_size``
+articles, or fewer once ``analysis_batch_size`` of them carry fresh analysis: analysis is
+the slow part, and a kill loses at most one such batch of it.
 """
 
 from __future__ import annotations
@@ -15,16 +17,16 @@ import json
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from itertools import islice
 from pathlib import Path
 from typing import IO, Any, cast
 
-from ..config import Config, load_config
+from ..config import Config, load_config, options_for
 from ..errors import InputError, StatemediaError
 from ..model import Document
 from ..pipeline import Component, Pipeline
 from ..registry import COMPONENTS
 from .base import PutStatus, Store
+from .options import StoreOptions
 
 __all__ = ["ENGINES", "IngestSummary", "ingest", "pipeline_version", "reanalyze"]
 
@@ -57,8 +59,6 @@ def pipeline_version(config: Config | None = None) -> str:
 
 def _read(paths: Sequence[str | Path], config: Config) -> Iterator[Document | InputError]:
     from ..capture import read_path
-    from ..config import options_for
-    from .options import StoreOptions
     from .read_ahead import input_bytes, read_ahead
 
     options = options_for(StoreOptions, config, "store")
@@ -111,18 +111,36 @@ def _reject(out: IO[str] | None, err: StatemediaError) -> None:
         out.flush()
 
 
+def _batches(
+    stream: Iterator[tuple[Document | StatemediaError, str | None]], size: int, analysed: int
+) -> Iterator[list[tuple[Document | StatemediaError, str | None]]]:
+    """The stream in write batches: ``size`` items, or fewer once ``analysed`` of them carry
+    fresh analysis, so a killed analysing run loses at most one such batch of work."""
+    batch: list[tuple[Document | StatemediaError, str | None]] = []
+    fresh = 0
+    for item in stream:
+        batch.append(item)
+        fresh += item[1] is not None and isinstance(item[0], Document)
+        if len(batch) >= size or fresh >= analysed:
+            yield batch
+            batch, fresh = [], 0
+    if batch:
+        yield batch
+
+
 def _write(
     store: Store,
     stream: Iterator[tuple[Document | StatemediaError, str | None]],
     *,
     summary: IngestSummary,
     batch_size: int,
+    analysis_batch_size: int,
     run: int | None,
     rejects: IO[str] | None,
     progress: Progress | None,
     seen: bool = True,
 ) -> None:
-    while batch := list(islice(stream, batch_size)):
+    for batch in _batches(stream, batch_size, analysis_batch_size):
         with store.transaction() as writer:
             docs: list[tuple[Document, str | None]] = []
             for item, version in batch:
@@ -185,14 +203,24 @@ def ingest(
     ``engine``: "local" (``n_process`` worker processes) or "ray" (``n_process`` Ray workers
     on the cluster at ``address``; ``None`` starts a local one)."""
     config = config if config is not None else load_config()
-    size = batch_size or int(config.get("store", {}).get("batch_size", 500))
+    options = options_for(StoreOptions, config, "store")
+    size = batch_size or options.batch_size
     version = pipeline_version(config) if analyze else None
     summary = IngestSummary()
     with store.transaction() as writer:
         run = writer.start_run("ingest", [str(p) for p in paths])
     analyse = _analyser(config, n_process, int(config.get("linguistic", {}).get("batch_size", 64)), engine, address)
     stream = _routed(store, _read(paths, config), version, analyse)
-    _write(store, stream, summary=summary, batch_size=size, run=run, rejects=rejects, progress=progress)
+    _write(
+        store,
+        stream,
+        summary=summary,
+        batch_size=size,
+        analysis_batch_size=options.analysis_batch_size,
+        run=run,
+        rejects=rejects,
+        progress=progress,
+    )
     with store.transaction() as writer:
         writer.finish_run(run, summary.as_dict())
     return summary
@@ -224,8 +252,18 @@ def reanalyze(
     with store.transaction() as writer:
         run = writer.start_run("reanalyze", [])
     stream = ((item, version) for item in analyse(stripped()))
-    size = int(config.get("store", {}).get("batch_size", 500))
-    _write(store, stream, summary=summary, batch_size=size, run=run, rejects=None, progress=progress, seen=False)
+    options = options_for(StoreOptions, config, "store")
+    _write(
+        store,
+        stream,
+        summary=summary,
+        batch_size=options.batch_size,
+        analysis_batch_size=options.analysis_batch_size,
+        run=run,
+        rejects=None,
+        progress=progress,
+        seen=False,
+    )
     with store.transaction() as writer:
         writer.finish_run(run, summary.as_dict())
     return summary

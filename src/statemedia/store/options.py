@@ -16,6 +16,7 @@ __all__ = ["StoreOptions", "default_db_path", "store_options"]
 class StoreOptions:
     path: str
     batch_size: int
+    analysis_batch_size: int
     read_ahead_min_bytes: int
     read_ahead_batch: int
     cache_mib: int

@@ -43,10 +43,17 @@ class SQLiteStore(SQLReader):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE in transaction()).
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # The busy timeout first: switching a new file to WAL needs a lock that another
+            # process opening the same new database may hold for a moment.
+            self.conn = sqlite3.connect(
+                self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.options.busy_timeout_ms / 1000,
+            )
+            self.conn.execute(f"PRAGMA busy_timeout={int(self.options.busy_timeout_ms)}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute(f"PRAGMA busy_timeout={int(self.options.busy_timeout_ms)}")
             self.conn.execute(f"PRAGMA cache_size={-1024 * int(self.options.cache_mib)}")  # negative: KiB
             self.conn.execute(f"PRAGMA wal_autocheckpoint={int(self.options.wal_autocheckpoint)}")
             self._migrate()
@@ -55,21 +62,39 @@ class SQLiteStore(SQLReader):
 
     # --- schema -------------------------------------------------------------------------
     def _migrate(self) -> None:
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_version")}
-        for number, name, sql in pending_migrations("migrations", done):
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
+        """Apply the pending scripts of ``migrations/``, all in one write transaction.
+
+        Several processes may open a new database at once (ten ingests started together):
+        BEGIN IMMEDIATE makes them take turns, and each reads what is applied only once it
+        holds the lock, so a script runs once (before, two read "nothing applied", and the
+        second died on "table articles already exists")."""
+        if not self._pending():
+            return  # the usual open: nothing to do, no write lock taken
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout for another opener
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot lock the database to migrate it: {exc}", where=self.path) from exc
+        try:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            for number, name, sql in self._pending():
                 for statement in _statements(sql):
                     self.conn.execute(statement)
                 self.conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)", (number, name, now()))
-                self.conn.execute("COMMIT")
-            except sqlite3.DatabaseError:
-                self.conn.execute("ROLLBACK")
-                raise
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def _pending(self) -> list[tuple[int, str, str]]:
+        """The migration scripts not yet applied (all of them to a database without schema_version)."""
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
+        done = {row[0] for row in self.conn.execute("SELECT version FROM schema_version")} if exists else set()
+        return list(pending_migrations("migrations", done))
 
     # --- the write path -----------------------------------------------------------------
     @contextmanager

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import StringConstraints
 
 from ..analytics import elite
 from ..analytics import quotations as quotes
@@ -19,7 +20,7 @@ from ..report import to_json
 from ..store import open_store
 from ..store.ingest import ingest
 from .feeds import atom
-from .params import Format, Page, listing, page, paged, search_params, workbench
+from .params import Format, Page, capped_body, listing, page, paged, search_params, workbench
 from .security import require_token
 from .service import SearchParams, Workbench
 from .views import ACTIVITY_VIEWS, activity_rows, entity_detail
@@ -31,6 +32,11 @@ WB = Annotated[Workbench, Depends(workbench)]
 Paging = Annotated[Page, Depends(page)]
 Fmt = Annotated[Format, Query(description="json or csv")]
 Unit = Annotated[str, Query(pattern="^(month|year)$", description="month or year")]
+# A repeatable parameter's max_length on the list bounds how many values it takes; the length of
+# each value is bounded by the item type (Query(max_length=200) on a list[str] let 100 KB through).
+Term = Annotated[str, StringConstraints(max_length=200)]
+Kind = Annotated[str, StringConstraints(max_length=100)]
+MAX_REPEATS = 20  # values of one repeatable parameter: each trend term is a full-text search
 
 
 @router.get("/search", summary="Full-text search with filters and facets")
@@ -98,7 +104,7 @@ def api_activities(
     leader: str | None = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
-    kind: Annotated[list[str] | None, Query()] = None,
+    kind: Annotated[list[Kind] | None, Query(max_length=MAX_REPEATS)] = None,
     period: Annotated[str, Query(pattern="^(month|quarter|year)$")] = "year",
     roles: Annotated[
         str, Query(max_length=40, description="lists the elite and movers views count: entourage,present,hosts")
@@ -161,7 +167,9 @@ def api_techniques(
 def api_quotations(
     wb: WB, paging: Paging,
     speaker: Annotated[str | None, Query(max_length=200, description="entity id, or words of the name")] = None,
-    kind: Annotated[list[str] | None, Query(description="direct, indirect, quoted, title, slogan, scare")] = None,
+    kind: Annotated[
+        list[Kind] | None, Query(max_length=MAX_REPEATS, description="direct, indirect, quoted, title, slogan, scare")
+    ] = None,
     contains: Annotated[str | None, Query(max_length=200, description="words the quotation contains")] = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
@@ -175,8 +183,12 @@ def api_quotations(
 @router.get("/trends", summary="Articles per period mentioning terms or people")
 def api_trends(
     wb: WB, paging: Paging,
-    term: Annotated[list[str] | None, Query(max_length=200, description="a word or phrase (repeatable)")] = None,
-    person: Annotated[list[str] | None, Query(max_length=200, description="entity name or id (repeatable)")] = None,
+    term: Annotated[
+        list[Term] | None, Query(max_length=MAX_REPEATS, description="a word or phrase (repeatable, 200 characters)")
+    ] = None,
+    person: Annotated[
+        list[Term] | None, Query(max_length=MAX_REPEATS, description="entity name or id (repeatable, 200 characters)")
+    ] = None,
     unit: Unit = "month",
     share: Annotated[bool, Query(description="per 1,000 articles of the period")] = False,
     format: Fmt = Format.json,
@@ -198,10 +210,7 @@ def api_trends(
 async def api_ingest(
     request: Request, wb: WB, analyze: Annotated[bool, Query(description="run the analysis pipeline")] = True,
 ) -> dict[str, Any]:
-    size = int(request.headers.get("content-length") or 0)
-    if size > wb.options.max_upload_bytes:
-        raise HTTPException(413, f"body of {size} bytes is over the limit of {wb.options.max_upload_bytes}")
-    body = await request.body()
+    body = await capped_body(request, wb.options.max_upload_bytes, "[web] max_upload_bytes")
     if not body.strip():
         raise HTTPException(400, "empty body: send JSON Lines records (id, title, body, date, outlet, ...)")
     return await run_in_threadpool(_ingest, wb, body, analyze)

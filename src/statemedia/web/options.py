@@ -20,4 +20,4 @@ class WebOptions:
     co_appearances: int
     gap_days: int
     max_upload_bytes: int
-    max_paste_bytes: int
+    max_paste_chars: int

@@ -19,7 +19,7 @@ from ..model import Document
 from . import charts
 from .highlight import LAYERS, highlighted, layer_counts, snippet_html
 from .params import Page as Paging
-from .params import page, search_params, workbench
+from .params import capped_body, page, search_params, workbench
 from .service import SearchParams, Workbench
 from .views import day_counts, entity_detail, gaps
 
@@ -125,11 +125,15 @@ def analyze_form(request: Request) -> HTMLResponse:
 @router.post("/analyze")
 async def analyze_pasted(request: Request, wb: WB) -> HTMLResponse:
     """Analyse a pasted article (a form post) and show it; nothing is stored."""
-    body = await request.body()
-    if len(body) > wb.options.max_paste_bytes:
-        raise HTTPException(413, f"the pasted text is over the limit of {wb.options.max_paste_bytes:,} bytes")
+    limit = wb.options.max_paste_chars
+    # A form encodes a character in at most 9 bytes (%E3%81%82): the body is read no further.
+    body = await capped_body(request, 9 * limit + 4096, f"[web] max_paste_chars = {limit:,} characters of text")
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     text = form.get("text", "")
+    if len(text) > limit:
+        raise HTTPException(
+            413, f"the pasted text of {len(text):,} characters is over the limit of {limit:,} ([web] max_paste_chars)"
+        )
     if not text.strip():
         raise HTTPException(422, "paste the text of an article")
     try:

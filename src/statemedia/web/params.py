@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from ..csv_cells import safe_cell
 from .service import SearchParams, Workbench
 
-__all__ = ["Format", "Page", "listing", "page", "paged", "search_params", "workbench"]
+__all__ = ["Format", "Page", "capped_body", "listing", "page", "paged", "search_params", "workbench"]
 
 
 class Format(StrEnum):
@@ -29,6 +29,25 @@ class Format(StrEnum):
 def workbench(request: Request) -> Workbench:
     wb: Workbench = request.app.state.workbench
     return wb
+
+
+async def capped_body(request: Request, limit: int, option: str) -> bytes:
+    """The request body, read no further than ``limit`` bytes: a larger one (by its
+    Content-Length, or as it streams in without one) is a 413 naming the limit and its option."""
+    try:
+        declared = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        raise HTTPException(400, "Content-Length is not a number") from None
+    if declared > limit:
+        raise HTTPException(413, f"body of {declared:,} bytes is over the limit of {limit:,} bytes ({option})")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"body is over the limit of {limit:,} bytes ({option})")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class Page:
