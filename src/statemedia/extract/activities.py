@@ -124,7 +124,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "6"
+    version: ClassVar[str] = "7"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -298,23 +298,37 @@ class ActivityExtractor:
         return "economic"
 
     def _date(self, doc: Document, lead: _Lead) -> tuple[str | None, str, str]:
+        """The day its own sentence states; else the last day stated before it in the story (KCNA
+        names the occasion first: "The ceremony took place on August 4. ... Kim Jong Un attended");
+        else the dateline's day; else publication."""
         if self.rules.recently.search(doc.text, lead.start, lead.end):
             return None, "unknown", "recently"
-        oldest = doc.published - timedelta(days=self.options.max_lag_days) if doc.published else None
-        datelines = list(doc.spans("dateline"))
-        for ann in doc.spans("date"):
-            if lead.start <= ann.start < lead.end and ann.attrs.get("precision") == "day":
-                if any(d.start <= ann.start < d.end for d in datelines):
-                    continue  # the dateline's day is the fallback below, not a stated activity day
-                day = date.fromisoformat(str(ann.attrs["value"]))
-                if oldest is None or (doc.published is not None and oldest <= day <= doc.published):
-                    return day.isoformat(), "day", "stated"
+        stated = self._stated_days(doc)
+        own = [(at, day) for at, day in stated if lead.start <= at < lead.end]
+        if own:
+            return own[0][1], "day", "stated"
+        before = [(at, day) for at, day in stated if at < lead.start]
+        if before:
+            return before[-1][1], "day", "stated earlier"
         for ann in doc.spans("dateline"):
             if ann.attrs.get("date"):
                 return str(ann.attrs["date"]), "day", "dateline"
         if doc.published is not None:
             return doc.published.isoformat(), "day", "published"
         return None, "unknown", "unknown"
+
+    def _stated_days(self, doc: Document) -> list[tuple[int, str]]:
+        """Days the text states (not the dateline's) within ``max_lag_days`` before publication."""
+        oldest = doc.published - timedelta(days=self.options.max_lag_days) if doc.published else None
+        datelines = list(doc.spans("dateline"))
+        found: list[tuple[int, str]] = []
+        for ann in doc.spans("date"):
+            if ann.attrs.get("precision") != "day" or any(d.start <= ann.start < d.end for d in datelines):
+                continue  # the dateline's day is the fallback, not a stated activity day
+            day = date.fromisoformat(str(ann.attrs["value"]))
+            if oldest is None or (doc.published is not None and oldest <= day <= doc.published):
+                found.append((ann.start, day.isoformat()))
+        return sorted(found)
 
     def _protocol(
         self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int
