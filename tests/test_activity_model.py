@@ -111,7 +111,10 @@ def test_praise_and_history_yield_none() -> None:
 @pytest.mark.parametrize(
     ("prefixes", "floors"),
     [
-        (("kcna-2011-", "kcna-2012-"), {"detection_f1": 0.45, "kind_accuracy": 0.85, "entourage_f1": 0.8, "date_accuracy": 0.8}),
+        (
+            ("kcna-2011-", "kcna-2012-"),
+            {"detection_f1": 0.45, "kind_accuracy": 0.85, "entourage_f1": 0.8, "date_accuracy": 0.8},
+        ),
         (("kcna-2024-",), {"detection_f1": 0.72, "kind_accuracy": 0.75, "entourage_f1": 0.8, "date_accuracy": 0.8}),
     ],
 )
