@@ -107,7 +107,6 @@ def test_modern_wording(shared: Path, light: Pipeline) -> None:
 # Known misses of the issue-14 model (docs/activities.md), each a strict xfail: fixing one fails here.
 KNOWN_MISSES = [
     ("modern-011", "performance"),  # "appreciated together with his wife Ri Sol Ju the performance"
-    ("modern-016", "visit"),  # a tribute visit to Kumsusan: the detector reads it as others' tributes
 ]
 
 

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
 from .activity_candidates import Candidate, find_candidates, lexicon
-from .activity_model import KINDS, NONE, candidate_features, load_model
+from .activity_model import KINDS, NONE, candidate_features, cue_kind, load_model
 from .entourage import Member, protocol_lists
 from .gazetteer import Gazetteer, load_gazetteer
 
@@ -37,10 +37,11 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
 _IN_AT = re.compile(r"\s(?:in|at)\s+$")
+_RECEIVED = "correspondence_received"
 # The model's labels that carry a direction: correspondence both ways.
 _KIND_DIRECTION = {
     "correspondence": ("correspondence", "sent"),
-    "correspondence_received": ("correspondence", "received"),
+    _RECEIVED: ("correspondence", "received"),
 }
 # Mail he received: its target is the sender, after "from".
 _FROM = re.compile(r"\bfrom\s+")
@@ -178,6 +179,9 @@ class ActivityExtractor:
             # A sentence dated long before publication is history whatever its verb says.
             if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
                 continue
+            if not c.right(doc.text).strip(" .,;:!?\"”’)") and cue_kind(feats) is None and label != _RECEIVED:
+                continue  # his name closes the sentence and no cue before it says what he did
+
             kind, direction = _KIND_DIRECTION.get(label, (label, None))
             verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
             lead = _Lead(
