@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import BadRecordError, InputError
 from ..model import Document, Source
-from .decode import check_text, decode_bytes
+from .decode import check_size, check_text, decode_bytes
 from .options import CaptureOptions, default_options
 from .text import build_document
 
@@ -255,16 +255,30 @@ def iter_jsonl(path: Path, *, options: CaptureOptions | None = None, **defaults:
         yield InputError(f"cannot read: {exc.strerror or exc}", where=str(path))
 
 
+def _csv_text(data: bytes, *, where: str, options: CaptureOptions) -> str:
+    """The text of a CSV file. Valid UTF-8 skips the whole-file binary check: each row's text is
+    checked on its own (:func:`check_text`), so a NUL or control characters in one row cost that
+    row only, not every good row of the file."""
+    check_size(len(data), where=where, options=options)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return decode_bytes(data, where=where, options=options)[0]
+
+
 def iter_csv(
     path: Path, data: bytes, *, options: CaptureOptions | None = None, **defaults: Any
 ) -> Iterator[Item]:
     """A header row, then one record per row (``file:row N``, the header being row 1)."""
     options = options or default_options()
     try:
-        text, _ = decode_bytes(data, where=str(path), options=options)
+        text = _csv_text(data, where=str(path), options=options)
     except InputError as err:
         yield err
         return
+    # csv's default 128 KiB field limit would end the file at one long (but allowed) story, losing
+    # every row after it; no field can be longer than the file, which max_bytes already bounds.
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_bytes))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         # Headers in any case and spacing: "Body", " title " are the fields body, title.

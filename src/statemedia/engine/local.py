@@ -107,6 +107,7 @@ def analyze_stream(
     in_flight: deque[Future[list[Document | StatemediaError]]] = deque()
     threads = max(1, _cores() // n_process)
     workers: dict[int, BaseProcess] = {}
+    broken: BrokenProcessPool | None = None
     with ProcessPoolExecutor(n_process, mp_context=ctx, initializer=_init_worker, initargs=(config, threads)) as pool:
         try:
             for batch in _batches(docs, batch_size):
@@ -120,7 +121,11 @@ def analyze_stream(
         except BrokenProcessPool as exc:
             for future in in_flight:
                 future.cancel()
-            raise WorkerError(_died(workers, exc), where="engine.local") from None
+            broken = exc
+    # Named only once the executor has shut down: its thread reaps the workers, and a process
+    # reaped by another thread shows no exit status until then.
+    if broken is not None:
+        raise WorkerError(_died(workers, broken), where="engine.local")
 
 
 def _died(workers: Mapping[int, BaseProcess], exc: BaseException) -> str:
@@ -139,6 +144,8 @@ def _died(workers: Mapping[int, BaseProcess], exc: BaseException) -> str:
         else:
             how = f"exit status {code}"
         dead.append(f"{pid} ({how})")
-    what = f"analysis worker process {', '.join(dead)} died" if dead else "an analysis worker process died"
+    # The executor stops the other workers with SIGTERM once one dies: name the one that died first.
+    first = [d for d in dead if "SIGTERM" not in d] or dead
+    what = f"analysis worker process {', '.join(first)} died" if first else "an analysis worker process died"
     cause = " ".join(str(exc).split())
     return f"{what}; the run stopped ({cause})" if cause else f"{what}; the run stopped"
