@@ -172,9 +172,9 @@ def test_upload_api(bulk: dict[str, Any], tmp_path: Path) -> None:
     body = r.json()
     assert body["summary"]["new"] == len(case.good) and body["summary"]["rejected"] == case.bad
     where = [w["where"] for w in body["rejects"]]
-    # The upload is read from a file of the server's: its name, then the line of the request body.
-    assert [w.rsplit(":", 1)[1] for w in where] == [loc.rsplit(":", 1)[1] for loc in jsonl_locations(case, "")]
-    assert all(w.rsplit(":", 1)[0].endswith("upload.jsonl") for w in where)
+    # A reject names its line of the upload, never the server's temporary file.
+    assert where == [f"upload:{loc.rsplit(':', 1)[1]}" for loc in jsonl_locations(case, "")]
+    assert "statemedia-upload-" not in r.text
     assert all(w["reason"] and w["code"].startswith("E1") for w in body["rejects"])
     assert _stored(db) == sorted(case.good), "every good record stored"
 

@@ -277,6 +277,7 @@ def test_ingest_needs_the_operators_token(web_db: Path) -> None:
         assert [h["id"] for h in hits] == ["web-upload-1"]
         bad = c.post("/api/ingest?analyze=false", content=b"not json\n", headers={"Authorization": "Bearer s3cret"})
         assert bad.status_code == 200 and bad.json()["rejects"] and bad.json()["summary"]["rejected"] == 1
+        assert bad.json()["rejects"][0]["where"] == "upload:line 1"  # not the server's temporary path
 
 
 def test_serve_command_reads_the_token_from_the_environment(web_db: Path, tmp_path: Path) -> None:

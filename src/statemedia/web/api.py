@@ -227,5 +227,8 @@ def _ingest(wb: Workbench, body: bytes, analyze: bool) -> dict[str, Any]:
             summary = ingest(store, [path], analyze=analyze, config=wb.config, rejects=rejects)
         finally:
             store.close()
+        # The client sent a body, not a file: a reject names its line of the upload, never the
+        # server's temporary path.
+        located = rejects.getvalue().replace(str(path), "upload")
     wb.refresh(wait=True)
-    return {"summary": summary.as_dict(), "rejects": [json.loads(line) for line in rejects.getvalue().splitlines()]}
+    return {"summary": summary.as_dict(), "rejects": [json.loads(line) for line in located.splitlines()]}
