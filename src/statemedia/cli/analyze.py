@@ -61,7 +61,8 @@ def analyze(
             else:
                 render_report(out, result)
     if failures:
-        raise typer.Exit(EXIT_INPUT)
+        # Some records analysed and some rejected is partial (README: 1); nothing analysed is bad input.
+        raise typer.Exit(EXIT_PARTIAL if analysed else EXIT_INPUT)
     if not analysed:
         err.print(f"nothing to analyse: no records in {path}", markup=False)
         raise typer.Exit(EXIT_PARTIAL)
