@@ -31,7 +31,6 @@ import gzip
 import json
 import pickle
 import random
-import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -46,6 +45,7 @@ from statemedia.capture.records import capture_record  # noqa: E402
 from statemedia.model import Document  # noqa: E402
 from statemedia.registry import build_pipeline  # noqa: E402
 from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
+from statemedia.training.weak_labels import english  # noqa: E402
 
 SEED = 20261214
 FILES = {
@@ -54,13 +54,6 @@ FILES = {
     "2024": SHARED / "data/kcna-2024/kcna-2024-dev.jsonl.gz",
 }
 BEFORE = ["numbers", "juche", "dates", "acronyms", "linguistic"]
-_THE = re.compile(r"\bthe\b", re.I)
-_SPANISH = re.compile(r"\b(?:de|la|el|los)\b")
-
-
-def _english(record: dict[str, Any]) -> bool:
-    body = str(record.get("body"))
-    return record.get("language") == "en" and len(_THE.findall(body)) >= len(_SPANISH.findall(body))
 
 
 def records(year: str, sample: int) -> list[dict[str, Any]]:
@@ -68,9 +61,8 @@ def records(year: str, sample: int) -> list[dict[str, Any]]:
     reserved = reserved_ids(SHARED)
     with gzip.open(FILES[year], "rt", encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh]
-    usable = sorted(
-        (r for r in rows if split_of(r["id"], reserved) != "reserved" and _english(r)), key=lambda r: r["id"]
-    )
+    kept = (r for r in rows if split_of(r["id"], reserved) != "reserved")
+    usable = sorted((r for r in kept if english(str(r.get("body")), r.get("language"))), key=lambda r: r["id"])
     if year != "2024" and 0 < sample < len(usable):
         chosen = set(random.Random(SEED).sample([r["id"] for r in usable], sample))
         usable = [r for r in usable if r["id"] in chosen]
