@@ -237,3 +237,33 @@ def test_every_declared_string_limit_on_a_list_bounds_its_items(client: TestClie
                     if schema.get("type") == "array" and schema["items"].get("type") == "string":
                         assert "maxLength" in schema["items"], (path, param["name"])
                         assert "maxItems" in schema, (path, param["name"])
+
+
+def test_reanalyze_names_each_failed_article_and_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from statemedia.extract.activities import ActivityExtractor
+    from statemedia.store.ingest import ingest, reanalyze
+    from statemedia.store.sqlite import SQLiteStore
+
+    records = [dict(r, id=f"re-{i}") for i, r in zip(range(3), iter_kcna(2012), strict=False)]
+    source = tmp_path / "three.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    store = SQLiteStore(tmp_path / "re.db")
+    try:
+        ingest(store, [source], analyze=False, n_process=1)
+        real = ActivityExtractor.__call__
+
+        def failing(self: ActivityExtractor, doc: Document) -> Document:
+            if doc.id == "re-1":
+                raise RuntimeError("a component broke on this text")
+            return real(self, doc)
+
+        monkeypatch.setattr(ActivityExtractor, "__call__", failing)
+        failed = io.StringIO()
+        summary = reanalyze(store, n_process=1, rejects=failed)
+    finally:
+        store.close()
+    assert summary.rejected == 1 and summary.analysed == 2
+    (reject,) = [json.loads(line) for line in failed.getvalue().splitlines()]
+    assert reject["where"] == "re-1" and "a component broke on this text" in reject["reason"]

@@ -367,3 +367,11 @@ def test_fuzz_mutated_kcna_records(case: tuple[list[str], list[str | None]], bom
         for doc in docs:  # what is read can be stored: every text encodes as UTF-8
             assert doc.source is not None
             (doc.text + (doc.title or "") + doc.source.raw + doc.id).encode("utf-8")
+
+
+@pytest.mark.parametrize("field", ["id", "title", "body"])
+def test_a_nul_in_a_text_field_is_rejected_with_its_field(field: str) -> None:
+    record = {"id": "nul-1", "title": "A title", "body": "Kim Jong Un inspected the factory on Monday."}
+    record[field] = record[field][:3] + "\x00" + record[field][3:]
+    with pytest.raises(BadRecordError, match=f"field '{field}' holds a NUL"):
+        capture_record(record, location="nul.jsonl:line 1")

@@ -61,6 +61,7 @@ def _text(record: Mapping[str, Any], names: tuple[str, ...], *, where: str) -> s
             continue
         if not isinstance(value, str):
             raise BadRecordError(f"field {name!r} must be text, not {_kind(value)}", where=where)
+        _no_nul(name, value, where=where)
         text = value.strip()
         if text:
             return text
@@ -86,7 +87,14 @@ def _id(record: Mapping[str, Any], *, where: str) -> str | None:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise BadRecordError(f"id must be text or an integer, not {_kind(value)}", where=where)
+    _no_nul("id", str(value), where=where)
     return str(value).strip() or None
+
+
+def _no_nul(name: str, value: str, *, where: str) -> None:
+    # No text holds a NUL: it is binary debris, and PostgreSQL refuses it in text columns.
+    if "\x00" in value:
+        raise BadRecordError(f"field {name!r} holds a NUL character (\\x00), which no text has", where=where)
 
 
 def _date(record: Mapping[str, Any], *, where: str) -> datetime.date | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import islice
+import io
+import json
 from typing import Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..store.ingest import pipeline_version
 from ..store.ingest import reanalyze as run_reanalyze
 from . import app
 from ._common import EXIT_OK, EXIT_PARTIAL, err, out, report_error
@@ -31,13 +31,18 @@ def reanalyze(
     columns = (SpinnerColumn(), TextColumn("{task.completed} re-analysed"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("reanalyze", total=None)
+        failed = io.StringIO()
         summary = run_reanalyze(
-            store, n_process=workers, progress=lambda n: bar.advance(task, n), engine=engine.value, address=address
+            store,
+            n_process=workers,
+            progress=lambda n: bar.advance(task, n),
+            engine=engine.value,
+            address=address,
+            rejects=failed,
         )
     out.print(f"re-analysed: {summary.analysed}, failed: {summary.rejected}")
-    if summary.rejected:
-        # A text whose analysis failed keeps its old version: name each (the first 20) by its id.
-        version = pipeline_version()
-        for doc in islice(store.stale(version), 20):
-            report_error(f"{doc.id}: analysis failed; still at an older pipeline version than {version}")
+    # A text whose analysis failed keeps its older analysis: name each with the reason.
+    for line in failed.getvalue().splitlines():
+        reject = json.loads(line)
+        report_error(f"{reject['where']}: {reject['code']} {reject['reason']}; its older analysis is kept")
     raise typer.Exit(EXIT_PARTIAL if summary.rejected else EXIT_OK)

@@ -234,9 +234,11 @@ def reanalyze(
     progress: Progress | None = None,
     engine: str = "local",
     address: str | None = None,
+    rejects: IO[str] | None = None,
 ) -> IngestSummary:
     """Re-run the pipeline on every stored text its current version has not analysed
-    (``engine`` and ``address`` as for :func:`ingest`)."""
+    (``engine``, ``address`` and ``rejects`` as for :func:`ingest`: a text whose analysis failed
+    keeps its older analysis, and goes to ``rejects`` with the article and the reason)."""
     config = config if config is not None else load_config()
     version = pipeline_version(config)
     # Annotations made at capture (datelines) are kept; those of pipeline components are redone.
@@ -260,7 +262,7 @@ def reanalyze(
         batch_size=options.batch_size,
         analysis_batch_size=options.analysis_batch_size,
         run=run,
-        rejects=None,
+        rejects=rejects,
         progress=progress,
         seen=False,
     )
