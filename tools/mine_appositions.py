@@ -1,6 +1,7 @@
 """Mine the corpus's own appositions for officials: "Choe Ryong Hae, member of the Presidium of ...".
 
-Reads every English, non-reserved story of KCNA 2011, 2012 and the 2024 file (captured as the
+Reads every English train-split story (``statemedia.training.splits``: never reserved, held out or
+in a hand-annotated test set) of KCNA 2011, 2012 and the 2024 file (captured as the
 pipeline captures them: glued names parted), finds Korean names (a gazetteer person or a name of
 Korean shape, ``data/entourage.json``) followed by a comma and a title ("member of ...",
 "secretary of ...", "vice-premier of the Cabinet", "minister of ..."), and prints per person:
@@ -25,11 +26,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from person_ids import FILES, records  # noqa: E402
+from person_ids import FILES, SHARED, records  # noqa: E402
 
 from statemedia.capture.records import capture_record  # noqa: E402
 from statemedia.extract.entourage import canonical_name, load_rules  # noqa: E402
 from statemedia.extract.gazetteer import load_gazetteer  # noqa: E402
+from statemedia.training.activity_data import test_set_ids  # noqa: E402
+from statemedia.training.splits import reserved_ids, split_of  # noqa: E402
 
 # What a title in apposition starts with (lower case: KCNA writes "Choe Ryong Hae, member of ...").
 _CUE = (
@@ -69,8 +72,11 @@ def mine(years: list[str]) -> dict[str, Person]:
     gazetteer = load_gazetteer()
     rules = load_rules()
     people: dict[str, Person] = defaultdict(Person)
+    reserved, tests = reserved_ids(SHARED), test_set_ids()
     for year in years:
         for record in records(year, 0):
+            if split_of(record["id"], reserved) != "train" or record["id"] in tests:
+                continue
             doc = capture_record(record, location=record["id"])
             text, day = doc.text, doc.published
             names = [(s, e, entry.name) for s, e, entry in gazetteer.find_names(text) if entry.type == "PERSON"]
