@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,6 +62,12 @@ def test_model_ships_small_with_both_heads() -> None:
     assert {"correspondence", "speech", "visit"} <= set(model.kinds.classes) <= set(KINDS)
 
 
+def _activities(text: str, published: datetime.date) -> list[Any]:
+    """The attrs of the activities the full pipeline finds in ``text``."""
+    doc = analyze_text(text, published=published)
+    return [a.attrs for a in doc.spans("event") if a.producer == "activities"]
+
+
 TOUR = (
     "Pyongyang, July 29 (KCNA) -- The respected ComradeKim Jong Un, general secretary of the Workers' Party "
     "of Korea and president of the State Affairs of the DPRK, inspected the flood-hit areas in Sinuiju on "
@@ -71,8 +78,7 @@ TOUR = (
 
 
 def test_one_story_several_activities_with_glued_names() -> None:
-    doc = analyze_text(TOUR, published=datetime.date(2024, 7, 29))
-    events = [a.attrs for a in doc.spans("event") if a.producer == "activities"]
+    events = _activities(TOUR, datetime.date(2024, 7, 29))
     kinds = [e["kind"] for e in events]
     assert kinds[0] in {"inspection", "visit"}
     assert "correspondence" in kinds
@@ -90,8 +96,7 @@ def test_received_messages_are_logged_with_their_direction() -> None:
         "Republic of Korea, received a message of greeting from Abdel Fattah Al Sisi, president of the Arab "
         "Republic of Egypt, on Tuesday."
     )
-    doc = analyze_text(text, published=datetime.date(2024, 8, 28))
-    (event,) = [a.attrs for a in doc.spans("event") if a.producer == "activities"]
+    (event,) = _activities(text, datetime.date(2024, 8, 28))
     assert (event["kind"], event["direction"], event["item"]) == ("correspondence", "received", "message")
 
 
@@ -101,8 +106,7 @@ def test_praise_and_history_yield_none() -> None:
         "They said that under the guidance of Kim Jong Un the DPRK has grown stronger.\n"
         "Kim Jong Un visited the factory in 2019, recalled the manager."
     )
-    doc = analyze_text(text, published=datetime.date(2024, 1, 17))
-    assert not [a for a in doc.spans("event") if a.producer == "activities"]
+    assert not _activities(text, datetime.date(2024, 1, 17))
 
 
 # Floors for the blind sets (tests/data/README.md; docs/activities.md has the measured figures),

@@ -1,12 +1,13 @@
 """The learned part of activity extraction: which leader mentions are activities, of which kind.
 
-A multinomial logistic regression over the words around each mention (the predicate after his
-name and titles, the few words before it), the curated cues' kinds as features (predicate
-patterns ``activity_kinds.tsv``, left contexts ``activity_context.tsv``) and structural facts
-(sentence position, pronoun, apposition, quotation, an old date in the sentence). Trained by
-``python -m statemedia.training.activities`` on weak labels from KCNA headlines and the dev set
-(docs/activities.md has the data, the measured agreement and the test-set scores); the weights
-ship in ``data/activity_model.npz``.
+Two logistic regressions (:class:`ActivityModel`: a detector and a kind head) over the words around
+each mention (the predicate after his name and titles, the few words before it), the curated cues'
+kinds as features (predicate patterns ``activity_kinds.tsv``, left contexts ``activity_context.tsv``)
+and structural facts (subject position, sentence index, pronoun, apposition, quotation, possessive,
+an old date in the sentence). Trained by ``python -m statemedia.training.activities`` on hand-labelled
+train-split stories, headline weak labels and the dev set (``training.activity_data``;
+docs/activities.md has the data, the measured agreement and the test-set scores); the weights ship
+in ``data/activity_model.npz``.
 """
 
 from __future__ import annotations
