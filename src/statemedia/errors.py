@@ -1,7 +1,7 @@
 """Exceptions raised by statemedia.
 
 Every error carries a stable code (``E1xx`` input, ``E2xx`` pipeline, ``E3xx`` store,
-``E4xx`` query, ``E5xx`` models) and says *which* input or record and *why*.
+``E4xx`` query, ``E5xx`` models, ``E6xx`` watching) and says *which* input or record and *why*.
 
 Exception tree::
 
@@ -17,7 +17,8 @@ Exception tree::
     │   └── WorkerError         E201  an analysis worker process died (killed, out of memory)
     ├── StoreError              E3xx  the database refused or is corrupt
     ├── QueryError              E4xx  a malformed search query or filter
-    └── ModelError              E5xx  a trained model is missing or incompatible
+    ├── ModelError              E5xx  a trained model is missing or incompatible
+    └── FetchError              E600  `statemedia watch` cannot fetch as configured (e.g. a bad proxy)
 
 The ``statemedia`` command reports any of these as one line on stderr. Its exit status: 0
 success; 1 partial (nothing found, or some records rejected); 2 bad input or usage (a
@@ -33,6 +34,7 @@ __all__ = [
     "BinaryInputError",
     "DecodingError",
     "EmptyInputError",
+    "FetchError",
     "InputError",
     "InputTooLargeError",
     "ModelError",
@@ -102,3 +104,7 @@ class QueryError(StatemediaError):
 
 class ModelError(StatemediaError):
     code = "E500"
+
+
+class FetchError(StatemediaError):
+    code = "E600"

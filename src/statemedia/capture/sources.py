@@ -23,12 +23,14 @@ from .html import capture_html, looks_like_html
 from .options import CaptureOptions, default_options
 from .records import Item, iter_csv, iter_json, iter_jsonl, iter_jsonl_lines, iter_rdata
 from .text import capture_text
+from .warc import iter_warc
 
 __all__ = ["read_path"]
 
-# What a directory contributes: article and record files (also gzipped: ``a.jsonl.gz``),
-# not every file lying around (CSV is left out: a folder's tables are seldom stories).
-DIRECTORY_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson"})
+# What a directory contributes: article and record files (also gzipped: ``a.jsonl.gz``) and
+# crawlers' WARC files, not every file lying around (CSV is left out: a folder's tables are
+# seldom stories).
+DIRECTORY_SUFFIXES = frozenset({".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".warc"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 RDATA_SUFFIXES = frozenset({".rda", ".rdata"})
@@ -138,6 +140,9 @@ def read_path(
         return
     if fmt in RDATA_SUFFIXES:
         yield from iter_rdata(path, options=options, **defaults)
+        return
+    if fmt == ".warc":  # read as a stream, record by record: a crawl's WARC runs to gigabytes
+        yield from iter_warc(path, options=options, **defaults)
         return
     try:
         data = _read_bytes(path, options)

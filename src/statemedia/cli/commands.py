@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from . import (
     activities,  # noqa: F401
+    alerts,  # noqa: F401
     analyze,  # noqa: F401
+    changes,  # noqa: F401
     check_activities,  # noqa: F401
     diff,  # noqa: F401
     evaluate_activities,  # noqa: F401
@@ -18,4 +20,5 @@ from . import (
     search,  # noqa: F401
     serve,  # noqa: F401
     show,  # noqa: F401
+    watch,  # noqa: F401
 )

@@ -171,6 +171,13 @@ class Writer(Protocol):
         """``put`` of each (document, pipeline version) in order; an implementation may
         write the batch with fewer statements, but the results are those of ``put`` one by one."""
 
+    def sql(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one statement of the shared SQL (``?`` placeholders; none for a write):
+        how the tables beside the corpus (watch, alerts) are written."""
+
+    def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        """One statement of the shared SQL run for each of ``rows``."""
+
     def start_run(self, command: str, paths: Sequence[str]) -> int: ...
 
     def finish_run(self, run: int, counts: dict[str, int]) -> None: ...
@@ -206,6 +213,10 @@ class Store(Protocol):
     def matches(self, query: Query, cap: int) -> list[str]:
         """Ids of the current documents matching ``query`` (its text and filters; copies count
         apart), newest first, at most ``cap``: what totals and facets count. Raises QueryError."""
+
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read in the shared SQL (``?`` placeholders): how the read model
+        (``analytics``) and the watch read the tables beside the corpus."""
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, documents (versions), texts, groups with copies, annotations."""

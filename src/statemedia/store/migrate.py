@@ -37,6 +37,26 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("annotations", ("text_pk", "start", '"end"', "label", "attrs", "producer"), "insertion"),
     ("text_entities", ("entity_id", "name", "type", "text_pk"), "entity_id, text_pk"),
     ("lsh_bands", ("band_key", "text_pk"), "band_key, text_pk"),
+    # statemedia watch (migrations/003_watch.sql): passes, frontier, fetches, URLs, withdrawals, alerts.
+    ("watch_passes", ("pass_pk", "started_at", "finished_at", "sites", "counts"), "pass_pk"),
+    ("watch_frontier", ("pass_pk", "url", "site", "kind", "depth", "done"), "pass_pk, url"),
+    (
+        "fetches",
+        (
+            "fetch_pk", "pass_pk", "url", "fetched_at", "status", "error", "digest", "content_type", "etag",
+            "last_modified", "warc_file", "warc_offset", "warc_length", "doc_id",
+        ),
+        "fetch_pk",
+    ),
+    (
+        "watch_urls",
+        ("url", "site", "doc_id", "first_seen", "last_listed", "listed_on", "last_ok", "missed", "first_missed",
+         "withdrawn_on"),
+        "url",
+    ),
+    ("withdrawals", ("withdrawal_pk", "url", "doc_id", "withdrawn_on", "noticed_at", "restored_on"), "withdrawal_pk"),
+    ("watchlists", ("name", "rules", "channels", "created_at", "checked_at"), "name"),
+    ("alerts", ("alert_pk", "watchlist", "raised_at", "rule", "key", "title", "payload", "delivered"), "alert_pk"),
 )  # fmt: skip
 # PostgreSQL columns read as SQLite stores them.
 _PG_AS_SQLITE = {
@@ -48,7 +68,8 @@ _PG_AS_SQLITE = {
     "attrs": "attrs::text",
     "is_current": "is_current::int",
 }
-_KEYED = ("runs", "articles", "texts", "documents")  # tables whose keys are copied
+# Tables whose keys are copied (PostgreSQL's identity sequences continue after them).
+_KEYED = ("runs", "articles", "texts", "documents", "watch_passes", "fetches", "withdrawals", "alerts")
 _PAGE = 5_000
 
 Progress = Callable[[str, int], None]

@@ -154,6 +154,11 @@ class SQLReader:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(sql, params).fetchone()
 
+    def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
+        if self.dialect.param != "?":
+            statement = statement.replace("?", self.dialect.param)
+        return list(self.conn.execute(statement, params).fetchall())
+
     def schema_version(self) -> int:
         return int(self._one("SELECT max(version) FROM schema_version")[0])
 

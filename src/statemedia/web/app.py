@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from ..config import Config
 from ..errors import QueryError, StatemediaError
-from . import api, pages
+from . import api, changes, pages, watchlists
 from .security import SecurityHeaders, TokenCheck, operator_token
 from .service import Workbench
 
@@ -61,6 +61,8 @@ def create_app(db_path: str | Path, *, token: str | None = None, config: Config 
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(changes.router)
+    app.include_router(watchlists.router)
 
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, exc: QueryError) -> Response:

@@ -1,0 +1,1 @@
+"""Watching the outlets: crawl passes (fetch -> WARC -> capture -> store), withdrawals, alerts."""
