@@ -78,8 +78,10 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     store = SQLiteStore(path)
     ingest(store, [write_jsonl_gz(tmp_path / "kcna.jsonl.gz", RECORDS[:200])], analyze=False)
-    # What a store made before migration 002 looks like.
+    # What a store made before migration 002 looks like: none of the tables of 002 and later.
     store.conn.execute("DROP TABLE docs_fts_terms")
+    for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts"):
+        store.conn.execute(f"DROP TABLE {table}")
     store.conn.execute("DELETE FROM schema_version WHERE version >= 2")
     store.close()
     store = SQLiteStore(path)

@@ -23,6 +23,7 @@ from statemedia.store import open_store
 from statemedia.watch.crawl import run_pass
 from statemedia.watch.options import WatchOptions, watch_options
 from statemedia.watch.warc import read_response
+from store_fixtures import STORES, make_store
 from watch_site import KcnaSite, Story, hashed
 
 STORIES = [
@@ -109,10 +110,9 @@ def test_pass_archives_and_stores_every_article(site: KcnaSite, tmp_path: Path, 
     assert site.requested("/robots.txt") == 1
 
 
-def test_second_pass_finds_new_edited_withdrawn_and_restored(
-    site: KcnaSite, tmp_path: Path, local_only: list[str]
-) -> None:
-    store = open_store(tmp_path / "s.db")
+@pytest.mark.parametrize("kind", STORES)
+def test_second_pass_finds_new_edited_withdrawn_and_restored(site: KcnaSite, tmp_path: Path, kind: str) -> None:
+    store = make_store(kind, tmp_path)
     pass_once(store, site, tmp_path)
     farm, meeting, china = (hashed(t) for t, _, _ in STORIES[:3])
     site.add("New Story", Story("Orchestra Gives Concert", "The orchestra gave a concert in Pyongyang on Friday.\n"
@@ -137,10 +137,13 @@ def test_second_pass_finds_new_edited_withdrawn_and_restored(
     assert [u.removeprefix(site.base) for (u,) in restored] == [china]
 
 
-def test_unlisted_story_is_withdrawn_only_when_older_ones_stay_listed(site: KcnaSite, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", STORES)
+def test_unlisted_story_is_withdrawn_only_when_older_ones_stay_listed(
+    site: KcnaSite, tmp_path: Path, kind: str
+) -> None:
     """A story that leaves the list while older ones stay was taken down; one pushed off the end
     of a list by newer stories was not."""
-    store = open_store(tmp_path / "s.db")
+    store = make_store(kind, tmp_path)
     site.per_page = 100
     pass_once(store, site, tmp_path)
     meeting, oldest = hashed(STORIES[1][0]), hashed(STORIES[4][0])
