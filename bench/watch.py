@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing as mp
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from datetime import date
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -46,19 +48,38 @@ def stories(n: int) -> list[dict[str, str]]:
     return out
 
 
-def main() -> None:
-    n = 300 if "--quick" in sys.argv else 2000
+def build(n: int) -> KcnaSite:
     site = KcnaSite(per_page=100)
     for record in stories(n):
         site.add(record["id"], Story(record["title"], record["body"], date.fromisoformat(record["date"])))
-    site.start()
+    return site
+
+
+def serve(n: int, ports: mp.Queue[int], stop: Event) -> None:
+    """The site in its own process, as a real one is: its threads do not share the crawler's GIL."""
+    site = build(n).start()
+    ports.put(int(site.base.rsplit(":", 1)[1]))
+    stop.wait()
+    site.stop()
+
+
+def main() -> None:
+    n = 300 if "--quick" in sys.argv else 2000
+    ports: mp.Queue[int] = mp.Queue()
+    stop = mp.Event()
+    server = mp.Process(target=serve, args=(n, ports, stop), daemon=True)
+    server.start()
+    site = build(n)
+    site.server = None
+    base = f"http://127.0.0.1:{ports.get(timeout=60)}"
     pages = [s.page() for s in site.stories.values()]
+    capture_html(pages[0], bold_names=True)  # imports and first-call set-up out of the timing
     start = time.perf_counter()
     for page in pages:
         capture_html(page, bold_names=True)
     capture_rate = len(pages) / (time.perf_counter() - start)
     with tempfile.TemporaryDirectory() as tmp:
-        sites = load_sites(site.sources(Path(tmp)))
+        sites = [s.with_base(base) for s in load_sites(only=["kcna-en"])]
         options = replace(watch_options(), archive=f"{tmp}/warc", host_delay=0.0, index_depth=n // 100 + 2)
         store = SQLiteStore(Path(tmp) / "s.db")
         start = time.perf_counter()
@@ -69,7 +90,8 @@ def main() -> None:
         second_s = time.perf_counter() - start
         warc_bytes = sum(f.stat().st_size for f in Path(options.archive).iterdir())
         fetched = first.fetched
-    site.stop()
+    stop.set()
+    server.join()
     page_bytes = sum(len(p) for p in pages)
     assert first.new == n, first
     rate = fetched / first_s
