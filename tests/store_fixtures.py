@@ -15,12 +15,14 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from statemedia.model import Annotation, Document
 from statemedia.store import Store
 from statemedia.store.sqlite import SQLiteStore
 
@@ -78,3 +80,25 @@ def write_jsonl_gz(path: Path, records: list[dict[str, Any]]) -> Path:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return path
+
+
+def named_doc(
+    doc_id: str,
+    names: list[tuple[str, str, str]],
+    *,
+    words: str = "attended the meeting",
+    published: date = date(2013, 12, 1),
+    title: str | None = None,
+    extra: list[Annotation] | None = None,
+) -> Document:
+    """An article naming ``names`` (entity id, name, type) in order, one sentence each, every
+    name annotated as an entity as the pipeline would (``extra``: more annotations)."""
+    text, annotations = "", []
+    for eid, name, kind in names:
+        start = len(text)
+        text += f"{name} {words}. "
+        attrs = {"id": eid, "name": name, "type": kind}
+        annotations.append(Annotation(start, start + len(name), "entity", attrs, producer="entities"))
+    text += f"Reported by KCNA ({doc_id})."
+    return Document(doc_id, text, title=title or f"Story {doc_id}", outlet="KCNA", url=f"http://kcna.kp/{doc_id}",
+                    published=published, annotations=annotations + list(extra or ()))  # fmt: skip

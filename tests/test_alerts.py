@@ -29,7 +29,7 @@ from statemedia.watch.alerts import add_watchlist, evaluate, get_watchlist, rece
 from statemedia.watch.deliver import atom_feed, deliver, run_alerts
 from statemedia.watch.options import AlertOptions
 from statemedia.web.app import create_app
-from store_fixtures import STORES, make_store
+from store_fixtures import STORES, make_store, named_doc
 
 JANG = ("person:jang-song-thaek", "Jang Song Thaek", "PERSON")
 KIM = ("person:kim-jong-un", "Kim Jong Un", "PERSON")
@@ -54,16 +54,8 @@ def _activity(kind: str, actor: tuple[str, str, str], target: str, day: str) -> 
 def _doc(doc_id: str, names: list[tuple[str, str, str]], *, words: str = "attended the meeting",
          published: date = date(2026, 1, 1), title: str | None = None,
          events: list[dict[str, Any]] = ()) -> Document:  # type: ignore[assignment]
-    text, annotations = "", []
-    for eid, name, kind in names:
-        start = len(text)
-        text += f"{name} {words}. "
-        annotations.append(Annotation(start, start + len(name), "entity", {"id": eid, "name": name, "type": kind},
-                                      producer="entities"))
-    annotations += [Annotation(0, 10, "event", attrs, producer="activities") for attrs in events]
-    text += f"Reported by KCNA ({doc_id})."
-    return Document(doc_id, text, title=title or f"Story {doc_id}", outlet="KCNA", url=f"http://kcna.kp/{doc_id}",
-                    published=published, annotations=annotations)
+    activities = [Annotation(0, 10, "event", attrs, producer="activities") for attrs in events]
+    return named_doc(doc_id, names, words=words, published=published, title=title, extra=activities)
 
 
 def _put(store: Store, doc: Document, seen: str) -> None:

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 import statemedia.cli.changes  # noqa: F401  (registers the command; not the other commands' modules)
 from statemedia.analytics.changes import Changes, changes, removals
 from statemedia.cli import app
-from statemedia.model import Annotation, Document
+from statemedia.model import Document
 from statemedia.store import Store, open_store
 from statemedia.web.app import create_app
-from store_fixtures import STORES, make_store
+from store_fixtures import STORES, make_store, named_doc
 
 JANG = ("person:jang-song-thaek", "Jang Song Thaek", "PERSON")
 KIM = ("person:kim-jong-un", "Kim Jong Un", "PERSON")
@@ -33,15 +33,7 @@ ALL = (JANG, KIM, CHOE, PAK, WPK, PYONGYANG, EVIL)
 
 def _doc(doc_id: str, names: list[tuple[str, str, str]]) -> Document:
     """An article naming ``names`` in order, each annotated as an entity."""
-    text, annotations = "", []
-    for eid, name, kind in names:
-        start = len(text)
-        text += f"{name} attended the meeting. "
-        annotations.append(Annotation(start, start + len(name), "entity", {"id": eid, "name": name, "type": kind},
-                                      producer="entities"))
-    text += f"Reported by KCNA ({doc_id})."
-    return Document(doc_id, text, title=f"Story {doc_id}", outlet="KCNA", url=f"http://kcna.kp/{doc_id}",
-                    published=date(2013, 12, 1), annotations=annotations)
+    return named_doc(doc_id, names)
 
 
 def _version(store: Store, doc: Document, seen: str, *, analysed: bool = True) -> None:

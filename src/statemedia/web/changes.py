@@ -58,9 +58,8 @@ Params = Annotated[Filters, Depends(filters)]
 
 
 def _read(wb: Workbench, f: Filters) -> model.Changes:
-    # One connection serves every request thread: reads take the workbench's lock, as its own do.
-    with wb._reading:
-        return model.changes(wb.store, date_from=f.date_from, date_to=f.date_to, removed=f.removed, limit=f.limit)
+    with wb.reading() as store:
+        return model.changes(store, date_from=f.date_from, date_to=f.date_to, removed=f.removed, limit=f.limit)
 
 
 @router.get("/changes", include_in_schema=False, response_class=HTMLResponse)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -107,6 +108,13 @@ class Workbench:
         # technique model take seconds to load and most sessions never paste anything.
         self._pipeline: Pipeline | None = None
         self._analysing = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The store, for one read by a route: one connection serves every request thread, a
+        request at a time, as the workbench's own reads do."""
+        with self._reading:
+            yield self.store
 
     # --- the index, kept fresh ----------------------------------------------------------
     @property
