@@ -11,6 +11,9 @@ from typing import Any
 
 import pytest
 
+# Fixtures of the helper modules, for every test module: where alerts go (webhook, SMTP).
+from alert_sinks import receiver, smtp  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("STATEMEDIA_SHARED", ROOT.parent / "shared"))
 SEED = SHARED / "seed" / "kim-il-sung-leadership-in-war.txt"

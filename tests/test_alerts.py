@@ -4,22 +4,20 @@ feed and API."""
 
 from __future__ import annotations
 
-import json
 import socket
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from email import message_from_bytes
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from alert_sinks import Inbox
 from statemedia.cli import alerts as alerts_cli  # noqa: F401  (registers `statemedia alerts`)
 from statemedia.cli import app
 from statemedia.errors import InputError
@@ -179,34 +177,6 @@ def test_bad_rules_are_refused_naming_rule_and_reason(tmp_path: Path, rule: Any,
 # --- delivery ---------------------------------------------------------------------------------
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    bodies: ClassVar[list[Any]] = []  # each test's handler subclass has lists of its own
-    statuses: ClassVar[list[int]] = []  # statuses to answer with, in order (then 200)
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        status = self.statuses.pop(0) if self.statuses else 200
-        if status == 200:
-            self.bodies.append(json.loads(body))
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def receiver() -> Iterator[tuple[str, type[_Receiver]]]:
-    handler = type("Handler", (_Receiver,), {"bodies": [], "statuses": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", handler
-    server.shutdown()
-    server.server_close()
-
-
 def _sqlite_with_matches(tmp_path: Path, **channels: Any) -> Store:
     store = open_store(tmp_path / "d.db")
     add_watchlist(store, "fert", [{"kind": "match", "query": "fertilizer"}], now=T0, **channels)
@@ -245,20 +215,11 @@ def test_unreachable_webhook_never_raises(tmp_path: Path) -> None:
     store.close()
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
 def test_email_digest_to_a_local_smtp_server(tmp_path: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    inbox = _Inbox()
+    inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

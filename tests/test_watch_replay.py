@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -61,17 +62,22 @@ def site() -> Iterator[KcnaSite]:
     s.stop()
 
 
-def test_december_2013_replayed(site: KcnaSite, tmp_path: Path) -> None:
+def test_december_2013_replayed(
+    site: KcnaSite, tmp_path: Path, receiver: tuple[str, Any], smtp: tuple[int, Any]
+) -> None:
     naming, others = _stories()
     assert len(naming) >= 10, "the 2012 file should hold a dozen short stories naming him"
     for record in [*others, *naming]:
         day = date.fromisoformat(record["date"])
         site.add(record["id"], Story(record["title"], record["body"], day))
     store = open_store(tmp_path / "s.db")
-    add_watchlist(store, "jang", [{"kind": "removed", "person": NAME}])
+    hook, handler = receiver
+    port, inbox = smtp
+    add_watchlist(store, "jang", [{"kind": "removed", "person": NAME}], webhook=hook, emails=["desk@example.org"])
     sites = load_sites(site.sources(tmp_path))
     options = replace(watch_options(), archive=str(tmp_path / "warc"), host_delay=0.0, withdrawn_after=1)
     config = load_config()
+    config["alerts"].update(smtp_host="127.0.0.1", smtp_port=port)
     run = lambda day: watch_once(store, sites, options, config=config, n_process=1, day=day)  # noqa: E731
     first = run("2013-12-08")
     assert first.summary.new == len(naming) + len(others) and first.alerts_raised == 0
@@ -98,9 +104,19 @@ def test_december_2013_replayed(site: KcnaSite, tmp_path: Path) -> None:
     everything = changes(store)
     assert {e.doc_id for e in everything.edits} == {url(r) for r in edited}
     assert all([x.name for x in e.removed] == [NAME] for e in everything.edits)
-    # His watchlist alerted on exactly those six stories.
+    # His watchlist alerted on exactly those six stories, in its feed, by webhook and by e-mail.
+    expected = sorted(url(r) for r in [*edited, *withdrawn])
     alerts = recent_alerts(store, "jang")
-    assert sorted(a.payload["doc_id"] for a in alerts) == sorted(url(r) for r in [*edited, *withdrawn])
+    assert sorted(a.payload["doc_id"] for a in alerts) == expected
+    assert second.alerts_raised == 6 and second.alerts_delivered == 2
+    [posted] = handler.bodies
+    assert sorted(a["payload"]["doc_id"] for a in posted["alerts"]) == expected
+    [(_sender, recipients, mail)] = inbox.messages
+    body = message_from_bytes(mail, policy=policy.default).get_body()
+    assert recipients == ["desk@example.org"] and body is not None
+    assert sorted(re.findall(r"article (\S+)", body.get_content())) == expected
+    feed = TestClient(create_app(tmp_path / "s.db")).get("/watchlists/jang.atom")
+    assert feed.status_code == 200 and all(u in feed.text for u in expected)
     # The changes page says the same.
     page = TestClient(create_app(tmp_path / "s.db")).get("/changes", params={"removed": NAME})
     assert page.status_code == 200
