@@ -32,9 +32,9 @@ from statemedia.capture import capture_record
 from statemedia.engine import ray as ray_engine
 from statemedia.engine.local import analyze_stream
 from statemedia.errors import QueryError
+from statemedia.ingest import ingest, pipeline_version
 from statemedia.model import Document
 from statemedia.store import Query, Store
-from statemedia.store.ingest import ingest, pipeline_version
 from statemedia.store.postgres import PostgresStore
 from statemedia.store.sqlite import SQLiteStore
 

@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 from statemedia.capture import read_path
+from statemedia.ingest import ingest
 from statemedia.model import Document
 from statemedia.store import Query
-from statemedia.store.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 
 KCNA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "kcna"

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from store import FILES, QUERIES  # bench/store.py: the same 20 queries as the store's benchmark
 
+from statemedia.ingest import ingest
 from statemedia.store import Query
-from statemedia.store.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 
 TARGET_MS = 200.0

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import kcna_sample
 from statemedia.config import Config, load_config
+from statemedia.ingest import ingest, pipeline_version, reanalyze
 from statemedia.model import Annotation
 from statemedia.store import Store
-from statemedia.store.ingest import ingest, pipeline_version, reanalyze
 from statemedia.store.sqlite import SQLiteStore
 from store_fixtures import write_jsonl_gz
 

@@ -166,7 +166,7 @@ def test_pieces_keep_the_real_models_annotations_on_the_one_text(shared: Path) -
 
 @pytest.fixture(scope="module")
 def client(shared: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    from statemedia.store.ingest import ingest
+    from statemedia.ingest import ingest
     from statemedia.store.sqlite import SQLiteStore
     from statemedia.web.app import create_app
 
@@ -243,7 +243,7 @@ def test_reanalyze_names_each_failed_article_and_why(tmp_path: Path, monkeypatch
     import io
 
     from statemedia.extract.activities import ActivityExtractor
-    from statemedia.store.ingest import ingest, reanalyze
+    from statemedia.ingest import ingest, reanalyze
     from statemedia.store.sqlite import SQLiteStore
 
     records = [dict(r, id=f"re-{i}") for i, r in zip(range(3), iter_kcna(2012), strict=False)]

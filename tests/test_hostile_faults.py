@@ -62,7 +62,7 @@ CONFIG = '[pipeline]\ncomponents = ["numbers", "juche", "dates", "acronyms"]\n'
 SCRIPT = """
 import sys
 from statemedia.config import load_config
-from statemedia.store.ingest import ingest
+from statemedia.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 ingest(SQLiteStore(sys.argv[1]), [sys.argv[2]], config=load_config(sys.argv[3]), n_process=1)
 """
@@ -108,7 +108,7 @@ def test_sigkill_during_an_analysing_ingest_loses_at_most_one_batch(tmp_path: Pa
     ingest of fewer than [store] batch_size (500) stories was one transaction: a kill anywhere
     lost all of it."""
     from statemedia.config import load_config
-    from statemedia.store.ingest import ingest
+    from statemedia.ingest import ingest
     from statemedia.store.sqlite import SQLiteStore
 
     records = kcna_sample(1500, step=14)

@@ -83,7 +83,7 @@ def test_lone_surrogate_in_text_is_rejected() -> None:
 
 
 def test_ingest_keeps_the_good_records_around_a_surrogate(tmp_path: Path) -> None:
-    from statemedia.store.ingest import ingest
+    from statemedia.ingest import ingest
     from statemedia.store.sqlite import SQLiteStore
 
     path = _write_lines(
@@ -125,7 +125,7 @@ def test_deeply_nested_json_file_is_rejected(tmp_path: Path) -> None:
 
 
 def test_ingest_survives_a_deeply_nested_line(tmp_path: Path) -> None:
-    from statemedia.store.ingest import ingest
+    from statemedia.ingest import ingest
     from statemedia.store.sqlite import SQLiteStore
 
     deep = '{"id": "d", "body": "text", "n": ' + DEEP + "}"

@@ -11,8 +11,8 @@ import pytest
 
 import statemedia
 from conftest import kcna_sample
+from statemedia.ingest import ingest, pipeline_version, reanalyze
 from statemedia.store import Query, Store
-from statemedia.store.ingest import ingest, pipeline_version, reanalyze
 from store_fixtures import STORES, make_store, write_jsonl_gz
 
 # Stories of 2012 naming the new leader, plus others: a few hundred, fully analysed.

@@ -20,7 +20,7 @@ CONFIG = '[pipeline]\ncomponents = ["numbers", "juche", "dates"]\n[store]\nbatch
 SCRIPT = """
 import sys
 from statemedia.config import load_config
-from statemedia.store.ingest import ingest
+from statemedia.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 ingest(SQLiteStore(sys.argv[1]), [sys.argv[2]], config=load_config(sys.argv[3]), n_process=1)
 """

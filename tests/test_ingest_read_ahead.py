@@ -1,4 +1,4 @@
-"""Ingest with capture in a reader process (store/read_ahead.py): the same records, errors
+"""Ingest with capture in a reader process (read_ahead.py): the same records, errors
 and store as capture in the writing process, and no reader left behind when stopped early."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from conftest import kcna_sample
 from statemedia.capture import read_path
 from statemedia.config import load_config
 from statemedia.errors import InputError
+from statemedia.ingest import ingest
 from statemedia.model import Document
-from statemedia.store.ingest import ingest
-from statemedia.store.read_ahead import input_bytes, read_ahead
+from statemedia.read_ahead import input_bytes, read_ahead
 from statemedia.store.sqlite import SQLiteStore
 from store_fixtures import write_jsonl_gz
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import iter_kcna, kcna_sample
 from statemedia.config import load_config
 from statemedia.errors import StoreError
+from statemedia.ingest import ingest
 from statemedia.store import Query
-from statemedia.store.ingest import ingest
 from statemedia.store.migrate import TABLES, migrate
 from statemedia.store.sqlite import SQLiteStore
 from store_fixtures import make_store, write_jsonl_gz

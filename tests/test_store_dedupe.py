@@ -7,9 +7,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from conftest import iter_kcna
+from statemedia.ingest import ingest
 from statemedia.model import content_hash
 from statemedia.store import Query, Store
-from statemedia.store.ingest import ingest
 from store_fixtures import store, write_jsonl_gz  # noqa: F401
 
 # Near repeats measured on the corpus (word 5-gram Jaccard, see [dedupe] in defaults.toml).

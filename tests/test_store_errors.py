@@ -13,8 +13,8 @@ import pandas as pd
 import pyreadr
 
 from conftest import kcna_sample
+from statemedia.ingest import ingest
 from statemedia.store import Store
-from statemedia.store.ingest import ingest
 from store_fixtures import store, write_jsonl_gz  # noqa: F401
 
 RECORDS = kcna_sample(60, language="en", step=31)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from conftest import kcna_sample
+from statemedia.ingest import ingest
 from statemedia.store import Query
 from statemedia.store.fts_prefix import expand_prefixes
-from statemedia.store.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 from store_fixtures import write_jsonl_gz
 

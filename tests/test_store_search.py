@@ -11,8 +11,8 @@ import pytest
 
 from conftest import kcna_sample
 from statemedia.errors import QueryError
+from statemedia.ingest import ingest
 from statemedia.store import Query, Store
-from statemedia.store.ingest import ingest
 from statemedia.store.postgres import PostgresStore
 from store_fixtures import STORES, make_store, write_jsonl_gz
 

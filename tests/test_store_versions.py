@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import kcna_sample
+from statemedia.ingest import ingest
 from statemedia.store import PutStatus, Query, Store
 from statemedia.store.diff import diff_versions
-from statemedia.store.ingest import ingest
 from store_fixtures import store, write_jsonl_gz  # noqa: F401
 
 RECORDS = kcna_sample(2100, step=10)

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import iter_kcna
-from statemedia.store.ingest import ingest
+from statemedia.ingest import ingest
 from statemedia.store.sqlite import SQLiteStore
 
 LEADER_STORIES = 60

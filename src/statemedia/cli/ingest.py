@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..store.ingest import ingest as run_ingest
+from ..ingest import ingest as run_ingest
 from . import app
 from ._common import EXIT_OK, EXIT_PARTIAL, err, fail, out
 from ._db import DbOption, open_db

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from ..store.ingest import reanalyze as run_reanalyze
+from ..ingest import reanalyze as run_reanalyze
 from . import app
 from ._common import EXIT_OK, EXIT_PARTIAL, err, out, report_error
 from ._db import DbOption, open_db

@@ -1,4 +1,5 @@
-"""The corpus store: the Store interface, the SQLite default, PostgreSQL, ingest and search."""
+"""The corpus store: the Store interface, the SQLite default, PostgreSQL, search. What to
+store and when (ingest, re-analysis, watch) sits above it: ``statemedia.ingest``, ``statemedia.watch``."""
 
 from __future__ import annotations
 

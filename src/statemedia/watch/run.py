@@ -1,7 +1,7 @@
 """What one `statemedia watch` pass does in order: crawl, analyse what is new, raise alerts.
 
 Analysis runs after the crawl, over every stored text the pipeline has not analysed
-(``store.ingest.reanalyze``), so the crawl itself stays at fetch speed and old versions of
+(``ingest.reanalyze``), so the crawl itself stays at fetch speed and old versions of
 edited stories are analysed too: who was removed from a story is the difference between
 the entities of its versions (``analytics.changes``)."""
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..capture.sites import Site
 from ..config import Config
+from ..ingest import reanalyze
 from ..store.base import Store
-from ..store.ingest import reanalyze
 from .crawl import PassSummary, Progress, run_pass
 from .options import WatchOptions
 

@@ -16,9 +16,9 @@ from pydantic import StringConstraints
 
 from ..analytics import elite
 from ..analytics import quotations as quotes
+from ..ingest import ingest
 from ..report import to_json
 from ..store import open_store
-from ..store.ingest import ingest
 from .feeds import atom
 from .params import Format, Page, capped_body, listing, page, paged, search_params, workbench
 from .security import require_token

@@ -17,8 +17,8 @@ from collections.abc import Generator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..errors import InputError, StoreError
-from ..model import Document
+from .errors import InputError, StoreError
+from .model import Document
 
 __all__ = ["input_bytes", "read_ahead"]
 
@@ -40,7 +40,7 @@ def input_bytes(paths: Sequence[str | Path]) -> int:
 
 
 def _produce(paths: list[str], out: Connection, batch_size: int) -> None:
-    from ..capture import read_path
+    from .capture import read_path
 
     try:
         batch: list[Item] = []

@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any, cast
 
-from ..config import Config, load_config, options_for
-from ..errors import InputError, StatemediaError
-from ..model import Document
-from ..pipeline import Component, Pipeline
-from ..registry import COMPONENTS
-from .base import PutStatus, Store
-from .options import StoreOptions
+from .config import Config, load_config, options_for
+from .errors import InputError, StatemediaError
+from .model import Document
+from .pipeline import Component, Pipeline
+from .registry import COMPONENTS
+from .store.base import PutStatus, Store
+from .store.options import StoreOptions
 
 __all__ = ["ENGINES", "IngestSummary", "ingest", "pipeline_version", "reanalyze"]
 
@@ -58,7 +58,7 @@ def pipeline_version(config: Config | None = None) -> str:
 
 
 def _read(paths: Sequence[str | Path], config: Config) -> Iterator[Document | InputError]:
-    from ..capture import read_path
+    from .capture import read_path
     from .read_ahead import input_bytes, read_ahead
 
     options = options_for(StoreOptions, config, "store")
@@ -169,7 +169,7 @@ def _analyser(
     config: Config, n_process: int, batch_size: int, engine: str = "local", address: str | None = None
 ) -> Callable[[Iterable[Document]], Any]:
     if engine == "ray":
-        from ..engine import ray
+        from .engine import ray
 
         def on_ray(docs: Iterable[Document]) -> Iterator[Document | StatemediaError]:
             return ray.analyze_stream(docs, config=config, n_process=n_process, batch_size=batch_size, address=address)
@@ -177,7 +177,7 @@ def _analyser(
         return on_ray
     if engine != "local":
         raise StatemediaError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}", where="engine")
-    from ..engine.local import analyze_stream
+    from .engine.local import analyze_stream
 
     def analyse(docs: Iterable[Document]) -> Iterator[Document | StatemediaError]:
         return analyze_stream(docs, config=config, n_process=n_process, batch_size=batch_size)
