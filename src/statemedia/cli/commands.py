@@ -8,6 +8,8 @@ from . import (
     analyze,  # noqa: F401
     changes,  # noqa: F401
     check_activities,  # noqa: F401
+    claims,  # noqa: F401
+    config,  # noqa: F401
     diff,  # noqa: F401
     evaluate_activities,  # noqa: F401
     evaluate_quotations,  # noqa: F401

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from ..config import Config
 from ..errors import QueryError, StatemediaError
-from . import api, changes, pages, watchlists
+from . import api, changes, claims, pages, watchlists
 from .security import SecurityHeaders, TokenCheck, operator_token
 from .service import Workbench
 
@@ -62,6 +62,7 @@ def create_app(db_path: str | Path, *, token: str | None = None, config: Config 
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(changes.router)
+    app.include_router(claims.router)
     app.include_router(watchlists.router)
 
     @app.exception_handler(QueryError)
