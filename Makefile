@@ -41,11 +41,11 @@ lint: $(STAMP)
 MPNET := src/statemedia/data/rhetoric/si_mpnet.npz
 train: $(STAMP)
 	$(PY) -m statemedia.training.activities $(SHARED)
-	$(PY) -m statemedia.rhetoric.train --ptc $(SHARED)/data/ptc
+	$(PY) -m statemedia.training.techniques --ptc $(SHARED)/data/ptc
 	rm -f $(MPNET)
-	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
+	$(PY) -m statemedia.training.span_tagger --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
 		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz
-	$(PY) -m statemedia.rhetoric.train_transformer --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
+	$(PY) -m statemedia.training.span_tagger --ptc $(SHARED)/data/ptc --teacher $(MPNET) \
 		--unlabelled $(SHARED)/data/kcna/kcna-2012.jsonl.gz --student mpnet4
 
 bench: $(STAMP)

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import KCNA, MODERN
 from statemedia.analytics.activities import activities, activity_pipeline
-from statemedia.analytics.evaluate import evaluate, read_stories
 from statemedia.extract.activities import KINDS
 from statemedia.pipeline import Pipeline
+from statemedia.training.evaluate_activities import evaluate, read_stories
 
 DEV = Path(__file__).parent / "data" / "activities_dev.jsonl"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KCNA
-from statemedia.analytics.evaluate import evaluate, load_dev
+from statemedia.training.evaluate_activities import evaluate, load_dev
 
 TEST = Path(__file__).parent / "data" / "activities_test.jsonl"
 

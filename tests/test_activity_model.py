@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from statemedia import analyze_text
-from statemedia.analytics.evaluate import evaluate
 from statemedia.extract.activity_model import KINDS, load_model
 from statemedia.training.activity_data import test_set_ids
+from statemedia.training.evaluate_activities import evaluate
 from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import headline_label
 

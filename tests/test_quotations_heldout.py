@@ -32,8 +32,8 @@ from pathlib import Path
 import pytest
 
 from conftest import KCNA
-from statemedia.analytics.evaluate import load_dev
-from statemedia.analytics.evaluate_quotations import evaluate_quotations, speaker_key, speaker_match
+from statemedia.training.evaluate_activities import load_dev
+from statemedia.training.evaluate_quotations import evaluate_quotations, speaker_key, speaker_match
 
 DATA = Path(__file__).parent / "data"
 

@@ -80,8 +80,11 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
     ingest(store, [write_jsonl_gz(tmp_path / "kcna.jsonl.gz", RECORDS[:200])], analyze=False)
     # What a store made before migration 002 looks like: none of the tables of 002 and later.
     store.conn.execute("DROP TABLE docs_fts_terms")
-    for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts"):
+    for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts",
+                  "text_labels", "text_activities"):  # fmt: skip
         store.conn.execute(f"DROP TABLE {table}")
+    store.conn.execute("DROP INDEX annotations_label")
+    store.conn.execute("ALTER TABLE text_entities DROP COLUMN mentions")
     store.conn.execute("DELETE FROM schema_version WHERE version >= 2")
     store.close()
     store = SQLiteStore(path)

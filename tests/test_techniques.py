@@ -10,11 +10,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from conftest import PTC, SEED, SEED_TECHNIQUES, iter_kcna, kcna_sample
 from statemedia import Document
 from statemedia.capture import capture_record
-from statemedia.rhetoric.evaluate import evaluate
 from statemedia.rhetoric.lexicon import Lexicon, LexiconMatch
-from statemedia.rhetoric.model import Detection, TechniqueModel, with_lexicon
-from statemedia.rhetoric.ptc import Article, Split, load_articles, load_span_articles, load_techniques, split_of
-from statemedia.rhetoric.scoring import si_score, tc_scores
+from statemedia.rhetoric.technique_model import Detection, TechniqueModel, with_lexicon
+from statemedia.training.evaluate_techniques import evaluate
+from statemedia.training.ptc import Article, Split, load_articles, load_span_articles, load_techniques, split_of
+from statemedia.training.span_scoring import si_score, tc_scores
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""MPNet: the students' teacher and its fused attention (rhetoric/teacher.py, ``train_transformer --teacher``)."""
+"""MPNet: the students' teacher and its fused attention (rhetoric/mpnet_tagger.py, training/span_tagger.py)."""
 
 from __future__ import annotations
 
@@ -15,23 +15,24 @@ from tokenizers import Tokenizer
 from conftest import KCNA, SEED
 from statemedia.capture import read_path
 from statemedia.errors import InputError, ModelError
-from statemedia.rhetoric import teacher
-from statemedia.rhetoric.ptc import line_sentences
-from statemedia.rhetoric.train_transformer import (
+from statemedia.rhetoric import mpnet_tagger
+from statemedia.rhetoric.token_tagger import Window, _model_root, batch_tensors, windows
+from statemedia.rhetoric.transformer import DEFAULT_ADAPTERS
+from statemedia.training.ptc import line_sentences
+from statemedia.training.span_tagger import (
     GOLD_SHARE,
     UNLABELLED_STEP,
     load_teacher,
     taught_windows,
     unlabelled_windows,
 )
-from statemedia.rhetoric.transformer import DEFAULT_ADAPTERS, Window, _model_root, batch_tensors, windows
 
 
 def test_mpnet_vocabulary_is_minilm_shifted_by_four() -> None:
     minilm = (_model_root() / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    mpnet = (teacher.mpnet_root() / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    assert mpnet[: teacher.SHIFT] == ["<s>", "<pad>", "</s>", "<unk>"]
-    assert mpnet[teacher.SHIFT : teacher.SHIFT + len(minilm)] == minilm
+    mpnet = (mpnet_tagger.mpnet_root() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    assert mpnet[: mpnet_tagger.SHIFT] == ["<s>", "<pad>", "</s>", "<unk>"]
+    assert mpnet[mpnet_tagger.SHIFT : mpnet_tagger.SHIFT + len(minilm)] == minilm
 
 
 class _Recorder(torch.nn.Module):
@@ -39,7 +40,7 @@ class _Recorder(torch.nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> SimpleNamespace:
         self.ids = input_ids.clone()
-        return SimpleNamespace(last_hidden_state=torch.zeros(*input_ids.shape, teacher.HIDDEN))
+        return SimpleNamespace(last_hidden_state=torch.zeros(*input_ids.shape, mpnet_tagger.HIDDEN))
 
 
 def _seed_paragraphs() -> list[str]:
@@ -49,18 +50,17 @@ def _seed_paragraphs() -> list[str]:
 @pytest.mark.parametrize("paragraph", range(3))
 def test_teacher_reads_minilm_windows_as_mpnet_would_tokenise(paragraph: int) -> None:
     text = _seed_paragraphs()[paragraph]
-    own = Tokenizer.from_file(str(teacher.mpnet_root() / "tokenizer.json"))
+    own = Tokenizer.from_file(str(mpnet_tagger.mpnet_root() / "tokenizer.json"))
     own.no_padding()
     own.no_truncation()
     expected = own.encode(text).ids  # with <s> and </s>
     recorder = _Recorder()
     short = Window([1996], [(0, 3)])  # padded in the batch
     ids, mask = batch_tensors([*windows(text, [(0, len(text))]), short])
-    teacher.TeacherTagger(recorder)(ids, mask)
+    mpnet_tagger.TeacherTagger(recorder)(ids, mask)
     assert recorder.ids[0, : len(expected)].tolist() == expected
-    assert recorder.ids[1].tolist() == [teacher.BOS, 1996 + teacher.SHIFT, teacher.EOS] + [teacher.PAD] * (
-        ids.shape[1] - 3
-    )
+    bos, eos, pad, shift = mpnet_tagger.BOS, mpnet_tagger.EOS, mpnet_tagger.PAD, mpnet_tagger.SHIFT
+    assert recorder.ids[1].tolist() == [bos, 1996 + shift, eos] + [pad] * (ids.shape[1] - 3)
 
 
 class _FixedTeacher:
@@ -105,22 +105,22 @@ def test_a_file_that_is_not_a_teacher_is_refused_by_name(tmp_path: Path, shared:
 
 
 def test_teacher_encoder_keeps_its_first_layers() -> None:
-    two_layers, full = teacher.teacher_encoder(2), teacher.teacher_encoder()
+    two_layers, full = mpnet_tagger.teacher_encoder(2), mpnet_tagger.teacher_encoder()
     assert len(two_layers.encoder.layer) == two_layers.config.num_hidden_layers == 2
     kept, first = two_layers.encoder.layer[1].state_dict(), full.encoder.layer[1].state_dict()
     assert all(torch.equal(kept[k], first[k]) for k in first)
 
 
 def test_fused_attention_gives_the_eager_outputs() -> None:
-    two_layers = teacher.teacher_encoder(2).eval()  # enough to check attention, quick to run
+    two_layers = mpnet_tagger.teacher_encoder(2).eval()  # enough to check attention, quick to run
     text = _seed_paragraphs()[0]
     # One full window and a short one, so the batch has padding the mask must hide.
     ids, mask = batch_tensors([*windows(text, [(0, len(text))]), Window([1996, 2000], [(0, 3), (4, 6)])])
-    tagger = teacher.TeacherTagger(two_layers).eval()
+    tagger = mpnet_tagger.TeacherTagger(two_layers).eval()
     with torch.inference_mode():
         eager = tagger(ids, mask)
-        teacher.fuse_attention(two_layers)
+        mpnet_tagger.fuse_attention(two_layers)
         fused = tagger(ids, mask)
-    assert all(isinstance(layer.attention.attn, teacher.FusedSelfAttention) for layer in two_layers.encoder.layer)
+    assert all(isinstance(layer.attention.attn, mpnet_tagger.FusedSelfAttention) for layer in two_layers.encoder.layer)
     assert torch.allclose(fused[mask.bool()], eager[mask.bool()], atol=1e-4)
     assert float(eager.std()) > 0.01  # the check compares something that varies

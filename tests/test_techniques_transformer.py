@@ -16,10 +16,11 @@ from statemedia import Document, build_pipeline
 from statemedia.capture import capture_text
 from statemedia.config import load_config, options_for
 from statemedia.errors import ModelError
-from statemedia.rhetoric.model import TechniqueModel
+from statemedia.rhetoric.technique_model import TechniqueModel
 from statemedia.rhetoric.techniques import TechniqueDetector, span_decoder
-from statemedia.rhetoric.train_transformer import STUDENTS, save_adapters, train_tagger
-from statemedia.rhetoric.transformer import TransformerTagger, quantized, windows
+from statemedia.rhetoric.token_tagger import windows
+from statemedia.rhetoric.transformer import TransformerTagger, quantized
+from statemedia.training.span_tagger import STUDENTS, save_adapters, train_tagger
 
 DATA = Path(__file__).resolve().parent.parent / "src/statemedia/data/rhetoric"
 ADAPTERS = DATA / "si_minilm.npz"

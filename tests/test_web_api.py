@@ -15,7 +15,6 @@ import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import iter_kcna
+from statemedia.analytics.corpus import Corpus
+from statemedia.ingest import ingest
 from statemedia.report import validate
+from statemedia.store import open_store
 from statemedia.web.app import create_app
-from statemedia.web.index import CorpusIndex
 from statemedia.web.security import CSP
+from store_fixtures import write_jsonl_gz
 from web_fixtures import REPRINT_ID, REVISED_ID, kcna_store_fixture, web_db_fixture  # noqa: F401
 
 KIM = "person:kim-jong-un"
@@ -186,14 +188,15 @@ def test_trends_of_a_person_match_the_entity_page(client: TestClient) -> None:
     assert none and all(r["value"] == 0 for r in none)
 
 
-def test_term_trend_counts_articles_with_the_phrase() -> None:
+def test_term_trend_counts_articles_with_the_phrase(tmp_path: Path) -> None:
     stories = [r for r, _ in zip(iter_kcna(2012), range(400), strict=False)]
     texts = [f"{r['title']}\n{r['body']}" for r in stories]
-    days = [date.fromisoformat(r["date"]) for r in stories]
-    index = CorpusIndex(texts=[(d, t.casefold()) for d, t in zip(days, texts, strict=True)])
+    store = open_store(tmp_path / "t.db")
+    ingest(store, [write_jsonl_gz(tmp_path / "s.jsonl.gz", stories)], analyze=False)
+    corpus = Corpus(store)
     expected = sum("kim jong un" in " ".join(t.lower().split()) for t in texts)
-    assert sum(index.term_series("Kim Jong Un", "year").values()) == expected > 0
-    assert sum(index.term_series("Kim Jong", "year").values()) >= expected
+    assert sum(corpus.term_series("Kim Jong Un", "year").values()) == expected > 0
+    assert sum(corpus.term_series("Kim Jong", "year").values()) >= expected
 
 
 def test_quantities_filter_by_unit(client: TestClient) -> None:

@@ -1,8 +1,8 @@
 """DEV SI F1 of the MiniLM token tagger's decodings beside the linear tagger's (issue 5 measurements).
 
-Reads the DEV token probabilities written by ``python -m statemedia.rhetoric.train_transformer
+Reads the DEV token probabilities written by ``python -m statemedia.training.span_tagger
 --dev --dev-probs PATH`` (one array per DEV article, its sentences' tokens in order), trains the
-linear tagger on TRAIN (and the span-only SemEval articles) as train.py does, and sweeps
+linear tagger on TRAIN (and the span-only SemEval articles) as training/techniques.py does, and sweeps
 thresholds for: the linear tagger, MiniLM alone, MiniLM choosing the sentences with the linear
 tagger trimming them, and averages of the two. TEST is never read.
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from statemedia.rhetoric.ptc import Article, Split, load_articles, load_span_articles
-from statemedia.rhetoric.scoring import si_score
 from statemedia.rhetoric.spans import SentenceDecoder, SentenceProbs, Span, tokenize
-from statemedia.rhetoric.train import fit_tagger
+from statemedia.training.ptc import Article, Split, load_articles, load_span_articles
+from statemedia.training.span_scoring import si_score
+from statemedia.training.techniques import fit_tagger
 
 PTC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "ptc"
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
@@ -60,7 +60,7 @@ class _Selected(SentenceDecoder):
 
 
 def _linear_dev_probs(cache: Path, train: list[Article], dev: list[Article]) -> dict[int, list[SentenceProbs]]:
-    """The linear tagger (trained as train.py trains it) on DEV, cached beside the MiniLM probabilities."""
+    """The linear tagger (as training/techniques.py trains it) on DEV, cached beside the MiniLM probabilities."""
     if not cache.exists():
         tagger = fit_tagger(train)
         flat = {str(a.id): np.concatenate([p for _, p in tagger.sentence_probs(a.text, a.sentences())]) for a in dev}

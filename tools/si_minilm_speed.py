@@ -19,7 +19,7 @@ import torch
 
 from statemedia import build_pipeline
 from statemedia.capture import capture_record
-from statemedia.rhetoric.model import TechniqueModel
+from statemedia.rhetoric.technique_model import TechniqueModel
 from statemedia.rhetoric.transformer import TransformerTagger
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))

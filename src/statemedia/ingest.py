@@ -12,6 +12,7 @@ the slow part, and a kill loses at most one such batch of it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 from collections import deque
@@ -48,13 +49,23 @@ class IngestSummary:
 
 def pipeline_version(config: Config | None = None) -> str:
     """``Pipeline.version`` of the configured pipeline without building it (no model loads):
-    names, versions, requires and assigns are class attributes."""
+    names, versions, requires and assigns are class attributes. Options of its components that
+    differ from defaults.toml (another span tagger, another threshold) change what it finds, so
+    they are part of the version (``+`` a digest of them): a store analysed with other options is
+    analysed again. With the defaults the version is the components' alone."""
     config = config if config is not None else load_config()
     classes = []
-    for name in config["pipeline"]["components"]:
+    names = config["pipeline"]["components"]
+    for name in names:
         module, cls = COMPONENTS[name].split(":")
         classes.append(getattr(importlib.import_module(module), cls))
-    return Pipeline(cast(Sequence[Component], classes)).version
+    version = Pipeline(cast(Sequence[Component], classes)).version
+    defaults = load_config()
+    changed = {name: config.get(name, {}) for name in names if config.get(name, {}) != defaults.get(name, {})}
+    if not changed:
+        return version
+    digest = hashlib.sha1(json.dumps(changed, sort_keys=True, default=str).encode()).hexdigest()[:8]
+    return f"{version}+{digest}"
 
 
 def _read(paths: Sequence[str | Path], config: Config) -> Iterator[Document | InputError]:

@@ -28,6 +28,7 @@ __all__ = [
     "Activity",
     "Appearance",
     "activities",
+    "activity_from_attrs",
     "activity_pipeline",
     "analysed",
     "calendar",
@@ -112,7 +113,8 @@ def _iso(value: Any) -> date | None:
         return None
 
 
-def _from_attrs(doc_id: str, published: date | None, title: str | None, attrs: Mapping[str, Any]) -> Activity:
+def activity_from_attrs(doc_id: str, published: date | None, title: str | None, attrs: Mapping[str, Any]) -> Activity:
+    """The activity an ``event`` annotation's attributes describe, in its article."""
     precision = str(attrs.get("date_precision") or "unknown")
     return Activity(
         doc_id=doc_id,
@@ -147,13 +149,13 @@ def activities(items: Iterable[Document | Mapping[str, Any]]) -> Iterator[Activi
         if isinstance(item, Document):
             for ann in item.spans("event"):
                 if ann.producer == _PRODUCER:
-                    yield _from_attrs(item.id, item.published, item.title, ann.attrs)
+                    yield activity_from_attrs(item.id, item.published, item.title, ann.attrs)
             continue
         document = item.get("document") or {}
         published = _iso(document.get("date"))
         for ann in item.get("annotations") or ():
             if ann.get("label") == "event" and ann.get("producer") == _PRODUCER:
-                yield _from_attrs(str(document.get("id")), published, document.get("title"), ann["attrs"])
+                yield activity_from_attrs(str(document.get("id")), published, document.get("title"), ann["attrs"])
 
 
 def select(

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model import Document
 
-__all__ = ["SPEECH", "Quotation", "quotations", "select", "speakers"]
+__all__ = ["SPEECH", "Quotation", "quotation_from_attrs", "quotations", "select", "speakers"]
 
 # Quotation kinds that are somebody's words (the others are titles, slogans, scare quotes).
 SPEECH = ("direct", "indirect", "quoted")
@@ -56,14 +56,20 @@ class Quotation:
 
 
 def _record(doc_id: str, published: date | None, title: str | None, text: str, ann: Mapping[str, Any]) -> Quotation:
-    a: Mapping[str, Any] = ann["attrs"]
     start, end = int(ann["start"]), int(ann["end"])
+    return quotation_from_attrs(doc_id, published, title, text[start:end], ann["attrs"], start, end)
+
+
+def quotation_from_attrs(
+    doc_id: str, published: date | None, title: str | None, covered: str, a: Mapping[str, Any], start: int, end: int
+) -> Quotation:
+    """The quotation a ``quote`` annotation (its attributes, the text it covers) describes."""
     return Quotation(
         doc_id=doc_id,
         published=published,
         title=title,
         kind=str(a.get("kind")),
-        text=text[start:end],
+        text=covered,
         speaker=a.get("speaker"),
         speaker_id=a.get("speaker_id"),
         speaker_name=a.get("speaker_name"),

@@ -9,10 +9,11 @@ import typer
 
 from ..analytics import activities as log
 from ..analytics import elite
+from ..analytics.corpus import Corpus
 from ..model import Document
 from . import app
 from ._common import EXIT_INPUT, fail, out, parse_day, print_rows, report_error
-from ._db import existing_db
+from ._db import existing_db, open_db
 
 
 class View(StrEnum):
@@ -91,7 +92,9 @@ def activities(
         Format, typer.Option("--format", "-f", help="table, json, csv (graphml: network)")
     ] = Format.table,
 ) -> None:
-    """Leader activities (kind, day, target, entourage, those present, hosts) and the views over them."""
+    """Leader activities (kind, day, target, entourage, those present, hosts) and the views over them:
+    of a store as it was analysed (--db; `statemedia reanalyze` brings it to this version), or of a
+    corpus file analysed now."""
     if path is None and db is None:
         fail("give a corpus path or --db")
     if db is not None:
@@ -100,23 +103,20 @@ def activities(
         chosen = elite.parse_roles(roles)
     except ValueError as error:
         fail(f"--roles {error}")
-    docs: list[Document] = []
+    start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     failures = 0
-    for item in log.analysed(path, db=db):
-        if isinstance(item, Document):
-            docs.append(item)
-        else:
-            failures += 1
-            report_error(item)
-    acts = list(
-        log.select(
-            log.activities(docs),
-            leader=leader,
-            start=parse_day(date_from, "--from"),
-            end=parse_day(date_to, "--to"),
-            kinds=kind,
-        )
-    )
+    if db is not None:
+        # A store's activities as stored: the read model the web pages and the API show.
+        acts = Corpus(open_db(db, read_only=True)).activities(leader=leader, start=start, end=end, kinds=kind)
+    else:
+        docs: list[Document] = []
+        for item in log.analysed(path):
+            if isinstance(item, Document):
+                docs.append(item)
+            else:
+                failures += 1
+                report_error(item)
+        acts = list(log.select(log.activities(docs), leader=leader, start=start, end=end, kinds=kind))
     if view is View.network:
         text = elite.graphml(acts, roles=chosen) if format is Format.graphml else elite.edges_csv(acts, roles=chosen)
         out.print(text.rstrip("\n"), markup=False)

@@ -13,7 +13,7 @@ from ..analysis import analyze_path, is_corpus_path
 from ..model import Document
 from ..report import to_json
 from . import app
-from ._common import EXIT_INPUT, EXIT_PARTIAL, err, out, parse_day, report_error
+from ._common import EXIT_INPUT, EXIT_PARTIAL, ConfigOption, err, load_settings, out, parse_day, report_error
 from ._render import render_report
 
 
@@ -30,12 +30,14 @@ def analyze(
     ] = Format.text,
     date: Annotated[str | None, typer.Option(help="publication date YYYY-MM-DD if the input lacks one")] = None,
     outlet: Annotated[str | None, typer.Option(help="outlet (KCNA, Rodong Sinmun, ...) if the input lacks one")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Capture, normalise and extract one article (or every record of a corpus, as JSON Lines).
 
     Exit status: 0 all analysed; 1 a corpus with no records; 2 an input or record was rejected
     (one line on stderr each).
     """
+    settings = load_settings(config)  # a bad file exits 2 before any input is read
     corpus = is_corpus_path(path)
     failures = analysed = 0
     progress = Progress(
@@ -48,7 +50,7 @@ def analyze(
     )
     with progress:
         task = progress.add_task("analyse")
-        for result in analyze_path(path, outlet=outlet, published=parse_day(date, "--date")):
+        for result in analyze_path(path, outlet=outlet, published=parse_day(date, "--date"), config=settings):
             if not isinstance(result, Document):
                 failures += 1
                 report_error(result)

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from ..analytics.evaluate import evaluate
 from . import app
 from ._common import ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
 
@@ -57,5 +56,7 @@ def evaluate_activities(
     as_json: ScoresJsonOption = False,
 ) -> None:
     """Precision/recall of activity detection; kind, target, date accuracy; entourage F1 and order."""
+    from ..training.evaluate_activities import evaluate  # training code: imported only by this command
+
     scores = evaluate(dev or _files(which), kcna, _PREFIXES.get(which, ("",)))
     print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

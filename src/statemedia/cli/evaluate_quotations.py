@@ -13,7 +13,6 @@ from typing import Annotated
 
 import typer
 
-from ..analytics.evaluate_quotations import evaluate_quotations as evaluate
 from . import app
 from ._common import AnnotatedSet, ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
 
@@ -29,5 +28,7 @@ def evaluate_quotations(
     as_json: ScoresJsonOption = False,
 ) -> None:
     """Precision/recall of quotation detection; kind and speaker accuracy."""
+    from ..training.evaluate_quotations import evaluate_quotations as evaluate  # training code: only here
+
     scores = evaluate(test or f"tests/data/quotations_{which.value}.jsonl", kcna)
     print_scores(scores.as_dict(), scores.errors if errors else None, as_json=as_json)

@@ -9,8 +9,9 @@ import typer
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..ingest import ingest as run_ingest
+from ..store import default_db_path
 from . import app
-from ._common import EXIT_OK, EXIT_PARTIAL, err, fail, out
+from ._common import EXIT_OK, EXIT_PARTIAL, ConfigOption, err, fail, load_settings, out
 from ._db import DbOption, open_db
 from ._engine import AddressOption, Engine, EngineOption
 
@@ -24,13 +25,15 @@ def ingest(
     engine: EngineOption = Engine.local,
     address: AddressOption = None,
     rejects: Annotated[Path, typer.Option(help="JSONL file the rejected records go to")] = Path("rejects.jsonl"),
+    config: ConfigOption = None,
 ) -> None:
     """Store every record of PATHs; unchanged articles are skipped, changed ones get a new version.
 
     Exit status: 0 all stored; 1 some records were rejected (see --rejects) or there were none;
     2 bad usage, a missing PATH, an unwritable --rejects file or database.
     """
-    # Everything the run needs is checked before anything is stored.
+    # Everything the run needs is checked before anything is stored (or a database file created).
+    settings = load_settings(config)
     missing = [p for p in paths if p != "-" and not Path(p).exists()]
     if missing:
         fail(f"no such file or directory: {', '.join(missing)}")
@@ -40,12 +43,14 @@ def ingest(
         fail(f"--rejects {rejects}: cannot write there ({exc.strerror or exc})")
     columns = (SpinnerColumn(), TextColumn("ingesting"), MofNCompleteColumn(), TimeElapsedColumn())
     with bad, Progress(*columns, console=err, transient=True) as bar:
-        store = open_db(db)
+        # The file's [store] path is the default database too ($STATEMEDIA_DB and --db still win).
+        store = open_db(db if db is not None else default_db_path(settings))
         task = bar.add_task("ingest", total=None)
         summary = run_ingest(
             store,
             paths,
             analyze=analyze,
+            config=settings,
             n_process=workers,
             rejects=bad,
             progress=lambda n: bar.advance(task, n),

@@ -10,8 +10,9 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from ..ingest import reanalyze as run_reanalyze
+from ..store import default_db_path
 from . import app
-from ._common import EXIT_OK, EXIT_PARTIAL, err, out, report_error
+from ._common import EXIT_OK, EXIT_PARTIAL, ConfigOption, err, load_settings, out, report_error
 from ._db import DbOption, open_db
 from ._engine import AddressOption, Engine, EngineOption
 
@@ -22,18 +23,23 @@ def reanalyze(
     workers: Annotated[int, typer.Option(help="analysis worker processes (Ray: workers on the cluster)")] = 2,
     engine: EngineOption = Engine.local,
     address: AddressOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Analyse again every stored text the current pipeline version has not analysed.
 
     Exit status: 0 done; 1 some texts failed analysis; 2 bad usage or database.
     """
-    store = open_db(db)
+    # Checked before the store is opened: a bad file must not create a database. A file whose pipeline
+    # differs from the one that analysed the store makes every text stale, so all are analysed again.
+    settings = load_settings(config)
+    store = open_db(db if db is not None else default_db_path(settings))
     columns = (SpinnerColumn(), TextColumn("{task.completed} re-analysed"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("reanalyze", total=None)
         failed = io.StringIO()
         summary = run_reanalyze(
             store,
+            config=settings,
             n_process=workers,
             progress=lambda n: bar.advance(task, n),
             engine=engine.value,

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from ..errors import StatemediaError
+from ..store import default_db_path
 from . import app
-from ._common import err, fail
+from ._common import ConfigOption, err, fail, load_settings
 from ._db import DbOption, existing_db
 
 
@@ -20,15 +21,17 @@ def serve(
     token: Annotated[
         str | None, typer.Option(help="enables writes (POST /api/ingest) for this bearer token [$STATEMEDIA_TOKEN]")
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Serve the workbench: search, articles with highlights, activities, trends; REST API under /api."""
     import uvicorn
 
     from ..web.app import create_app
 
-    path = existing_db(db)
+    settings = load_settings(config)  # [web] limits, and the pipeline /analyze runs
+    path = existing_db(db if db is not None else default_db_path(settings))
     try:
-        web = create_app(path, token=token)
+        web = create_app(path, token=token, config=settings)
     except StatemediaError as exc:
         fail(exc)
     mode = "read-write (token set)" if web.state.token_check.token else "read-only"

@@ -19,10 +19,9 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from ..config import load_config
 from ..errors import StatemediaError
 from . import app
-from ._common import EXIT_OK, EXIT_PARTIAL, err, fail, out
+from ._common import EXIT_OK, EXIT_PARTIAL, ConfigOption, err, fail, load_settings, out
 from ._db import DbOption, open_db
 
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -51,7 +50,7 @@ def watch(
     delay: Annotated[float | None, typer.Option(help="seconds between requests to one host [default: [watch]]")] = None,
     user_agent: Annotated[str | None, typer.Option(help="User-Agent header [default: [watch] user_agent]")] = None,
     proxy: Annotated[str | None, typer.Option(help="http(s) proxy URL for every request")] = None,
-    config: Annotated[Path | None, typer.Option(help="TOML file overriding defaults.toml")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Crawl the sites: every response into WARC files, new articles and edited versions into
     the store, withdrawals and restorations noted; then analysis and alerts.
@@ -68,7 +67,7 @@ def watch(
         fail("choose one of --once and --every DURATION")
     pause = _interval(every) if every is not None else 0.0
     try:
-        settings = load_config(config)
+        settings = load_settings(config)
         options = watch_options(settings)
         changes: dict[str, Any] = {
             "archive": str(archive) if archive else None,

@@ -8,7 +8,7 @@ technique's softmax score; the lexicon score for a lexicon match) and ``source``
 
 Spans come from the linear tagger (``tagger = "linear"``) or from a fine-tuned transformer
 averaged with it: MiniLM (``"minilm"``, rhetoric/transformer.py: better SI, a fifth of the
-speed), MPNet's first 4 layers (``"mpnet4"``, rhetoric/teacher.py: SI past 0.45 at ~2x
+speed), MPNet's first 4 layers (``"mpnet4"``, rhetoric/mpnet_tagger.py: SI past 0.45 at ~2x
 MiniLM's cost) or MPNet (``"mpnet"``: the best SI, ~5x slower than MiniLM); that module
 (transformers, the weights) is imported only for those.
 """
@@ -22,8 +22,8 @@ from itertools import islice
 from ..errors import ModelError
 from ..model import Annotation, Document
 from .lexicon import Lexicon
-from .model import TechniqueModel
 from .spans import SentenceDecoder, SpanTagger
+from .technique_model import TechniqueModel
 
 __all__ = ["TAGGERS", "TechniqueDetector", "span_decoder"]
 

@@ -214,6 +214,10 @@ class Store(Protocol):
         """Ids of the current documents matching ``query`` (its text and filters; copies count
         apart), newest first, at most ``cap``: what totals and facets count. Raises QueryError."""
 
+    def match_days(self, query: Query) -> list[tuple[str, int]]:
+        """(ISO publication day, number of current documents matching ``query``) for each day
+        with a match, over every match: what trends of a term count. Raises QueryError."""
+
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """The rows of one read in the shared SQL (``?`` placeholders): how the read model
         (``analytics``) and the watch read the tables beside the corpus."""

@@ -213,7 +213,8 @@ class _Batch:
             if pipeline_version is not None and pipeline_version != stored_version:
                 if text_pk not in self.new_texts:
                     self.w.sql("DELETE FROM annotations WHERE text_pk = ?", (text_pk,))
-                    self.w.sql("DELETE FROM text_entities WHERE text_pk = ?", (text_pk,))
+                    for table in _DERIVED:
+                        self.w.sql(f"DELETE FROM {table} WHERE text_pk = ?", (text_pk,))
                     self.w.sql(
                         "UPDATE texts SET pipeline_version = ?, analysed_at = ? WHERE text_pk = ?",
                         (pipeline_version, now(), text_pk),
@@ -268,21 +269,50 @@ class _Batch:
                 for a in doc.annotations
             ),
         )
-        # One row per (entity, text): the first mention names it.
-        entities: dict[tuple[str, int], tuple[str, str, str, int]] = {}
-        for pk, doc in self.annotations.items():
-            for a in doc.annotations:
-                if a.label == "entity" and a.attrs.get("id"):
-                    eid = str(a.attrs["id"])
-                    entities.setdefault(
-                        (eid, pk), (eid, str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""), pk)
-                    )
-        w.insert("text_entities", ("entity_id", "name", "type", "text_pk"), entities.values())
+        entities, labels, acts = _derived(self.annotations)
+        w.insert("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), entities)
+        w.insert("text_labels", ("facet", "value", "text_pk"), labels)
+        w.insert("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), acts)
         w.many("UPDATE documents SET last_seen = ? WHERE doc_pk = ?", [(self.now, pk) for pk in self.seen_docs])
         w.many(
             "UPDATE articles SET current_pk = ?, last_seen = ? WHERE article_pk = ?",
             [(current, seen, pk) for pk, (current, seen) in self.article_updates.items()],
         )
+
+
+# Tables kept per text from its annotations (migrations/004_corpus_views.sql): replaced with them.
+_DERIVED = ("text_entities", "text_labels", "text_activities")
+_ACTIVITY_PRODUCER = "activities"
+
+
+def _derived(
+    annotated: dict[int, Document],
+) -> tuple[list[tuple[str, str, str, int, int]], list[tuple[str, str, int]], list[tuple[Any, ...]]]:
+    """Rows of the per-text tables the corpus views read: each entity once per text (its first
+    mention names it) with its mentions; activity kinds and techniques as facet values; each
+    leader activity with its actor, kind and day."""
+    entities: dict[tuple[str, int], list[Any]] = {}
+    labels: dict[tuple[str, str, int], None] = {}
+    acts: list[tuple[Any, ...]] = []
+    for pk, doc in annotated.items():
+        for a in doc.annotations:
+            if a.label == "entity" and a.attrs.get("id"):
+                eid = str(a.attrs["id"])
+                row = entities.setdefault(
+                    (eid, pk), [eid, str(a.attrs.get("name") or ""), str(a.attrs.get("type") or ""), pk, 0]
+                )
+                row[4] += 1
+            elif a.label == "event" and a.producer == _ACTIVITY_PRODUCER and a.attrs.get("kind"):
+                kind = str(a.attrs["kind"])
+                labels[("kind", kind, pk)] = None
+                # The day only at day precision, as analytics.activities reads it (else the story's).
+                day = str(a.attrs.get("date") or "")[:10] or None if a.attrs.get("date_precision") == "day" else None
+                acts.append(
+                    (pk, len(acts), a.attrs.get("actor_id"), a.attrs.get("actor"), kind, day, json_text(dict(a.attrs)))
+                )
+            elif a.label == "technique" and a.attrs.get("technique"):
+                labels[("technique", str(a.attrs["technique"]), pk)] = None
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in entities.values()], list(labels), acts
 
 
 # Positions in a documents row (_document_row) that the batch reads back.

@@ -35,7 +35,9 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "doc_pk",
     ),
     ("annotations", ("text_pk", "start", '"end"', "label", "attrs", "producer"), "insertion"),
-    ("text_entities", ("entity_id", "name", "type", "text_pk"), "entity_id, text_pk"),
+    ("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), "entity_id, text_pk"),
+    ("text_labels", ("facet", "value", "text_pk"), "facet, value, text_pk"),
+    ("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), "text_pk, ord"),
     ("lsh_bands", ("band_key", "text_pk"), "band_key, text_pk"),
     # statemedia watch (migrations/003_watch.sql): passes, frontier, fetches, URLs, withdrawals, alerts.
     ("watch_passes", ("pass_pk", "started_at", "finished_at", "sites", "counts"), "pass_pk"),

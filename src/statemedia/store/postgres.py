@@ -20,7 +20,7 @@ from .base import DOCUMENT_COLUMNS, Hit, Query, json_text
 from .batch import BatchWriter, now
 from .dedupe import DedupeOptions, NearDuplicates
 from .options import StoreOptions, store_options
-from .postgres_search import matches, search
+from .postgres_search import match_days, matches, search
 from .sql_reader import POSTGRES, SQLReader, pending_migrations
 
 __all__ = ["FTS_SQL", "PostgresStore", "PostgresWriter", "safe_url"]
@@ -108,6 +108,9 @@ class PostgresStore(SQLReader):
     # --- reads (the rest in SQLReader) ------------------------------------------------
     def search(self, query: Query) -> list[Hit]:
         return search(self.conn, query, self.options)
+
+    def match_days(self, query: Query) -> list[tuple[str, int]]:
+        return match_days(self.conn, query)
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap)

@@ -226,6 +226,21 @@ def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def match_days(conn: psycopg.Connection[Any], query: Query) -> list[tuple[str, int]]:
+    """(publication day, current documents matching) for every day with a match."""
+    tsquery, q_params = to_tsquery_sql(query.text)
+    where, params = filters(query, POSTGRES)
+    try:
+        rows = conn.execute(
+            f"SELECT d.published, count(*) FROM documents d WHERE d.fts @@ {tsquery} "
+            f"AND d.published IS NOT NULL{where} GROUP BY d.published",
+            [*q_params, *params],
+        ).fetchall()
+    except psycopg.errors.DataError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
+    return [(day.isoformat(), int(n)) for day, n in rows]
+
+
 def _hits(
     conn: psycopg.Connection[Any],
     tsquery: str,

@@ -17,7 +17,7 @@ from .base import Hit, Query
 from .dedupe import DedupeOptions, NearDuplicates
 from .options import StoreOptions, store_options
 from .sql_reader import SQLITE, SQLReader, pending_migrations
-from .sqlite_search import matches, search
+from .sqlite_search import match_days, matches, search
 from .sqlite_write import SQLiteWriter, now
 
 __all__ = ["SQLiteStore"]
@@ -113,6 +113,9 @@ class SQLiteStore(SQLReader):
     # --- reads (the rest in SQLReader) ------------------------------------------------
     def search(self, query: Query) -> list[Hit]:
         return search(self.conn, query, self.options)
+
+    def match_days(self, query: Query) -> list[tuple[str, int]]:
+        return match_days(self.conn, query, self.options)
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap, self.options)

@@ -80,6 +80,24 @@ def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOpti
     return [row[0] for row in rows]
 
 
+def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[tuple[str, int]]:
+    """(publication day, current documents matching) for every day with a match: trends count
+    by the database, over every match (``matches`` stops at its cap)."""
+    if not query.text.strip():
+        raise QueryError("empty query", where="search")
+    where, params = filters(query, SQLITE)
+    try:
+        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
+        rows = conn.execute(
+            "SELECT d.published, count(*) FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
+            f"WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY d.published",
+            [text, *params],
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
+    return [(str(day), int(n)) for day, n in rows]
+
+
 def _hits(
     conn: sqlite3.Connection, text: str, best: dict[int, tuple[int, float]], options: StoreOptions
 ) -> list[Hit]:

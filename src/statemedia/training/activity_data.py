@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..analytics.evaluate import locate
 from ..capture.records import capture_record
 from ..config import load_config, options_for
 from ..extract.activities import ActivityExtractor, sentences
@@ -31,6 +30,7 @@ from ..extract.activity_candidates import Candidate
 from ..extract.activity_model import NONE
 from ..model import Document
 from ..registry import build_pipeline
+from .evaluate_activities import locate
 from .splits import reserved_ids, split_of
 from .weak_labels import Story, headline_label, read_stories
 

@@ -61,17 +61,17 @@ def api_articles(
     wb: WB, paging: Paging, outlet: str | None = None, language: str | None = None,
     year: Annotated[int | None, Query(ge=1900, le=2100)] = None, format: Fmt = Format.json,
 ) -> Response:
-    docs = [
-        d for d in wb.index.newest()
-        if (outlet is None or d.outlet == outlet) and (language is None or d.language == language)
-        and (year is None or (d.published is not None and d.published.year == year))
-    ]
+    corpus = wb.corpus
+    docs, total = corpus.newest(limit=paging.limit, offset=paging.offset, outlet=outlet, language=language, year=year)
+    pks = [d.text_pk for d in docs]
+    persons, kinds, techniques = corpus.persons(pks), corpus.labels(pks, "kind"), corpus.labels(pks, "technique")
     rows = [
         {"id": d.id, "title": d.title, "outlet": d.outlet, "published": d.published, "language": d.language,
-         "persons": list(d.persons), "kinds": list(d.kinds), "techniques": list(d.techniques)}
-        for d in paging.slice(docs)
+         "persons": sorted(persons.get(d.text_pk, ())), "kinds": sorted(kinds.get(d.text_pk, ())),
+         "techniques": sorted(techniques.get(d.text_pk, ()))}
+        for d in docs
     ]
-    return listing(rows, paging, format, name="articles", total=len(docs))
+    return listing(rows, paging, format, name="articles", total=total)
 
 
 @router.get("/articles/{doc_id:path}/diff", summary="What changed between two versions")
@@ -124,15 +124,14 @@ def api_activities(
 def api_entities(
     wb: WB, paging: Paging, type: Annotated[str | None, Query(max_length=40)] = None, format: Fmt = Format.json
 ) -> Response:
-    return paged(wb.index.entity_table(type), paging, format, name="entities")
+    return paged(wb.corpus.entity_table(type), paging, format, name="entities")
 
 
 @router.get("/entities/{entity_id:path}", summary="An entity: mentions over time, co-mentions, co-appearances")
 def api_entity(wb: WB, entity_id: str, unit: Unit = "month") -> dict[str, Any]:
-    index = wb.index
-    if entity_id not in index.entity_names:
+    if wb.corpus.entity(entity_id) is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
-    return entity_detail(index, entity_id, unit=unit, top=wb.options.co_appearances,
+    return entity_detail(wb.corpus, entity_id, unit=unit, top=wb.options.co_appearances,
                          recent=wb.options.entity_articles)
 
 
@@ -143,10 +142,13 @@ def api_quantities(
     date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
 ) -> Response:
     rows = [
-        q.to_dict() for q in wb.index.quantities
-        if (unit is None or q.unit == unit) and (counted is None or q.counted == counted)
-        and (date_from is None or (q.published is not None and q.published >= date_from))
-        and (date_to is None or (q.published is not None and q.published <= date_to))
+        {"doc_id": art.id, "published": art.published.isoformat() if art.published else None,
+         "value": a.get("value"), "unit": a.get("unit"), "counted": a.get("counted"), "qualifier": a.get("qualifier"),
+         "text": text}
+        for art, a, text, _s, _e in wb.corpus.spans("quantity")
+        if (unit is None or a.get("unit") == unit) and (counted is None or a.get("counted") == counted)
+        and (date_from is None or (art.published is not None and art.published >= date_from))
+        and (date_to is None or (art.published is not None and art.published <= date_to))
     ]
     return paged(rows, paging, format, name="quantities")
 
@@ -155,11 +157,16 @@ def api_quantities(
 def api_techniques(
     wb: WB, paging: Paging, technique: str | None = None, format: Fmt = Format.json
 ) -> Response:
-    spans = wb.index.techniques
+    spans: list[dict[str, Any]] = [
+        {"doc_id": art.id, "published": art.published.isoformat() if art.published else None,
+         "technique": str(a["technique"]), "score": float(a["score"]) if a.get("score") is not None else None,
+         "text": text}
+        for art, a, text, _s, _e in wb.corpus.spans("technique") if a.get("technique")
+    ]
     counts: dict[str, int] = {}
     for t in spans:
-        counts[t.technique] = counts.get(t.technique, 0) + 1
-    rows = [t.to_dict() for t in spans if technique is None or t.technique == technique]
+        counts[t["technique"]] = counts.get(t["technique"], 0) + 1
+    rows = [t for t in spans if technique is None or t["technique"] == technique]
     return paged(rows, paging, format, name="techniques", extra={"counts": counts})
 
 
@@ -174,7 +181,7 @@ def api_quotations(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
 ) -> Response:
-    found = list(quotes.select(wb.index.quotations, speaker=speaker, kinds=kind or quotes.SPEECH, start=date_from,
+    found = list(quotes.select(wb.corpus.quotations(), speaker=speaker, kinds=kind or quotes.SPEECH, start=date_from,
                                end=date_to, contains=contains))
     return paged([q.to_dict() for q in found], paging, format, name="quotations",
                  extra={"speakers": quotes.speakers(found)[:20]})
@@ -230,5 +237,4 @@ def _ingest(wb: Workbench, body: bytes, analyze: bool) -> dict[str, Any]:
         # The client sent a body, not a file: a reject names its line of the upload, never the
         # server's temporary path.
         located = rejects.getvalue().replace(str(path), "upload")
-    wb.refresh(wait=True)
     return {"summary": summary.as_dict(), "rejects": [json.loads(line) for line in located.splitlines()]}

@@ -14,7 +14,6 @@ class WebOptions:
     facet_hits: int
     facet_matches: int
     facet_values: int
-    refresh_seconds: float
     near_duplicates: int
     entity_articles: int
     co_appearances: int

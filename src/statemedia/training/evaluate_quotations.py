@@ -29,7 +29,7 @@ from typing import Any
 from ..errors import InputError
 from ..model import Annotation, Document
 from ..registry import build_pipeline
-from .evaluate import f1, load_dev, ratio, read_stories
+from .evaluate_activities import f1, load_dev, ratio, read_stories
 
 __all__ = ["QuoteScores", "evaluate_quotations", "score_story", "speaker_key", "speaker_match"]
 

@@ -12,12 +12,12 @@ import argparse
 import time
 from pathlib import Path
 
-from .classify import SpanInput, TechniqueClassifier
-from .encoder import piece_clusters
-from .model import DEFAULT_MODEL, TechniqueModel
+from ..rhetoric.classify import SpanInput, TechniqueClassifier
+from ..rhetoric.encoder import piece_clusters
+from ..rhetoric.spans import SpanTagger
+from ..rhetoric.technique_model import DEFAULT_MODEL, TechniqueModel
 from .ptc import Article, Split, load_articles, load_span_articles
-from .scoring import si_score, tc_scores
-from .spans import SpanTagger
+from .span_scoring import si_score, tc_scores
 
 __all__ = ["fit_tagger", "train"]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import TechniqueModel
+from ..rhetoric.technique_model import TechniqueModel
 from .ptc import Split, load_articles
-from .scoring import PRF, si_score, tc_scores
-from .train import tc_items
+from .span_scoring import PRF, si_score, tc_scores
+from .techniques import tc_items
 
 __all__ = ["ANCHORS", "EvaluationReport", "evaluate"]
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..analytics.activities import PROTOCOL_ROLES, Activity, activities, activity_pipeline
 from ..capture.records import capture_record
 from ..errors import InputError
 from ..model import Document
-from .activities import PROTOCOL_ROLES, Activity, activities, activity_pipeline
 
 __all__ = ["Scores", "evaluate", "f1", "load_dev", "ratio", "read_stories", "score", "target_match"]
 

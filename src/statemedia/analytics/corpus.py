@@ -1,0 +1,345 @@
+"""Corpus views answered by the store: counts, facets, entities, trends, activities and the
+lists of quantities, techniques and quotations, each one query per request.
+
+This is the read model the web pages and the API share (the CLI reads the same tables). It
+keeps no per-story state: the store's per-text tables (``text_entities`` with mentions,
+``text_labels``, ``text_activities``; migrations/004_corpus_views.sql) are kept by the write
+path, so a story stored a moment ago shows on the next request. Corpus-wide totals that every
+page shows (articles per period, the entity table) are cached until the store's article or
+version count changes: a few kB, not a copy of the corpus. SQL is the shared dialect both
+stores run (``Store.query``); current versions are found through ``articles.current_pk``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..store import Query, Store
+from .activities import Activity, activity_from_attrs, select
+from .quotations import Quotation, quotation_from_attrs
+
+__all__ = ["ArticleRow", "Corpus", "period_key"]
+
+# The current version of every article.
+CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
+
+
+def period_key(day: date, unit: str) -> str:
+    """``2012-05`` (month) or ``2012`` (year)."""
+    return f"{day:%Y-%m}" if unit == "month" else str(day.year)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _attrs(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else dict(json.loads(value))
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ",".join("?" * len(values))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """What listings show of one article (its current version)."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: date | None
+    language: str | None
+    text_pk: int = 0
+
+    @property
+    def year(self) -> str | None:
+        return str(self.published.year) if self.published else None
+
+
+class Corpus:
+    """The read model over one store."""
+
+    def __init__(self, store: Store, lock: threading.RLock | None = None) -> None:
+        self.store = store
+        # One connection serves every request thread: each query holds the lock.
+        self._lock = lock or threading.RLock()
+        self._cache: dict[str, Any] = {}
+        self._cache_key: tuple[int, int] | None = None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._lock:
+            return self.store.query(sql, params)
+
+    def _cached(self, name: str, make: Any) -> Any:
+        """A corpus-wide total, computed by the database once per change of the corpus."""
+        key = tuple(self._rows("SELECT (SELECT count(*) FROM articles), (SELECT max(doc_pk) FROM documents)")[0])
+        if key != self._cache_key:
+            self._cache, self._cache_key = {}, key
+        if name not in self._cache:
+            self._cache[name] = make()
+        return self._cache[name]
+
+    # --- articles -------------------------------------------------------------------------
+    def articles(self) -> int:
+        return int(self._rows("SELECT count(*) FROM articles")[0][0])
+
+    def _days(self) -> list[tuple[date, int]]:
+        rows = self._rows(
+            f"SELECT d.published, count(*) FROM {CURRENT} WHERE d.published IS NOT NULL GROUP BY d.published"
+        )
+        return [(day, int(n)) for value, n in rows if (day := _day(value)) is not None]
+
+    def by_period(self, unit: str) -> Counter[str]:
+        """Articles per month or year of publication."""
+
+        def make() -> Counter[str]:
+            out: Counter[str] = Counter()
+            for day, n in self._days():
+                out[period_key(day, unit)] += n
+            return out
+
+        counts: Counter[str] = self._cached(f"period:{unit}", make)
+        return counts
+
+    def values(self, column: str) -> Counter[str]:
+        """Articles per outlet or language."""
+        if column not in ("outlet", "language"):
+            raise ValueError(column)
+        rows = self._cached(
+            column, lambda: self._rows(f"SELECT d.{column}, count(*) FROM {CURRENT} GROUP BY d.{column}")
+        )
+        return Counter({str(v or "—"): int(n) for v, n in rows})
+
+    def newest(
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        outlet: str | None = None,
+        language: str | None = None,
+        year: int | None = None,
+    ) -> tuple[list[ArticleRow], int]:
+        """Articles newest first (one page) and how many there are."""
+        where, params = ["1 = 1"], []
+        for column, value in (("outlet", outlet), ("language", language)):
+            if value is not None:
+                where.append(f"d.{column} = ?")
+                params.append(value)
+        if year is not None:
+            where.append("d.published >= ? AND d.published <= ?")
+            params += [f"{year:04d}-01-01", f"{year:04d}-12-31"]
+        cond = " AND ".join(where)
+        total = int(self._rows(f"SELECT count(*) FROM {CURRENT} WHERE {cond}", params)[0][0])
+        rows = self._rows(
+            f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk FROM {CURRENT} WHERE {cond} "
+            "ORDER BY d.published DESC, d.doc_id DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [self._article(r) for r in rows], total
+
+    @staticmethod
+    def _article(row: Sequence[Any]) -> ArticleRow:
+        return ArticleRow(str(row[0]), row[1], row[2], _day(row[3]), row[4], int(row[5]))
+
+    def info(self, doc_ids: Sequence[str]) -> dict[str, ArticleRow]:
+        """The current version of each of these articles, by id."""
+        out: dict[str, ArticleRow] = {}
+        for i in range(0, len(doc_ids), 500):
+            chunk = list(doc_ids[i : i + 500])
+            for row in self._rows(
+                f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk FROM {CURRENT} "
+                f"WHERE d.doc_id IN ({_marks(chunk)})",
+                chunk,
+            ):
+                out.setdefault(str(row[0]), self._article(row))
+        return out
+
+    def labels(self, text_pks: Sequence[int], facet: str) -> dict[int, set[str]]:
+        """Activity kinds (``facet="kind"``) or techniques of each of these texts."""
+        out: dict[int, set[str]] = {}
+        for i in range(0, len(text_pks), 500):
+            chunk = list(text_pks[i : i + 500])
+            for pk, value in self._rows(
+                f"SELECT text_pk, value FROM text_labels WHERE facet = ? AND text_pk IN ({_marks(chunk)})",
+                [facet, *chunk],
+            ):
+                out.setdefault(int(pk), set()).add(str(value))
+        return out
+
+    def persons(self, text_pks: Sequence[int]) -> dict[int, set[str]]:
+        out: dict[int, set[str]] = {}
+        for i in range(0, len(text_pks), 500):
+            chunk = list(text_pks[i : i + 500])
+            for pk, eid in self._rows(
+                f"SELECT text_pk, entity_id FROM text_entities WHERE type = 'PERSON' AND text_pk IN ({_marks(chunk)})",
+                chunk,
+            ):
+                out.setdefault(int(pk), set()).add(str(eid))
+        return out
+
+    # --- entities -------------------------------------------------------------------------
+    def entity(self, entity_id: str) -> tuple[str, str] | None:
+        rows = self._rows("SELECT name, type FROM text_entities WHERE entity_id = ? LIMIT 1", [entity_id])
+        return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+    def names(self, entity_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        return {eid: found for eid in dict.fromkeys(entity_ids) if (found := self.entity(eid)) is not None}
+
+    def entity_ids(self, name_or_id: str) -> set[str]:
+        """Ids of the entity with this id, or named so (any case)."""
+        if self.entity(name_or_id) is not None:
+            return {name_or_id}
+        rows = self._rows("SELECT DISTINCT entity_id FROM text_entities WHERE lower(name) = lower(?)", [name_or_id])
+        return {str(r[0]) for r in rows}
+
+    def entity_table(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Entities by the number of articles that mention them."""
+
+        def make() -> list[dict[str, Any]]:
+            rows = self._rows(
+                f"SELECT te.entity_id, min(te.name), min(te.type), count(*), sum(te.mentions) FROM {CURRENT} "
+                "JOIN text_entities te ON te.text_pk = d.text_pk GROUP BY te.entity_id"
+            )
+            table = [{"id": str(e), "name": str(n), "type": str(t), "articles": int(c), "mentions": int(m)}
+                     for e, n, t, c, m in rows]  # fmt: skip
+            return sorted(table, key=lambda r: (-r["articles"], r["id"]))
+
+        table: list[dict[str, Any]] = self._cached("entities", make)
+        return [row for row in table if kind is None or row["type"] == kind]
+
+    def entity_types(self) -> list[str]:
+        return sorted({r["type"] for r in self.entity_table() if r["type"]})
+
+    def entity_series(self, entity_ids: Iterable[str], unit: str) -> Counter[str]:
+        """Articles mentioning any of these entities, by period of publication."""
+        ids = list(entity_ids)
+        out: Counter[str] = Counter()
+        if not ids:
+            return out
+        for value, n in self._rows(
+            f"SELECT d.published, count(DISTINCT d.doc_pk) FROM {CURRENT} "
+            "JOIN text_entities te ON te.text_pk = d.text_pk "
+            f"WHERE te.entity_id IN ({_marks(ids)}) AND d.published IS NOT NULL GROUP BY d.published",
+            ids,
+        ):
+            day = _day(value)
+            if day is not None:
+                out[period_key(day, unit)] += int(n)
+        return out
+
+    def co_mentions(self, entity_id: str, top: int) -> list[tuple[str, int]]:
+        """Other entities by the number of articles they share with this one."""
+        rows = self._rows(
+            f"SELECT o.entity_id, count(*) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
+            "JOIN text_entities o ON o.text_pk = d.text_pk WHERE te.entity_id = ? AND o.entity_id != ? "
+            "GROUP BY o.entity_id ORDER BY count(*) DESC, o.entity_id LIMIT ?",
+            [entity_id, entity_id, top],
+        )
+        return [(str(e), int(n)) for e, n in rows]
+
+    def entity_articles(self, entity_id: str, limit: int) -> tuple[list[tuple[ArticleRow, int]], int]:
+        """The newest articles mentioning the entity, with its mentions in each, and their number."""
+        total = int(self._rows(
+            f"SELECT count(*) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk WHERE te.entity_id = ?",
+            [entity_id],
+        )[0][0])  # fmt: skip
+        rows = self._rows(
+            f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, te.mentions FROM {CURRENT} "
+            "JOIN text_entities te ON te.text_pk = d.text_pk WHERE te.entity_id = ? "
+            "ORDER BY d.published DESC, d.doc_id DESC LIMIT ?",
+            [entity_id, limit],
+        )
+        return [(self._article(r), int(r[6])) for r in rows], total
+
+    # --- trends ---------------------------------------------------------------------------
+    def term_series(self, term: str, unit: str) -> Counter[str]:
+        """Articles whose title or text holds the words of ``term`` in order (any case), by period."""
+        words = [w for w in term.replace('"', " ").split() if w]
+        out: Counter[str] = Counter()
+        if not words:
+            return out
+        with self._lock:
+            days = self.store.match_days(Query('"' + " ".join(words) + '"'))
+        for value, n in days:
+            day = _day(value)
+            if day is not None:
+                out[period_key(day, unit)] += n
+        return out
+
+    # --- activities -----------------------------------------------------------------------
+    def activities(
+        self,
+        *,
+        leader: str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[Activity]:
+        """Leader activities of the current versions, in date order; filters as ``select``."""
+        where, params = ["1 = 1"], []
+        wanted = list(kinds or ())
+        if wanted:
+            where.append(f"t.kind IN ({_marks(wanted)})")
+            params += wanted
+        if leader:
+            where.append("(lower(t.actor) = lower(?) OR lower(t.actor_id) = lower(?))")
+            params += [leader, leader]
+        # The activity's day, else its story's: the bounds are ISO text, which a day column compares
+        # as text and a date column reads as a date. ``select`` below applies the exact rule.
+        for bound, op in ((start, ">="), (end, "<=")):
+            if bound is not None:
+                where.append(f"(t.day {op} ? OR t.day IS NULL)")
+                params.append(bound.isoformat())
+        rows = self._rows(
+            f"SELECT d.doc_id, d.published, d.title, t.attrs FROM {CURRENT} "
+            "JOIN text_activities t ON t.text_pk = d.text_pk "
+            f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
+            params,
+        )
+        acts = [activity_from_attrs(str(i), _day(p), title, _attrs(attrs)) for i, p, title, attrs in rows]
+        acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
+        return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
+
+    def leaders(self) -> list[tuple[str, int]]:
+        """Leaders by number of activities (the name as stories give it)."""
+        rows = self._rows(
+            f"SELECT t.actor, count(*) FROM {CURRENT} JOIN text_activities t ON t.text_pk = d.text_pk "
+            "WHERE t.actor IS NOT NULL GROUP BY t.actor"
+        )
+        return sorted(((str(a), int(n)) for a, n in rows), key=lambda r: (-r[1], r[0]))
+
+    def activity_kinds(self) -> list[str]:
+        return sorted(str(r[0]) for r in self._rows("SELECT DISTINCT value FROM text_labels WHERE facet = 'kind'"))
+
+    # --- layers across the corpus -----------------------------------------------------------
+    def spans(self, label: str) -> list[tuple[ArticleRow, dict[str, Any], str, int, int]]:
+        """Every annotation of ``label`` in the current versions, with its article and covered text,
+        newest article first."""
+        rows = self._rows(
+            f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, n.attrs, "
+            'substr(x.text, n.start + 1, n."end" - n.start), n.start, n."end" '
+            f"FROM {CURRENT} JOIN annotations n ON n.text_pk = d.text_pk JOIN texts x ON x.text_pk = d.text_pk "
+            "WHERE n.label = ? ORDER BY d.published DESC, d.doc_id DESC, n.start",
+            [label],
+        )
+        return [(self._article(r), _attrs(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows]
+
+    def quotations(self) -> list[Quotation]:
+        return [
+            quotation_from_attrs(art.id, art.published, art.title, text, attrs, start, end)
+            for art, attrs, text, start, end in reversed(self.spans("quote"))
+        ]

@@ -1,0 +1,95 @@
+"""One read model: the CLI, the REST API and the pages give the same counts for the same query,
+on SQLite and on PostgreSQL (the same analysed KCNA store, copied with migrate-store)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import statemedia.cli.commands  # noqa: F401  (registers every command)
+from statemedia.cli import app
+from statemedia.store.migrate import migrate
+from statemedia.store.sqlite import SQLiteStore
+from statemedia.web.app import create_app
+from store_fixtures import STORES, make_store
+from web_fixtures import kcna_store_fixture, web_db_fixture  # noqa: F401
+
+LEADER = "Kim Jong Un"
+
+
+@pytest.fixture(scope="module", params=STORES)
+def db(request: pytest.FixtureRequest, web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield str(web_db)
+        return
+    target = make_store("postgresql", tmp_path_factory.mktemp("pg"))
+    source = SQLiteStore(web_db)
+    migrate(source, target)
+    source.close()
+    target.close()
+    yield target.path
+
+
+@pytest.fixture(scope="module")
+def client(db: str) -> TestClient:
+    return TestClient(create_app(db))
+
+
+def cli(*args: str) -> Any:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def shown(page: str, what: str) -> int:
+    found = re.search(rf"([\d,]+) {what}", page)
+    assert found is not None, f"the page shows no count of {what}"
+    return int(found.group(1).replace(",", ""))
+
+
+@pytest.mark.parametrize("kind", [None, "field_guidance"])
+def test_activities_agree(db: str, client: TestClient, kind: str | None) -> None:
+    extra = ["--kind", kind] if kind else []
+    rows = cli("activities", "--db", db, "--leader", LEADER, "--format", "json", *extra)
+    params: dict[str, Any] = {"leader": LEADER, "limit": 200, **({"kind": kind} if kind else {})}
+    api = client.get("/api/activities", params=params).json()
+    page = client.get("/activities", params={"leader": LEADER, **({"kind": kind} if kind else {})}).text
+    assert len(rows) == api["total"] == shown(page, "activities") > 0
+    assert [(r["doc_id"], r["kind"], r["date"]) for r in rows[:200]] == [
+        (r["doc_id"], r["kind"], r["date"]) for r in api["items"]
+    ]
+    ranking = cli("activities", "--db", db, "--leader", LEADER, "--view", "elite", "--format", "json")
+    api_ranking = client.get("/api/activities", params={"leader": LEADER, "view": "elite", "limit": 200}).json()
+    assert [(r["period"], r["id"], r["appearances"]) for r in ranking[:200]] == [
+        (r["period"], r["id"], r["appearances"]) for r in api_ranking["items"]
+    ]
+
+
+def test_entities_agree(client: TestClient) -> None:
+    api = client.get("/api/entities", params={"type": "PERSON", "limit": 5}).json()
+    page = client.get("/entities", params={"type": "PERSON"}).text
+    assert api["total"] == shown(page, "entities") > 0
+    top = api["items"][0]
+    detail = client.get(f"/api/entities/{top['id']}").json()
+    assert detail["articles"] == top["articles"] == sum(detail["by_year"].values())
+
+
+def test_claims_agree(db: str, client: TestClient) -> None:
+    rows = cli("claims", "--db", db, "--format", "json", "--limit", "1000")
+    items = rows["items"] if isinstance(rows, dict) else rows
+    api = client.get("/api/claims", params={"limit": 200}).json()
+    page = client.get("/claims").text
+    assert len(items) == api["total"] == shown(page, "claims") > 0
+
+
+def test_search_totals_agree(client: TestClient) -> None:
+    api = client.get("/api/search", params={"q": '"Kim Jong Un"', "limit": 5}).json()
+    page = client.get("/search", params={"q": '"Kim Jong Un"'}).text
+    assert api["total"] > 0 and f"{api['total']:,}" in page
