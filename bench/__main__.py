@@ -13,7 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Order follows the data flow: capture/normalise → extract → store → show.
-MODULES = ["normalize", "analyze", "activities", "techniques", "store", "watch", "web", "engines"]
+MODULES = ["normalize", "analyze", "activities", "techniques", "store", "watch", "web", "workbench", "engines"]
 
 
 def main() -> int:

@@ -26,6 +26,10 @@ from .quotations import Quotation, quotation_from_attrs
 
 __all__ = ["ArticleRow", "Corpus", "period_key"]
 
+# Results kept between changes of the corpus: the corpus-wide totals and the activity lists of
+# the last few filters (a leader's activities are what the activity pages and the entity pages ask).
+_CACHED = 32
+
 # The current version of every article.
 CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
 
@@ -70,6 +74,10 @@ class ArticleRow:
         return str(self.published.year) if self.published else None
 
 
+# One annotation across the corpus: its article, attributes, covered text, start and end.
+Span = tuple[ArticleRow, dict[str, Any], str, int, int]
+
+
 class Corpus:
     """The read model over one store."""
 
@@ -85,17 +93,33 @@ class Corpus:
             return self.store.query(sql, params)
 
     def _cached(self, name: str, make: Any) -> Any:
-        """A corpus-wide total, computed by the database once per change of the corpus."""
-        key = tuple(self._rows("SELECT (SELECT count(*) FROM articles), (SELECT max(doc_pk) FROM documents)")[0])
-        if key != self._cache_key:
-            self._cache, self._cache_key = {}, key
-        if name not in self._cache:
-            self._cache[name] = make()
-        return self._cache[name]
+        """A corpus-wide result, computed by the database once per change of the corpus: a new
+        version (the newest document key) or a finished ingest or re-analysis run (its key and end).
+        Three index look-ups, where counting a million articles takes a scan. Results of a few
+        filters each (activities) are kept for the last few filters asked."""
+        key = tuple(
+            self._rows(
+                "SELECT (SELECT max(doc_pk) FROM documents), (SELECT max(run_pk) FROM runs), "
+                "(SELECT finished_at FROM runs WHERE run_pk = (SELECT max(run_pk) FROM runs))"
+            )[0]
+        )
+        with self._lock:
+            if key != self._cache_key:
+                self._cache, self._cache_key = {}, key
+            if name in self._cache:
+                self._cache[name] = self._cache.pop(name)  # most recently used last
+                return self._cache[name]
+        value = make()
+        with self._lock:
+            self._cache[name] = value
+            while len(self._cache) > _CACHED:
+                del self._cache[next(iter(self._cache))]
+        return value
 
     # --- articles -------------------------------------------------------------------------
     def articles(self) -> int:
-        return int(self._rows("SELECT count(*) FROM articles")[0][0])
+        count: int = self._cached("articles", lambda: int(self._rows("SELECT count(*) FROM articles")[0][0]))
+        return count
 
     def _days(self) -> list[tuple[date, int]]:
         rows = self._rows(
@@ -143,7 +167,10 @@ class Corpus:
             where.append("d.published >= ? AND d.published <= ?")
             params += [f"{year:04d}-01-01", f"{year:04d}-12-31"]
         cond = " AND ".join(where)
-        total = int(self._rows(f"SELECT count(*) FROM {CURRENT} WHERE {cond}", params)[0][0])
+        if params:
+            total = int(self._rows(f"SELECT count(*) FROM {CURRENT} WHERE {cond}", params)[0][0])
+        else:
+            total = self.articles()
         rows = self._rows(
             f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk FROM {CURRENT} WHERE {cond} "
             "ORDER BY d.published DESC, d.doc_id DESC LIMIT ? OFFSET ?",
@@ -290,8 +317,15 @@ class Corpus:
         kinds: Iterable[str] | None = None,
     ) -> list[Activity]:
         """Leader activities of the current versions, in date order; filters as ``select``."""
+        wanted = sorted(kinds or ())
+        key = f"activities:{leader}:{start}:{end}:{','.join(wanted)}"
+        acts: list[Activity] = self._cached(key, lambda: self._activities(leader, start, end, wanted))
+        return acts
+
+    def _activities(
+        self, leader: str | None, start: date | None, end: date | None, wanted: list[str]
+    ) -> list[Activity]:
         where, params = ["1 = 1"], []
-        wanted = list(kinds or ())
         if wanted:
             where.append(f"t.kind IN ({_marks(wanted)})")
             params += wanted
@@ -326,20 +360,45 @@ class Corpus:
         return sorted(str(r[0]) for r in self._rows("SELECT DISTINCT value FROM text_labels WHERE facet = 'kind'"))
 
     # --- layers across the corpus -----------------------------------------------------------
-    def spans(self, label: str) -> list[tuple[ArticleRow, dict[str, Any], str, int, int]]:
-        """Every annotation of ``label`` in the current versions, with its article and covered text,
-        newest article first."""
+    def spans(
+        self, label: str, *, limit: int | None = None, offset: int = 0, date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> tuple[list[Span], int]:
+        """Annotations of ``label`` in the current versions (one page of them with ``limit``), with
+        their articles and covered texts, newest article first; and how many there are."""
+        where, params = ["n.label = ?"], [label]
+        for bound, op in ((date_from, ">="), (date_to, "<=")):
+            if bound is not None:
+                where.append(f"d.published {op} ?")
+                params.append(bound.isoformat())
+        cond = " AND ".join(where)
+        joined = f"{CURRENT} JOIN annotations n ON n.text_pk = d.text_pk"
+        total = int(self._rows(f"SELECT count(*) FROM {joined} WHERE {cond}", params)[0][0])
+        page = " LIMIT ? OFFSET ?" if limit is not None else ""
         rows = self._rows(
-            f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, n.attrs, "
-            'substr(x.text, n.start + 1, n."end" - n.start), n.start, n."end" '
-            f"FROM {CURRENT} JOIN annotations n ON n.text_pk = d.text_pk JOIN texts x ON x.text_pk = d.text_pk "
-            "WHERE n.label = ? ORDER BY d.published DESC, d.doc_id DESC, n.start",
-            [label],
+            "SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, n.attrs, "
+            f'substr(x.text, n.start + 1, n."end" - n.start), n.start, n."end" FROM {joined} '
+            f"JOIN texts x ON x.text_pk = d.text_pk WHERE {cond} ORDER BY d.published DESC, d.doc_id DESC, n.start"
+            + page,
+            [*params, *([limit, offset] if limit is not None else [])],
         )
-        return [(self._article(r), _attrs(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows]
+        return [(self._article(r), _attrs(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows], total
+
+    def label_counts(self, label: str, attr: str) -> Counter[str]:
+        """Annotations of ``label`` in the current versions by the value of one attribute (techniques
+        by technique): read once per change of the corpus."""
+
+        def make() -> Counter[str]:
+            rows = self._rows(
+                f"SELECT n.attrs FROM {CURRENT} JOIN annotations n ON n.text_pk = d.text_pk WHERE n.label = ?", [label]
+            )
+            return Counter(str(v) for (raw,) in rows if (v := _attrs(raw).get(attr)) is not None)
+
+        counts: Counter[str] = self._cached(f"counts:{label}:{attr}", make)
+        return counts
 
     def quotations(self) -> list[Quotation]:
         return [
             quotation_from_attrs(art.id, art.published, art.title, text, attrs, start, end)
-            for art, attrs, text, start, end in reversed(self.spans("quote"))
+            for art, attrs, text, start, end in reversed(self.spans("quote")[0])
         ]

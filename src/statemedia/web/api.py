@@ -16,6 +16,7 @@ from pydantic import StringConstraints
 
 from ..analytics import elite
 from ..analytics import quotations as quotes
+from ..analytics.corpus import ArticleRow
 from ..ingest import ingest
 from ..report import to_json
 from ..store import open_store
@@ -141,15 +142,19 @@ def api_quantities(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
 ) -> Response:
-    rows = [
-        {"doc_id": art.id, "published": art.published.isoformat() if art.published else None,
-         "value": a.get("value"), "unit": a.get("unit"), "counted": a.get("counted"), "qualifier": a.get("qualifier"),
-         "text": text}
-        for art, a, text, _s, _e in wb.corpus.spans("quantity")
-        if (unit is None or a.get("unit") == unit) and (counted is None or a.get("counted") == counted)
-        and (date_from is None or (art.published is not None and art.published >= date_from))
-        and (date_to is None or (art.published is not None and art.published <= date_to))
-    ]
+    def row(art: ArticleRow, a: dict[str, Any], text: str) -> dict[str, Any]:
+        return {"doc_id": art.id, "published": art.published.isoformat() if art.published else None,
+                "value": a.get("value"), "unit": a.get("unit"), "counted": a.get("counted"),
+                "qualifier": a.get("qualifier"), "text": text}
+
+    if unit is None and counted is None:  # one page, counted and cut by the database
+        found, total = wb.corpus.spans("quantity", limit=paging.limit, offset=paging.offset, date_from=date_from,
+                                       date_to=date_to)
+        return listing([row(art, a, text) for art, a, text, _s, _e in found], paging, format, name="quantities",
+                       total=total)
+    every, _ = wb.corpus.spans("quantity", date_from=date_from, date_to=date_to)
+    rows = [row(art, a, text) for art, a, text, _s, _e in every
+            if (unit is None or a.get("unit") == unit) and (counted is None or a.get("counted") == counted)]
     return paged(rows, paging, format, name="quantities")
 
 
@@ -157,17 +162,21 @@ def api_quantities(
 def api_techniques(
     wb: WB, paging: Paging, technique: str | None = None, format: Fmt = Format.json
 ) -> Response:
-    spans: list[dict[str, Any]] = [
+    counts = dict(wb.corpus.label_counts("technique", "technique"))
+    if technique is None:
+        found, total = wb.corpus.spans("technique", limit=paging.limit, offset=paging.offset)
+    else:
+        every, _ = wb.corpus.spans("technique")
+        found = [s for s in every if s[1].get("technique") == technique]
+        total = len(found)
+        found = found[paging.offset : paging.offset + paging.limit]
+    rows = [
         {"doc_id": art.id, "published": art.published.isoformat() if art.published else None,
-         "technique": str(a["technique"]), "score": float(a["score"]) if a.get("score") is not None else None,
+         "technique": str(a.get("technique")), "score": float(a["score"]) if a.get("score") is not None else None,
          "text": text}
-        for art, a, text, _s, _e in wb.corpus.spans("technique") if a.get("technique")
+        for art, a, text, _s, _e in found
     ]
-    counts: dict[str, int] = {}
-    for t in spans:
-        counts[t["technique"]] = counts.get(t["technique"], 0) + 1
-    rows = [t for t in spans if technique is None or t["technique"] == technique]
-    return paged(rows, paging, format, name="techniques", extra={"counts": counts})
+    return listing(rows, paging, format, name="techniques", total=total, extra={"counts": counts})
 
 
 @router.get("/quotations", summary="Who is quoted saying what, with counts by speaker")
