@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Any, Literal
 
 from ..store import Store
+from ._columns import stored_day
 
 __all__ = ["Changes", "Edit", "Entity", "PersonSummary", "Removal", "Withdrawal", "changes", "removals"]
 
@@ -134,17 +135,8 @@ def _n(count: int) -> str:
     return f"{count:,} article" + ("" if count == 1 else "s")
 
 
-def _date(value: Any) -> date | None:
-    """A stored date: a ``date`` from psycopg, ISO text from sqlite3 (or a timestamp: its day)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
-
-
 def _day(value: Any) -> date:
-    found = _date(value)
+    found = stored_day(value)
     assert found is not None, "a NOT NULL day column was empty"
     return found
 
@@ -268,7 +260,7 @@ def _withdrawals(store: Store, where: str, params: list[Any], order: str, limit:
     )
     entities = _entities_of(store, (int(r[8]) for r in rows if r[8] is not None))
     return [
-        Withdrawal(r[0], r[1], r[2], r[3], _date(r[4]), _day(r[5]), str(r[6]), _date(r[7]),
+        Withdrawal(r[0], r[1], r[2], r[3], stored_day(r[4]), _day(r[5]), str(r[6]), stored_day(r[7]),
                    entities.get(int(r[8]), []) if r[8] is not None else [])
         for r in rows
     ]
@@ -288,7 +280,7 @@ def _edits(store: Store, where: str, params: list[Any], limit: int) -> list[Edit
         old, new = entities.get(int(r[8]), []), entities.get(int(r[9]), [])
         old_ids, new_ids = {e.id for e in old}, {e.id for e in new}
         edits.append(Edit(
-            r[0], r[1], r[2], r[3], _date(r[4]), _day(r[5]), str(r[5]), int(r[6]), int(r[7]),
+            r[0], r[1], r[2], r[3], stored_day(r[4]), _day(r[5]), str(r[5]), int(r[6]), int(r[7]),
             removed=[e for e in old if e.id not in new_ids] if analysed else [],
             added=[e for e in new if e.id not in old_ids] if analysed else [],
             analysed=analysed,

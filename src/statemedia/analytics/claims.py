@@ -35,7 +35,6 @@ set it states for the key; the qualifier "more than" does not make a value diffe
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -43,6 +42,7 @@ from itertools import pairwise
 from typing import Any, Literal
 
 from ..store import Store
+from ._columns import stored_json
 
 __all__ = ["SORTS", "STATUSES", "Claim", "Claims", "Statement", "Subject", "claims", "normalise"]
 
@@ -167,14 +167,6 @@ def normalise(text: str | None) -> str:
     return " ".join(_singular(w) for w in words if w and w not in _DETERMINERS)
 
 
-def _attrs(value: Any) -> dict[str, Any]:
-    """``attrs`` as stored: JSON text from sqlite3, already decoded by psycopg."""
-    if value is None:
-        return {}
-    decoded = json.loads(value) if isinstance(value, str | bytes) else value
-    return decoded if isinstance(decoded, dict) else {}
-
-
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
@@ -207,7 +199,7 @@ def _entities(store: Store, text_pks: Iterable[int]) -> dict[int, list[tuple[int
             chunk,
         )
         for pk, start, raw in rows:
-            a = _attrs(raw)
+            a = stored_json(raw)
             if a.get("type") in SUBJECT_TYPES and a.get("id"):
                 entity = Subject(a["id"], a.get("name") or a["id"], a["type"])
                 found.setdefault(int(pk), []).append((int(start), entity))
@@ -311,13 +303,13 @@ def claims(
         if (doc_id, q0) in seen:  # nested sentence annotations: one row each; the figure once
             continue
         seen.add((doc_id, q0))
-        a, q = _attrs(q_attrs), (int(q0), int(q1))
+        a, q = stored_json(q_attrs), (int(q0), int(q1))
         value = _number(a.get("value"))
         if value is None:
             continue
         evidence = evidence or ""
         sentence = (int(s0), int(s1)) if s0 is not None else None
-        grammatical = _grammatical(_attrs(s_attrs), sentence, q, evidence) if sentence else None
+        grammatical = _grammatical(stored_json(s_attrs), sentence, q, evidence) if sentence else None
         about = _subject(entities.get(int(pk), []), q, sentence, grammatical)
         at = sentence[0] if sentence else q[0]
         statement = Statement(

@@ -12,7 +12,6 @@ stores run (``Store.query``); current versions are found through ``articles.curr
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from ..store import Query, Store
+from ._columns import marks, stored_day, stored_json
 from .activities import Activity, activity_from_attrs, select
 from .quotations import Quotation, quotation_from_attrs
 
@@ -37,25 +37,6 @@ CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
 def period_key(day: date, unit: str) -> str:
     """``2012-05`` (month) or ``2012`` (year)."""
     return f"{day:%Y-%m}" if unit == "month" else str(day.year)
-
-
-def _day(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
-def _attrs(value: Any) -> dict[str, Any]:
-    return dict(value) if isinstance(value, dict) else dict(json.loads(value))
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ",".join("?" * len(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +106,7 @@ class Corpus:
         rows = self._rows(
             f"SELECT d.published, count(*) FROM {CURRENT} WHERE d.published IS NOT NULL GROUP BY d.published"
         )
-        return [(day, int(n)) for value, n in rows if (day := _day(value)) is not None]
+        return [(day, int(n)) for value, n in rows if (day := stored_day(value)) is not None]
 
     def by_period(self, unit: str) -> Counter[str]:
         """Articles per month or year of publication."""
@@ -180,7 +161,7 @@ class Corpus:
 
     @staticmethod
     def _article(row: Sequence[Any]) -> ArticleRow:
-        return ArticleRow(str(row[0]), row[1], row[2], _day(row[3]), row[4], int(row[5]))
+        return ArticleRow(str(row[0]), row[1], row[2], stored_day(row[3]), row[4], int(row[5]))
 
     def info(self, doc_ids: Sequence[str]) -> dict[str, ArticleRow]:
         """The current version of each of these articles, by id."""
@@ -189,7 +170,7 @@ class Corpus:
             chunk = list(doc_ids[i : i + 500])
             for row in self._rows(
                 f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk FROM {CURRENT} "
-                f"WHERE d.doc_id IN ({_marks(chunk)})",
+                f"WHERE d.doc_id IN ({marks(len(chunk))})",
                 chunk,
             ):
                 out.setdefault(str(row[0]), self._article(row))
@@ -201,7 +182,7 @@ class Corpus:
         for i in range(0, len(text_pks), 500):
             chunk = list(text_pks[i : i + 500])
             for pk, value in self._rows(
-                f"SELECT text_pk, value FROM text_labels WHERE facet = ? AND text_pk IN ({_marks(chunk)})",
+                f"SELECT text_pk, value FROM text_labels WHERE facet = ? AND text_pk IN ({marks(len(chunk))})",
                 [facet, *chunk],
             ):
                 out.setdefault(int(pk), set()).add(str(value))
@@ -212,7 +193,8 @@ class Corpus:
         for i in range(0, len(text_pks), 500):
             chunk = list(text_pks[i : i + 500])
             for pk, eid in self._rows(
-                f"SELECT text_pk, entity_id FROM text_entities WHERE type = 'PERSON' AND text_pk IN ({_marks(chunk)})",
+                "SELECT text_pk, entity_id FROM text_entities "
+                f"WHERE type = 'PERSON' AND text_pk IN ({marks(len(chunk))})",
                 chunk,
             ):
                 out.setdefault(int(pk), set()).add(str(eid))
@@ -260,10 +242,10 @@ class Corpus:
         for value, n in self._rows(
             f"SELECT d.published, count(DISTINCT d.doc_pk) FROM {CURRENT} "
             "JOIN text_entities te ON te.text_pk = d.text_pk "
-            f"WHERE te.entity_id IN ({_marks(ids)}) AND d.published IS NOT NULL GROUP BY d.published",
+            f"WHERE te.entity_id IN ({marks(len(ids))}) AND d.published IS NOT NULL GROUP BY d.published",
             ids,
         ):
-            day = _day(value)
+            day = stored_day(value)
             if day is not None:
                 out[period_key(day, unit)] += int(n)
         return out
@@ -302,7 +284,7 @@ class Corpus:
         with self._lock:
             days = self.store.match_days(Query('"' + " ".join(words) + '"'))
         for value, n in days:
-            day = _day(value)
+            day = stored_day(value)
             if day is not None:
                 out[period_key(day, unit)] += n
         return out
@@ -327,7 +309,7 @@ class Corpus:
     ) -> list[Activity]:
         where, params = ["1 = 1"], []
         if wanted:
-            where.append(f"t.kind IN ({_marks(wanted)})")
+            where.append(f"t.kind IN ({marks(len(wanted))})")
             params += wanted
         if leader:
             where.append("(lower(t.actor) = lower(?) OR lower(t.actor_id) = lower(?))")
@@ -344,7 +326,9 @@ class Corpus:
             f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
             params,
         )
-        acts = [activity_from_attrs(str(i), _day(p), title, _attrs(attrs)) for i, p, title, attrs in rows]
+        acts = [
+            activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs)) for i, p, title, attrs in rows
+        ]
         acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
         return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
 
@@ -361,7 +345,12 @@ class Corpus:
 
     # --- layers across the corpus -----------------------------------------------------------
     def spans(
-        self, label: str, *, limit: int | None = None, offset: int = 0, date_from: date | None = None,
+        self,
+        label: str,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        date_from: date | None = None,
         date_to: date | None = None,
     ) -> tuple[list[Span], int]:
         """Annotations of ``label`` in the current versions (one page of them with ``limit``), with
@@ -382,7 +371,7 @@ class Corpus:
             + page,
             [*params, *([limit, offset] if limit is not None else [])],
         )
-        return [(self._article(r), _attrs(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows], total
+        return [(self._article(r), stored_json(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows], total
 
     def label_counts(self, label: str, attr: str) -> Counter[str]:
         """Annotations of ``label`` in the current versions by the value of one attribute (techniques
@@ -392,7 +381,7 @@ class Corpus:
             rows = self._rows(
                 f"SELECT n.attrs FROM {CURRENT} JOIN annotations n ON n.text_pk = d.text_pk WHERE n.label = ?", [label]
             )
-            return Counter(str(v) for (raw,) in rows if (v := _attrs(raw).get(attr)) is not None)
+            return Counter(str(v) for (raw,) in rows if (v := stored_json(raw).get(attr)) is not None)
 
         counts: Counter[str] = self._cached(f"counts:{label}:{attr}", make)
         return counts

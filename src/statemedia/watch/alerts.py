@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from ..analytics._columns import stored_day
 from ..errors import InputError, QueryError
 from ..store import Query, Store
 
@@ -233,18 +234,6 @@ def recent_alerts(store: Store, name: str | None = None, limit: int = 50) -> lis
 # --- evaluation -----------------------------------------------------------------------------
 
 
-def _day(value: Any) -> date | None:
-    """A published date as stored: ``date`` on PostgreSQL, ISO text on SQLite."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class _Found:
     rule: str
@@ -262,7 +251,7 @@ def _new_documents(store: Store, since: str, until: str) -> list[Sequence[Any]]:
 
 
 def _document(row: Sequence[Any]) -> dict[str, Any]:
-    day = _day(row[3])
+    day = stored_day(row[3])
     return {"doc_id": row[0], "title": row[1], "outlet": row[2], "published": day.isoformat() if day else None,
             "stored_at": str(row[4])}
 
@@ -328,7 +317,7 @@ def _unseen(store: Store, rule: Mapping[str, Any], today: date) -> list[_Found]:
         "SELECT max(d.published) FROM articles a JOIN documents d ON d.doc_pk = a.current_pk "
         "JOIN text_entities e ON e.text_pk = d.text_pk "
         "WHERE e.type = 'PERSON' AND (e.entity_id = ? OR lower(e.name) = lower(?))", (person, person))
-    last = _day(rows[0][0]) if rows else None
+    last = stored_day(rows[0][0]) if rows else None
     if last is not None and (today - last).days <= days:
         return []
     since = f"last mentioned in an article of {last.isoformat()}" if last else "not mentioned in any article"
