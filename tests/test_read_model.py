@@ -93,3 +93,30 @@ def test_search_totals_agree(client: TestClient) -> None:
     api = client.get("/api/search", params={"q": '"Kim Jong Un"', "limit": 5}).json()
     page = client.get("/search", params={"q": '"Kim Jong Un"'}).text
     assert api["total"] > 0 and f"{api['total']:,}" in page
+
+
+def test_a_story_stored_now_shows_on_the_next_request(web_db: Path, tmp_path: Path) -> None:
+    """No copy of the corpus in the web process: what another process stores is there at once."""
+    import shutil
+
+    from statemedia.model import Annotation, Document
+    from statemedia.store import open_store
+
+    db = tmp_path / "live.db"
+    shutil.copy(web_db, db)
+    client = TestClient(create_app(db))
+    before = client.get("/api/articles", params={"limit": 1}).json()["total"]
+    people = {e["id"]: e["articles"] for e in client.get("/api/entities", params={"limit": 200}).json()["items"]}
+    writer = open_store(db)
+    text = "Kim Jong Un inspected a new fertilizer factory in Hungnam on Tuesday."
+    doc = Document("live-00001", text, title="A Story Stored Now", outlet="KCNA",
+                   annotations=[Annotation(0, 11, "entity", {"id": "person:kim-jong-un", "name": "Kim Jong Un",
+                                                              "type": "PERSON"}, producer="entities")])  # fmt: skip
+    with writer.transaction() as w:
+        w.put(doc, pipeline_version="live")
+    writer.close()
+    after = client.get("/api/articles", params={"limit": 1}).json()
+    assert after["total"] == before + 1
+    kim = next(e for e in client.get("/api/entities", params={"limit": 200}).json()["items"]
+               if e["id"] == "person:kim-jong-un")  # fmt: skip
+    assert kim["articles"] == people["person:kim-jong-un"] + 1
