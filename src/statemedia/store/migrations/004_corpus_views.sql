@@ -2,6 +2,10 @@
 -- text by the write path beside its annotations, so no process holds a copy of the corpus.
 -- Existing stores are filled here from their annotations.
 
+-- The current version of each article: every view joins it from a document (or an annotation) to
+-- its article; without an index each such row scanned the articles (docs/workbench.md, "Measured").
+CREATE INDEX articles_current ON articles(current_pk);
+
 -- How often each entity is mentioned in a text (entity pages and tables rank by it).
 ALTER TABLE text_entities ADD COLUMN mentions INTEGER NOT NULL DEFAULT 1;
 UPDATE text_entities SET mentions = (

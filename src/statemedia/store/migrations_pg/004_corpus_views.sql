@@ -1,6 +1,8 @@
 -- The same as migrations/004_corpus_views.sql (SQLite): corpus views answered by the store,
 -- kept per text by the write path; existing stores are filled here from their annotations.
 
+CREATE INDEX articles_current ON articles(current_pk);
+
 ALTER TABLE text_entities ADD COLUMN mentions integer NOT NULL DEFAULT 1;
 UPDATE text_entities SET mentions = (
     SELECT count(*) FROM annotations a
