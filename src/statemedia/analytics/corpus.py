@@ -362,13 +362,21 @@ class Corpus:
                 params.append(bound.isoformat())
         cond = " AND ".join(where)
         joined = f"{CURRENT} JOIN annotations n ON n.text_pk = d.text_pk"
-        total = int(self._rows(f"SELECT count(*) FROM {joined} WHERE {cond}", params)[0][0])
+
+        def count() -> int:
+            return int(self._rows(f"SELECT count(*) FROM {joined} WHERE {cond}", params)[0][0])
+
+        total: int = count() if len(params) > 1 else self._cached(f"span-count:{label}", count)
         page = " LIMIT ? OFFSET ?" if limit is not None else ""
+        # Documents newest first, each joined to its article and annotations: written as CROSS JOINs
+        # so that SQLite walks the publication-date index and stops after the page, where a plan
+        # that starts from the annotations sorts every one of them first (PostgreSQL plans as it likes).
         rows = self._rows(
             "SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, n.attrs, "
-            f'substr(x.text, n.start + 1, n."end" - n.start), n.start, n."end" FROM {joined} '
-            f"JOIN texts x ON x.text_pk = d.text_pk WHERE {cond} ORDER BY d.published DESC, d.doc_id DESC, n.start"
-            + page,
+            'substr(x.text, n.start + 1, n."end" - n.start), n.start, n."end" '
+            "FROM documents d CROSS JOIN articles a CROSS JOIN annotations n CROSS JOIN texts x "
+            f"WHERE a.current_pk = d.doc_pk AND n.text_pk = d.text_pk AND x.text_pk = d.text_pk AND {cond} "
+            "ORDER BY d.published DESC, d.doc_pk DESC, n.start" + page,
             [*params, *([limit, offset] if limit is not None else [])],
         )
         return [(self._article(r), stored_json(r[6]), str(r[7]), int(r[8]), int(r[9])) for r in rows], total
