@@ -23,8 +23,8 @@ from .model import Document
 __all__ = ["input_bytes", "read_ahead"]
 
 Item = Document | InputError
-# Records in the reader's first message: 50 KCNA stories are ~7 ms of capture, where a full
-# batch of 500 kept the writer waiting ~65 ms longer at the start.
+# Records in the reader's first message: a small first batch is soon captured, where a full
+# batch kept the writer waiting longer at the start (docs/performance.md, "Ingest").
 _FIRST_BATCH = 50
 
 

@@ -33,7 +33,7 @@ def rules() -> tuple[ChromeRule, ...]:
 @lru_cache(maxsize=2)
 def _any(scope: str) -> re.Pattern[str]:
     """One pattern for all rules of ``scope``: most lines are not chrome, and one failed match
-    a line costs less than one per rule (all 22,333 KCNA stories: 17 against 31 us a story)."""
+    a line costs less than one per rule (timed on all KCNA stories: docs/performance.md, "Capture")."""
     alternatives = "|".join(f"(?:{r.pattern.pattern})" for r in rules() if r.scope == scope)
     return re.compile(alternatives or "(?!)", re.IGNORECASE)
 

@@ -24,10 +24,9 @@ consonant or a digraph: ch, ph, th, kh, sh, ss, kk, tt, pp, jj), an optional gli
 or two vowels and an optional final (ng, k, l, m, n, p, t).
 Forms listed as ``keep`` in ``glued_names.tsv`` are never split.
 
-Measured (tests/test_capture_kcna2024.py): on all 22,333 KCNA stories of 2011-2012 the repair
-inserts one space, at a true glue ("General SecretaryKim Jong Il's"); on the 433 stories of the
-2024 file 775 spaces in 212 stories (rule 2 alone, without the gazetteer: 740). Nothing in the
-PTC, AEB, recent-excerpt and seed texts changes ("AshLee Strong" stays: "Strong" is no syllable).
+What the repair changes on the KCNA 2011-2012 and 2024 corpora and on the PTC, AEB,
+recent-excerpt and seed texts is measured by tests/test_capture_kcna2024.py and recorded in
+docs/people.md ("Glued names").
 """
 
 from __future__ import annotations
@@ -67,7 +66,8 @@ class GlueRules:
 
 def _trie(words: set[str]) -> str:
     """A regex matching any of ``words``, branching letter by letter ("K(?:im|o(?:ng)?)"): Python's
-    re tries a flat alternation's branches one by one at every capital (15 against 7 us a story)."""
+    re tries a flat alternation's branches one by one at every capital, which is slower
+    (docs/performance.md, "Capture")."""
     tree: dict[str, Any] = {}
     for word in words:
         node = tree

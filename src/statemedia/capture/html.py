@@ -88,8 +88,9 @@ def capture_html(
 ) -> Document:
     """A Document from a web page's article; a page without one raises NoArticleError.
     ``bold_names``: the site sets names in bold with no spaces around them (:func:`space_bold`)."""
-    # Imported here, not at module level: trafilatura and htmldate take ~0.15 s to import, which
-    # every corpus reader (JSONL, CSV, R data; the ingest reader process) would pay for nothing.
+    # Imported here, not at module level: trafilatura and htmldate are slow to import
+    # (docs/performance.md, "Capture"), which every corpus reader (JSONL, CSV, R data; the
+    # ingest reader process) would pay for nothing.
     import htmldate
     import trafilatura
     from trafilatura.settings import Document as Extracted

@@ -1,12 +1,13 @@
 """Language identification with py3langid (KCNA's own language labels are not always right).
 
-py3langid ships its model LZMA-compressed (4.6 MB, 68 MB unpacked): unpacking took 0.35 of
-the 0.43 s a process spent loading it, and every process that captures pays it (the CLI, the
-ingest reader process, analysis workers), before its first article. The unpacked arrays are
-therefore kept once per machine in a cache directory ($STATEMEDIA_CACHE, else
-$XDG_CACHE_HOME/statemedia, else ~/.cache/statemedia) as plain ``.npy`` files and memory-mapped
-from there (0.04 s). Where the cache cannot be written or read, the packaged model is loaded
-as before: the cache only saves time, it never changes a result.
+py3langid ships its model LZMA-compressed: unpacking took most of the time a process spent
+loading it, and every process that captures pays it (the CLI, the ingest reader process,
+analysis workers), before its first article. The unpacked arrays are therefore kept once per
+machine in a cache directory ($STATEMEDIA_CACHE, else $XDG_CACHE_HOME/statemedia, else
+~/.cache/statemedia) as plain ``.npy`` files and memory-mapped from there, a fraction of the
+time (sizes and timings: docs/performance.md, "Capture"). Where the cache cannot be written
+or read, the packaged model is loaded as before: the cache only saves time, it never changes a
+result.
 """
 
 from __future__ import annotations

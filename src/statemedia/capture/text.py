@@ -34,7 +34,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     text, removed = strip_chrome(text)
     text = "\n".join(line.strip() for line in text.split("\n"))
     # The substring test first: re's sub scans the whole text even with nothing to replace
-    # (6.7 us a KCNA story, of its ~160 us capture; ``in``: 0.8 us, and no story has a run).
+    # (a visible share of a KCNA story's capture, the ``in`` test a fraction of it, and no story
+    # has a run: docs/performance.md, "Capture").
     if "\n\n\n" in text:
         text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip(), removed

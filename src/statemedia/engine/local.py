@@ -5,7 +5,7 @@ batches; results come back in input order. A document whose analysis fails comes
 back as a :class:`PipelineError` naming it, so one bad article never stops a run.
 Workers share the cores: a component that runs torch (the MiniLM span tagger) would
 otherwise start one thread per core in every worker, and 2 workers x 2 threads on 2 cores
-ran the pipeline at 15.2 articles/s against 21.6 with one thread each (docs/rhetoric.md).
+ran the pipeline markedly slower than with one thread each (docs/rhetoric.md, "Speed").
 A worker that dies (killed, out of memory) breaks the run at once with a :class:`WorkerError`
 naming the process and how it ended: ``multiprocessing.Pool`` would quietly replace it and wait
 forever for the batch it held, so the workers are a ``ProcessPoolExecutor``, which notices.

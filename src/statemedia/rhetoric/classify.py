@@ -23,11 +23,13 @@ from .encoder import embed
 
 __all__ = ["SpanInput", "TechniqueClassifier"]
 
-# Relative weights of the feature blocks, tuned on DEV (micro-F1): sentence words 0.5 (against
-# 0.25/1.0); static MiniLM embedding 1.0 (0.608, against 0.608 at 1.5 and 0.589 at 2.5).
+# Relative weights of the feature blocks, tuned on DEV (micro-F1): sentence words 0.5 (over
+# 0.25/1.0); static MiniLM embedding 1.0 (over 1.5 and 2.5). Scores: docs/rhetoric.md,
+# "Settings chosen on DEV".
 CONTEXT_WEIGHT = 0.5
 EMBEDDING_WEIGHT = 1.0
-# Char n-grams seen in >= 3 spans, capped at 30k: DEV micro-F1 equal to 60k, half the model size.
+# Char n-grams seen in >= 3 spans, capped at 30k: DEV micro-F1 equal to 60k's (docs/rhetoric.md,
+# "Settings chosen on DEV"), half the model size.
 CHAR_MAX_FEATURES = 30_000
 QUOTES = ('"', "“", "”", "'")
 

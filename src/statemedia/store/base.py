@@ -36,8 +36,9 @@ __all__ = [
 
 def json_text(value: Any) -> str:
     """JSON text of a value for a database column (source records, metadata, annotation
-    attributes): orjson, since ``json.dumps`` of a KCNA story's raw record took 5.3 us
-    against 0.6 us, and the ingest writer makes two to dozens of these per article.
+    attributes): orjson, since ``json.dumps`` of a KCNA story's raw record was much slower than
+    orjson's (docs/performance.md, "Ingest"), and the ingest writer makes two to dozens of these
+    per article.
     Values JSON has no type for (dates, sets) are written as ``str(value)``."""
     return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
@@ -59,8 +60,8 @@ _SOURCE_FIELDS = tuple(f.name for f in fields(Source))
 
 
 def _source_dict(source: Source) -> dict[str, Any]:
-    """``asdict(source)`` without its deep copies (all its fields are strings): 0.3 us, not 3 us,
-    per article written."""
+    """``asdict(source)`` without its deep copies (all its fields are strings): far cheaper,
+    once per article written (docs/performance.md, "Ingest")."""
     return {name: getattr(source, name) for name in _SOURCE_FIELDS}
 
 

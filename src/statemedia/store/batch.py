@@ -4,9 +4,8 @@ statements per table, inside the store's open transaction.
 :meth:`BatchWriter.put_many` stores a batch with a few statements per table rather than per
 article: one lookup of the batch's known texts and articles, one of the near-duplicate
 candidates of its new texts, then one bulk insert per table (``executemany`` on SQLite,
-``COPY`` on PostgreSQL). On KCNA (raw ingest of 22,333 stories, batches of 500) that took
-the SQLite writer process from 266 to 198 us CPU an article, and PostgreSQL's raw ingest
-from 306 to 1,040-1,350 articles/s (bench/engines.py, load average 5-6 on 2 cores).
+``COPY`` on PostgreSQL). That cut the SQLite writer process's CPU an article and multiplied
+PostgreSQL's raw ingest rate (docs/performance.md, "Ingest").
 Each store holds its write lock for the whole batch (SQLite's
 BEGIN IMMEDIATE, an advisory lock on PostgreSQL), so the writer knows every stored row it
 reads stays as read until commit, and builds each row complete before it is inserted; rows

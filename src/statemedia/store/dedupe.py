@@ -32,8 +32,8 @@ _SEPARATORS = bytes(c if chr(c).isalnum() or c == ord("_") or c >= 0x80 else ord
 _BASE = np.uint64(0x100000001B3)  # the 64-bit FNV prime: odd, so the polynomial hash mixes
 _SHIFT = np.uint64(32)
 _PERMUTATION_SEED = 1  # fixed: the band keys of every store depend on it
-# Texts hashed together: 50 KCNA stories (~10k shingles, a 60 x 10k array of 5 MB) measured
-# fastest of 25/50/100/200 (27 us a text; 100: 33, 200: 35 — larger arrays fall out of cache).
+# Texts hashed together: 50 KCNA stories measured fastest of 25/50/100/200 (larger arrays fall
+# out of cache; docs/performance.md, "Ingest").
 _CHUNK = 50
 
 
@@ -93,8 +93,8 @@ class NearDuplicates:
 
     def band_keys_many(self, texts: Sequence[str]) -> list[list[int]]:
         """``band_keys(shingles(text))`` of each text, in one pass of array operations for the
-        whole batch: per text, numpy's call overheads cost more than its arithmetic (all 22,333
-        KCNA stories: 63 us a text one by one, 27 us in batches of 500, 21 of them tokenising).
+        whole batch: per text, numpy's call overheads cost more than its arithmetic (timings on
+        all KCNA stories: docs/performance.md, "Ingest").
         A minimum needs no distinct values, so the shingles of all texts are hashed together and
         reduced per text."""
         k = self.options.shingle_words

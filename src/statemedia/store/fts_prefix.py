@@ -2,9 +2,9 @@
 
 FTS5 without a prefix index answers ``visit*`` by merging the doclists of every matching
 word into one, in memory, before the first row comes out — and again for bm25's
-document frequency and again for each snippet. At 1M rows that is ~250 ms a query, while
+document frequency and again for each snippet. At 1M rows that is slow, while
 ``("visited" OR "visit" OR ...)`` reads the same doclists lazily in rowid order, so the
-candidate cap of sqlite_search applies (~10 ms). The words come from the index's own
+candidate cap of sqlite_search applies (timings: docs/performance.md, "Search"). The words come from the index's own
 vocabulary (the ``docs_fts_terms`` fts5vocab table, migration 002), so the rewritten query
 matches exactly the same rows; only bm25 differs, weighting each word form by its own
 document frequency rather than the prefix's as a whole.

@@ -169,7 +169,7 @@ class SQLReader:
     def _doc_pk(self, doc_id: str, version: int | None) -> int | None:
         # An id names an article; the same id may exist in two outlets: prefer the newest.
         # Two indexed lookups (by doc_id, by article key) joined with UNION ALL: one WHERE with
-        # "doc_id = ? OR key = ?" across the join scans every document (12-22 ms at 22k on SQLite, <0.1 ms so).
+        # "doc_id = ? OR key = ?" across the join scans every document (docs/performance.md, "Search").
         p = self.dialect.param
         which = f"d.version = {p}" if version is not None else self.dialect.current
         sql = (

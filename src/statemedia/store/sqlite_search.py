@@ -1,7 +1,7 @@
 """Full-text search over the SQLite store: FTS5 MATCH, bm25, one hit per duplicate group.
 
-bm25 must be computed for every match, so a broad query over a million rows costs
-~250 ms when ranked naively. Prefix terms become an OR of the words they stand for
+bm25 must be computed for every match, so a broad query over a million rows is slow when
+ranked naively (docs/performance.md, "Search"). Prefix terms become an OR of the words they stand for
 (store/fts_prefix.py), which FTS5 reads lazily like any other term. Only the newest
 ``search_candidates`` matches are ranked (FTS5 walks its doclists in rowid order without
 sorting, and computes ``rank`` only for the rows read); up to that many matches the result
@@ -102,7 +102,7 @@ def _hits(
     conn: sqlite3.Connection, text: str, best: dict[int, tuple[int, float]], options: StoreOptions
 ) -> list[Hit]:
     """The hits of the top documents: snippets and copies of all of them in two statements
-    (two per hit cost ~1 ms at 20 hits on a broad query)."""
+    (two per hit cost more, docs/performance.md, "Search")."""
     if not best:
         return []
     docs = [doc_pk for doc_pk, _ in best.values()]

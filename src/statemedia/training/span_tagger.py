@@ -55,16 +55,17 @@ RANK = 8
 ALPHA = 16
 TARGETS = ["query", "key", "value", "dense"]
 DROPOUT = 0.1
-# DEV SI F1 after 3 epochs (MiniLM alone, best threshold): 0.412 at 5e-4, 0.427 at 1.5e-3.
+# DEV SI F1 after 3 epochs (MiniLM alone, best threshold) was higher at 1.5e-3 than at 5e-4
+# (docs/rhetoric.md, "Settings chosen on DEV").
 LEARNING_RATE = 1.5e-3
 # The MPNet teacher's (not tuned: a wider model is usually fine-tuned more gently; DEV SI F1
-# after epoch 1 already 0.447).
+# already high after epoch 1: docs/rhetoric.md, "Settings chosen on DEV").
 TEACHER_LR = 1e-3
 BATCH = 8
 EPOCHS = 3
-# Taggers in the shipped ensemble. Untaught, DEV SI F1 averaged with the linear tagger was one
-# 0.445, two 0.456, three 0.449; one tagger taught by MPNet reaches 0.452 at half the cost of
-# two, so one ships (docs/rhetoric.md).
+# Taggers in the shipped ensemble. Untaught, two averaged with the linear tagger scored best on
+# DEV, three no better; one tagger taught by MPNet reaches about what two did at half the cost,
+# so one ships (docs/rhetoric.md, the DEV SI F1 table).
 MEMBERS = 1
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 # A student's target on a gold-labelled piece: this share of the gold label, the rest the
@@ -91,10 +92,10 @@ class Backbone:
 MINILM = Backbone("minilm", base_encoder, TARGETS, TokenTagger)
 MPNET = Backbone("mpnet", mpnet_tagger.teacher_encoder, mpnet_tagger.TARGETS, mpnet_tagger.TeacherTagger)
 # MPNet's first 4 of 12 layers, chosen from the techniques component's speed with eager
-# attention (KCNA stories/s, 2 threads, one run: 3 layers 23.0, 4 18.9, 6 14.1, 12 7.6) as the
-# most likely to pass 20 once attention was fused (mpnet_tagger.FusedSelfAttention); fused, with
-# bfloat16 weights, 4 run 23.7 in bench/techniques.py (5 or 6 untried). Taught, DEV SI F1
-# 0.474 against MiniLM's 0.452 from the same teacher and data (docs/rhetoric.md).
+# attention (3, 4, 6 and 12 layers timed) as the most likely to pass the speed target once
+# attention was fused (mpnet_tagger.FusedSelfAttention); fused, with bfloat16 weights, 4 pass it
+# in bench/techniques.py (5 or 6 untried). Taught, its DEV SI F1 beats MiniLM's from the same
+# teacher and data (figures: docs/rhetoric.md, "MPNet-4").
 MPNET4 = Backbone("mpnet", partial(mpnet_tagger.teacher_encoder, 4), mpnet_tagger.TARGETS, mpnet_tagger.TeacherTagger)
 STUDENTS = {"minilm": (MINILM, DEFAULT_ADAPTERS), "mpnet4": (MPNET4, MPNET4_ADAPTERS)}
 
@@ -192,7 +193,7 @@ def train_tagger(
             inside[:, 0] = False  # [CLS] has no label; [SEP] and padding weigh nothing below
             for row, (w, _) in enumerate(batch):
                 inside[row, len(w.ids) + 1 :] = False
-            # bfloat16 autocast where native (MiniLM: 0.72 s a batch against 1.07 in float32, 2 threads)
+            # bfloat16 autocast where native (faster than float32: docs/rhetoric.md, "Transformer span taggers")
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=native_bfloat16()):
                 logits = model(ids, mask).float()
             loss = loss_fn(logits[inside], target[inside]) / inside.sum()
