@@ -20,6 +20,7 @@ import os
 import random
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -163,7 +164,11 @@ def measure(db: Path, label: str, target_ms: float) -> None:
         print(f"  memory: {rss:.0f} MB resident after the routes, peak {peak:.0f} MB (target ≤ 500 MB)")
     finally:
         proc.terminate()
-        proc.wait(10)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:  # still busy with requests its clients gave up on
+            proc.kill()
+            proc.wait(10)
 
 
 def main() -> int:
