@@ -83,7 +83,8 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
     for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts",
                   "text_labels", "text_activities"):  # fmt: skip
         store.conn.execute(f"DROP TABLE {table}")
-    store.conn.execute("DROP INDEX annotations_label")
+    for index in ("annotations_label", "articles_current"):
+        store.conn.execute(f"DROP INDEX {index}")
     store.conn.execute("ALTER TABLE text_entities DROP COLUMN mentions")
     store.conn.execute("DELETE FROM schema_version WHERE version >= 2")
     store.close()
