@@ -13,7 +13,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # Order follows the data flow: capture/normalise → extract → store → show.
-MODULES = ["normalize", "analyze", "activities", "techniques", "store", "watch", "web", "workbench", "engines"]
+MODULES = [
+    "normalize", "analyze", "activities", "techniques", "store", "search_pg", "watch", "web", "workbench", "engines",
+]  # fmt: skip
 
 
 def main() -> int:

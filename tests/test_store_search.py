@@ -161,3 +161,30 @@ def test_matches_count_every_matching_article(corpus: Store) -> None:
     assert corpus.matches(Query('"field guidance"'), cap=5) == found[:5]
     with pytest.raises(QueryError):
         corpus.matches(Query('"field'), cap=10)
+
+
+@pytest.mark.parametrize(
+    ("text", "tsquery", "language"),
+    [("Kim", "kim", None), ('"field guidance"', "field <-> guidance", "en"), ("anniversar*", "anniversar:*", "en")],
+)
+def test_postgresql_ranks_as_a_plain_ts_rank_of_the_newest_candidates(
+    corpus: Store, text: str, tsquery: str, language: str | None
+) -> None:
+    """The ranking statement (candidates read back by row address, issue 16) ranks what a
+    plain ``ts_rank`` over the newest matches ranks, one hit per duplicate group."""
+    if not isinstance(corpus, PostgresStore):
+        pytest.skip("PostgreSQL's ranking statement")
+    weights = [0.0, 0.0, 1.0 / max(corpus.options.title_weight, 1.0), 1.0]
+    rows = corpus.conn.execute(
+        "SELECT d.doc_id, t.group_pk FROM (SELECT d.doc_pk, "
+        "ts_rank(%s::real[], d.fts, to_tsquery('statemedia', %s), 1) AS score FROM documents d "
+        "WHERE d.fts @@ to_tsquery('statemedia', %s) AND (%s::text IS NULL OR d.language = %s) "
+        "ORDER BY d.doc_pk DESC LIMIT %s) r JOIN documents d ON d.doc_pk = r.doc_pk "
+        "JOIN texts t ON t.text_pk = d.text_pk ORDER BY r.score DESC, r.doc_pk",
+        [weights, tsquery, tsquery, language, language, corpus.options.search_candidates],
+    ).fetchall()
+    first: dict[int, str] = {}  # duplicate group -> its best document
+    for doc_id, group_pk in rows:
+        first.setdefault(group_pk, doc_id)
+    hits = corpus.search(Query(text, language=language, limit=15))
+    assert [h.id for h in hits] == list(first.values())[:15]

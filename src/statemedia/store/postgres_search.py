@@ -186,14 +186,17 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
     # ts_rank weights are {D, C, B, A} in [0, 1]: the title (A) counts title_weight times the body (B).
     weights = [0.0, 0.0, 1.0 / max(options.title_weight, 1.0), 1.0]
     # The newest candidates are chosen by key alone: sorting them with their tsvectors (~4 KB
-    # each) cost as much as ranking them. Only the ranked few are joined to their texts for
-    # the duplicate group (joining all 5,000 candidates first cost ~5 ms on "Kim" at 22k).
+    # each) cost as much as ranking them. They are read back for ranking by row address, all
+    # in one Tid Scan (in page order; the addresses hold within this statement's snapshot),
+    # not by a primary-key lookup each (bench/search_pg.py). Only the ranked few are joined
+    # to their texts for the duplicate group (joining all 5,000 candidates first cost ~5 ms
+    # on "Kim" at 22k).
     sql = (
         f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q), "
-        "c AS MATERIALIZED (SELECT d.doc_pk FROM documents d, q "
+        "c AS MATERIALIZED (SELECT d.ctid AS tid FROM documents d, q "
         f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s), "
         "r AS (SELECT d.doc_pk, d.text_pk, ts_rank(%s::real[], d.fts, q.q, 1) AS score "
-        "FROM c JOIN documents d ON d.doc_pk = c.doc_pk, q ORDER BY score DESC, d.doc_pk LIMIT %s) "
+        "FROM documents d, q WHERE d.ctid = ANY(ARRAY(SELECT tid FROM c)) ORDER BY score DESC, d.doc_pk LIMIT %s) "
         "SELECT r.doc_pk, r.score, t.group_pk FROM r JOIN texts t ON t.text_pk = r.text_pk "
         "ORDER BY r.score DESC, r.doc_pk"
     )
@@ -216,9 +219,14 @@ def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
     """Doc ids of the newest ``cap`` matches (only current versions carry ``fts``)."""
     tsquery, q_params = to_tsquery_sql(query.text)
     where, params = filters(query, POSTGRES)
+    # The tsquery is computed in a CTE, out of the planner's sight, as in search(): given the
+    # constant, it costs ``@@`` as cheap and reads a broad query (a common name) by a
+    # backward primary-key scan or a sequential scan, reading every row's tsvector, where the
+    # GIN index reads only those a phrase must recheck (bench/search_pg.py).
     try:
         rows = conn.execute(
-            f"SELECT d.doc_id FROM documents d WHERE d.fts @@ {tsquery}{where} ORDER BY d.doc_pk DESC LIMIT %s",
+            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT d.doc_id FROM documents d, q "
+            f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s",
             [*q_params, *params, cap],
         ).fetchall()
     except psycopg.errors.DataError as exc:
@@ -231,9 +239,9 @@ def match_days(conn: psycopg.Connection[Any], query: Query) -> list[tuple[str, i
     tsquery, q_params = to_tsquery_sql(query.text)
     where, params = filters(query, POSTGRES)
     try:
-        rows = conn.execute(
-            f"SELECT d.published, count(*) FROM documents d WHERE d.fts @@ {tsquery} "
-            f"AND d.published IS NOT NULL{where} GROUP BY d.published",
+        rows = conn.execute(  # the tsquery in a CTE: see matches()
+            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT d.published, count(*) FROM documents d, q "
+            f"WHERE d.fts @@ q.q AND d.published IS NOT NULL{where} GROUP BY d.published",
             [*q_params, *params],
         ).fetchall()
     except psycopg.errors.DataError as exc:
