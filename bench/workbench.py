@@ -11,7 +11,7 @@ For each store, ``statemedia serve`` runs in its own process:
 - every page and API route (40 requests each, varied parameters) from 8 concurrent clients:
   p50/p95 per route. Targets at 1M: memory ≤ 500 MB, start-up ≤ 2 s, p95 ≤ 300 ms (search ≤ 100 ms).
 Baseline, same run: the store's own search for the same queries, one client.
-Run: ``python bench/workbench.py [--quick] [--only-22k]``.
+Run: ``python bench/workbench.py [--quick] [--only-22k] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -173,14 +173,20 @@ def measure(db: Path, label: str, target_ms: float) -> None:
 
 def main() -> int:
     quick = "--quick" in sys.argv
+    keep = sys.argv[sys.argv.index("--keep") + 1] if "--keep" in sys.argv else None
     with tempfile.TemporaryDirectory(prefix="bench-workbench-") as tmp:
-        small = Path(tmp) / "kcna-22k.db"
-        build(small, 200 if quick else 1_000)
+        # --keep DIR: build the stores there once and time them again on later runs (each run
+        # opens them as they are: a migration added since upgrades them first).
+        where = Path(keep or tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        small, big = where / "kcna-22k.db", where / "kcna-1m.db"
+        if not small.exists():
+            build(small, 200 if quick else 1_000)
         measure(small, "22k stories", 300.0)
         if "--only-22k" in sys.argv:
             return 0
-        big = Path(tmp) / "kcna-1m.db"
-        scale(small, big, COPIES)
+        if not big.exists():
+            scale(small, big, COPIES)
         measure(big, "1M stories", 300.0)
     return 0
 
