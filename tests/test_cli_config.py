@@ -74,6 +74,39 @@ def test_analyze_config_changes_the_pipeline(tmp_path: Path) -> None:
     assert "dates" not in producers and "numbers" in producers
 
 
+GLUED = "Pyongyang, May 2 (KCNA) -- The respected ComradeKim Jong Uninspected the Kim Chaek Iron Works.\n"
+
+
+def test_analyze_config_sets_capture(tmp_path: Path) -> None:
+    """``[capture]`` reaches capture: here the repair of names glued to their neighbours."""
+    story = write(tmp_path / "glued.txt", GLUED)
+    unrepaired = write(tmp_path / "no-glue.toml", LIGHT + "[capture]\nglue_repair = false\n")
+    common = ("analyze", str(story), "--format", "json", "--config")
+    repaired = invoke(*common, str(write(tmp_path / "light.toml", LIGHT)))
+    kept = invoke(*common, str(unrepaired))
+    assert repaired.exit_code == 0 and kept.exit_code == 0, repaired.output + kept.output
+    assert "Comrade Kim Jong Un inspected" in json.loads(repaired.stdout)["document"]["text"]
+    assert "ComradeKim Jong Uninspected" in json.loads(kept.stdout)["document"]["text"]
+
+
+@pytest.mark.parametrize("read_ahead", [False, True])
+def test_ingest_config_sets_capture(tmp_path: Path, read_ahead: bool) -> None:
+    """Also when a reader process captures (``[store] read_ahead_min_bytes`` reached)."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    write(folder / "a.txt", GLUED)
+    store_section = f"[store]\nread_ahead_min_bytes = {0 if read_ahead else 10**9}\n"
+    config = write(tmp_path / "c.toml", LIGHT + store_section + "[capture]\nglue_repair = false\n")
+    db = tmp_path / "store.db"
+    result = invoke("ingest", str(folder), "--db", str(db), "--workers", "1", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    store = open_store(db)
+    try:
+        assert ["ComradeKim Jong Uninspected" in doc.text for doc in store.documents()] == [True]
+    finally:
+        store.close()
+
+
 # --- ingest, reanalyze ------------------------------------------------------------------------------------
 
 

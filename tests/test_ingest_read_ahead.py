@@ -8,7 +8,7 @@ import multiprocessing as mp
 from pathlib import Path
 
 from conftest import kcna_sample
-from statemedia.capture import read_path
+from statemedia.capture import default_options, read_path
 from statemedia.config import load_config
 from statemedia.errors import InputError
 from statemedia.ingest import ingest
@@ -36,14 +36,14 @@ def _key(item: Document | InputError) -> tuple[str, str | None]:
 def test_reader_process_yields_what_capture_yields(tmp_path: Path) -> None:
     path = _input(tmp_path)
     expected = [_key(item) for item in read_path(path)]
-    got = [_key(item) for item in read_ahead([path], batch_size=64)]
+    got = [_key(item) for item in read_ahead([path], batch_size=64, options=default_options())]
     assert got == expected
     assert any(where.endswith("line 201") for where, _ in got)  # the broken record, in its place
     assert input_bytes([tmp_path]) == input_bytes([path]) == path.stat().st_size
 
 
 def test_stopping_early_ends_the_reader(tmp_path: Path) -> None:
-    stream = read_ahead([_input(tmp_path)], batch_size=16)
+    stream = read_ahead([_input(tmp_path)], batch_size=16, options=default_options())
     first = next(stream)
     assert isinstance(first, Document)
     stream.close()

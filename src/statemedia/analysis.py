@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from .capture import capture_text, read_path
+from .capture.options import default_options, options_from
 from .config import Config
 from .engine.local import analyze_stream
 from .errors import PipelineError, StatemediaError
@@ -44,7 +45,8 @@ def analyze_path(
     errors: deque[StatemediaError] = deque()
 
     def documents() -> Iterator[Document]:
-        for item in read_path(path, outlet=outlet, published=published):
+        capture = options_from(config) if config is not None else default_options()
+        for item in read_path(path, outlet=outlet, published=published, options=capture):
             if isinstance(item, Document):
                 yield item
             else:
@@ -72,7 +74,8 @@ def analyze_text(
     The default pipeline is built on the first call and reused; a ``config`` builds its own
     unless the caller passes the ``pipeline`` it keeps for that config.
     """
-    doc = capture_text(text, title=title, outlet=outlet, published=published, url=url)
+    capture = options_from(config) if config is not None else default_options()
+    doc = capture_text(text, title=title, outlet=outlet, published=published, url=url, options=capture)
     if pipeline is None:
         # Called once per article from user code: build the default pipeline (spaCy, models) once.
         pipeline = _default_pipeline() if config is None else build_pipeline(config)

@@ -70,14 +70,16 @@ def pipeline_version(config: Config | None = None) -> str:
 
 def _read(paths: Sequence[str | Path], config: Config) -> Iterator[Document | InputError]:
     from .capture import read_path
+    from .capture.options import options_from
     from .read_ahead import input_bytes, read_ahead
 
     options = options_for(StoreOptions, config, "store")
+    capture = options_from(config)
     if input_bytes(paths) >= options.read_ahead_min_bytes:
-        yield from read_ahead(paths, batch_size=options.read_ahead_batch)
+        yield from read_ahead(paths, batch_size=options.read_ahead_batch, options=capture)
         return
     for path in paths:
-        yield from read_path(path)
+        yield from read_path(path, options=capture)
 
 
 _ANALYSE = object()  # a place in the queue held for a document out for analysis

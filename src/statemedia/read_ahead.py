@@ -17,6 +17,7 @@ from collections.abc import Generator, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from .capture.options import CaptureOptions
 from .errors import InputError, StoreError
 from .model import Document
 
@@ -39,7 +40,7 @@ def input_bytes(paths: Sequence[str | Path]) -> int:
     return total
 
 
-def _produce(paths: list[str], out: Connection, batch_size: int) -> None:
+def _produce(paths: list[str], out: Connection, batch_size: int, options: CaptureOptions) -> None:
     from .capture import read_path
 
     try:
@@ -47,7 +48,7 @@ def _produce(paths: list[str], out: Connection, batch_size: int) -> None:
         # The caller idles until the first message: a short one starts it writing sooner.
         size = min(batch_size, _FIRST_BATCH)
         for path in paths:
-            for item in read_path(path):
+            for item in read_path(path, options=options):
                 batch.append(item)
                 if len(batch) >= size:
                     out.send(batch)
@@ -62,13 +63,16 @@ def _produce(paths: list[str], out: Connection, batch_size: int) -> None:
         out.close()
 
 
-def read_ahead(paths: Sequence[str | Path], *, batch_size: int) -> Generator[Item, None, None]:
+def read_ahead(paths: Sequence[str | Path], *, batch_size: int, options: CaptureOptions) -> Generator[Item, None, None]:
     """``capture.read_path`` over ``paths``, in order, computed in a worker process."""
     # spawn, not fork: the caller may hold an open database connection and threads.
     ctx = mp.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     reader = ctx.Process(
-        target=_produce, args=([str(p) for p in paths], send, batch_size), name="statemedia-reader", daemon=True
+        target=_produce,
+        args=([str(p) for p in paths], send, batch_size, options),
+        name="statemedia-reader",
+        daemon=True,
     )
     reader.start()
     send.close()  # only the reader writes: its exit must close the pipe for us to see EOF

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..capture.options import options_from as capture_options
 from ..capture.sites import Site
 from ..config import Config
 from ..ingest import reanalyze
@@ -51,7 +52,7 @@ def watch_once(
     n_process: int = 2,
 ) -> WatchResult:
     """One pass over ``sites`` (or the end of a killed one), then analysis and alerts."""
-    result = WatchResult(run_pass(store, sites, options, progress=progress, day=day))
+    result = WatchResult(run_pass(store, sites, options, capture=capture_options(config), progress=progress, day=day))
     if analyze:
         done = reanalyze(store, config=config, n_process=n_process)
         result.analysed, result.analysis_failed = done.analysed, done.rejected
