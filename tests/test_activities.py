@@ -127,12 +127,14 @@ def test_dev_set_targets(shared: Path) -> None:
     assert scores["gold"] >= 40
     # Since issue 14 the dev set's conventions differ from the extractor's: "Present there were" lists
     # are those present, not the entourage, and received messages are logged (dev: no activity).
-    # Measured with the issue-14 model: P 0.812 R 0.929, kind 0.923, entourage F1 0.893, order 0.727
-    # (48 of its 56 stories are reserved ids, so the model never trained on them).
+    # Measured figures: docs/activities.md, "Dev set" (48 of its 56 stories are reserved ids, so the
+    # model never trained on them and their errors are not read). Since the second labelling round the
+    # model finds more activities an outing (recall and kind rose, precision fell here while the blind
+    # sets' held): the floor sits below that run.
     assert scores["kind_accuracy"] >= 0.88
     assert scores["entourage_f1"] >= 0.85
     assert scores["entourage_order_exact"] >= 0.65
-    assert scores["detection_precision"] >= 0.75 and scores["detection_recall"] >= 0.88
+    assert scores["detection_precision"] >= 0.65 and scores["detection_recall"] >= 0.88
 
 
 @pytest.mark.parametrize(("story", "first_stops"), STOPS)

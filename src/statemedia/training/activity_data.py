@@ -2,9 +2,11 @@
 
 Three sources, strongest first (a story counts once, under the first that has it):
 
-* ``labelled``: stories labelled by hand for training (``training/labelled/*.jsonl``, drawn by
-  ``tools/sample_activity_train.py`` from the train split): each gold activity's label goes to
-  the leader mention in the sentence that holds its evidence; every other mention is "none";
+* ``labelled``: stories labelled by hand for training (``training/labelled/activities_*.jsonl``,
+  drawn from the train split by ``tools/sample_activity_train.py`` and :mod:`.activity_draw`):
+  each gold activity's label goes to the leader mention in the sentence that holds its evidence;
+  every other mention is "none". Only these files: other sets in the folder (the protocol-list
+  dev set) need not log every activity of a story, so their silence is no "none";
 * ``dev``: the first build's dev set (``tests/data/activities_dev.jsonl``: no evidence, and its
   conventions log no received mail): each gold kind to its first agreeing mention, the other
   mentions "none" except those of received mail;
@@ -144,7 +146,7 @@ def _from_hand(
 
 def collect(shared: Path) -> list[Example]:
     """Every labelled mention, from the three sources (module docstring)."""
-    hand = {r["id"]: r["activities"] for r in _records(LABELLED.glob("*.jsonl"))}
+    hand = {r["id"]: r["activities"] for r in _records(LABELLED.glob("activities_*.jsonl"))}
     dev = {r["id"]: [a["kind"] for a in r["activities"]] for r in _records(iter([DEV]))}
     reserved, tests = reserved_ids(shared), test_set_ids()
     pipeline, extractor = prepare()

@@ -1,0 +1,127 @@
+"""Draw more train-split stories to label by hand where the activity labels are thin.
+
+``python -m statemedia.training.activity_draw [SHARED] [N]`` prints story ids in draw order.
+
+Rule (seeded, fixed 2026-12-03, issue 14's second labelling round; see ``labelled/README.md``):
+
+* Population: train-split stories (:mod:`.splits`: never reserved, never held out), English
+  (:func:`.weak_labels.read_stories`), not already labelled and not in any set under ``tests/data``
+  (blind and test sets, the dev set, the quotation sets), both as they stood at commit ``PINNED``
+  (the files drawn later, this draw's own included, would change the draw).
+* A story qualifies when one sentence (no full stop, at most 250 characters between) names a
+  leader active on the publication day (Kim Jong Il to 2011-12-17, Kim Jong Un from 2010-09-28)
+  and then a verb of a kind the hand labels hold few of (``THIN``: site visits, field guidance and
+  inspections; meetings and talks; performances; drills, firings and launches; speeches;
+  ceremonies and parades; photo sessions).
+* Order: the 2024 file's train half first, then KCNA 2011-12; within each, four strata: the name
+  opens its sentence (after titles only) in the headline or first two paragraphs; it does so
+  further down; it qualifies otherwise in the headline or first two paragraphs; anywhere. Within a
+  stratum the more thin kinds matched (where the stratum's test matched; the whole story in the
+  last two) first, ties in a seeded order (``random.Random(SEED)`` over sorted ids).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from .activity_data import CORPORA, LABELLED, ROOT
+from .splits import reserved_ids, split_of
+from .weak_labels import Story, read_stories
+
+__all__ = ["PINNED", "SEED", "THIN", "draw", "thin_kinds"]
+
+SEED = 20261203
+# The labelled and tests/data files the draw excludes: as they stood when the rule was fixed.
+PINNED = "2cb7fa1"
+THIN = {
+    "site_visit": r"inspected|visited|gave (?:field|on-the-spot) guidance|provided (?:field|on-the-spot) guidance"
+    r"|looked round|toured|went round",
+    "meeting": r"met |had a talk|had talks|held talks|had a conversation|received (?:the |a )?(?:\w+ )?delegation",
+    "performance": r"watched|enjoyed|appreciated",
+    "drill": r"drill|firing|test-fire|launch|exercise",
+    "speech": r"made a speech|delivered|gave a speech|made an address|speech",
+    "ceremony": r"attended|ceremony|parade|reviewed",
+    "photo": r"photo",
+}
+_VERB = {kind: re.compile(pattern) for kind, pattern in THIN.items()}
+# A sentence's start, then titles only ("General Secretary", "the respected Comrade").
+_OPENING = r"(?:^|[.!?\n] ?)(?:(?:[Tt]he|[Rr]espected|[Dd]ear|[Gg]eneral|[Ss]ecretary|[Cc]omrade|[Mm]arshal"
+_OPENING += r"|[Ll]eader|[Ss]upreme|[Cc]ommander|[Cc]hairman|[Ff]irst|WPK|KPA|DPRK|NDC|of|the) ?)*"
+_NAME = {"Kim Jong Il": ("", "2011-12-17"), "Kim Jong Un": ("2010-09-28", "9999")}
+
+
+def _leaders(date: str | None) -> list[str]:
+    day = date or ""
+    return [name for name, (start, end) in _NAME.items() if start <= day <= end]
+
+
+def thin_kinds(text: str, date: str | None, subject: bool = False) -> set[str]:
+    """The thin kinds whose verb follows a live leader's name within one sentence of ``text``
+    (``subject``: only where the name opens its sentence, after titles)."""
+    found: set[str] = set()
+    flat = re.sub(r"\s+", " ", text.replace("Jong Un", "Jong Un ").replace("Jong Il", "Jong Il "))
+    for name in _leaders(date):
+        opening = _OPENING if subject else ""
+        for match in re.finditer(opening + re.escape(name) + r"[^.]{0,250}", flat):
+            found |= {kind for kind, verb in _VERB.items() if verb.search(match.group())}
+    return found
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def _excluded() -> set[str]:
+    ids: set[str] = set()
+    folders = (str(LABELLED.relative_to(ROOT)), "tests/data")
+    for name in _git("ls-tree", "-r", "--name-only", PINNED, *folders).split():
+        if name.endswith(".jsonl"):
+            for line in _git("show", f"{PINNED}:{name}").splitlines():
+                if line.strip():
+                    ids.add(str(json.loads(line)["id"]))
+    return ids
+
+
+def _stories(shared: Path) -> Iterator[Story]:
+    for name in (CORPORA[2], *CORPORA[:2]):
+        yield from read_stories(shared / name)
+
+
+def draw(shared: Path) -> list[str]:
+    reserved, excluded = reserved_ids(shared), _excluded()
+    ranked: list[tuple[int, int, int, str]] = []
+    for story in _stories(shared):
+        if story.id in excluded or split_of(story.id, reserved) != "train":
+            continue
+        kinds = thin_kinds(story.title + ".\n" + story.body, story.date)
+        if not kinds:
+            continue
+        head = story.title + ".\n" + "\n".join(story.body.split("\n")[:2])
+        lead = thin_kinds(head, story.date, subject=True)
+        acts = lead or thin_kinds(story.body, story.date, subject=True)
+        stratum = 0 if lead else 1 if acts else 2 if thin_kinds(head, story.date) else 3
+        recent = 0 if story.corpus == "kcna-2024" else 1
+        ranked.append((recent, stratum, -len(acts or kinds), story.id))
+    ranked.sort(key=lambda r: r[-1])
+    order = random.Random(SEED).sample(ranked, len(ranked))
+    order.sort(key=lambda r: r[:3])
+    return [r[-1] for r in order]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    shared = Path(args[0]) if args else ROOT.parent / "shared"
+    limit = int(args[1]) if len(args) > 1 else None
+    for story_id in draw(shared)[:limit]:
+        print(story_id)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
