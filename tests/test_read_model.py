@@ -120,3 +120,67 @@ def test_a_story_stored_now_shows_on_the_next_request(web_db: Path, tmp_path: Pa
     kim = next(e for e in client.get("/api/entities", params={"limit": 200}).json()["items"]
                if e["id"] == "person:kim-jong-un")  # fmt: skip
     assert kim["articles"] == people["person:kim-jong-un"] + 1
+
+
+@pytest.mark.parametrize(("q", "kind", "technique"), [
+    ('"Kim Jong Un"', None, None), ("Kim", "field_guidance", None), ("the", None, "most"), ("the", "most", "most"),
+])  # fmt: skip
+def test_search_facets_are_a_count_of_the_matches(db: str, q: str, kind: str | None, technique: str | None) -> None:
+    """The facets the database counts (analytics/facets.py) are what counting each match in
+    Python gives: its article's current version, its people and its labels, after the filters."""
+    from collections import Counter
+
+    from statemedia.analytics import facets
+    from statemedia.analytics.corpus import Corpus
+    from statemedia.store import Query, open_store
+
+    store = open_store(db)
+    corpus = Corpus(store)
+    matched = store.matches(Query(q), 20_000)
+    info = corpus.info(matched)
+    docs = [info[i] for i in dict.fromkeys(matched)]
+    pks = [d.text_pk for d in docs]
+    labels = {facet: corpus.labels(pks, facet) for facet in ("kind", "technique")}
+    if technique == "most":  # the technique most matches carry, and the kind most of those carry
+        technique = Counter(t for d in docs for t in labels["technique"].get(d.text_pk, ())).most_common(1)[0][0]
+    if kind == "most":
+        kind = Counter(k for d in docs if technique in labels["technique"].get(d.text_pk, ())
+                       for k in labels["kind"].get(d.text_pk, ())).most_common(1)[0][0]  # fmt: skip
+    kept = [d for d in docs if all(not want or want in labels[f].get(d.text_pk, ())
+                                   for f, want in (("kind", kind), ("technique", technique)))]  # fmt: skip
+    people = corpus.persons(pks)
+    expected = {
+        "outlet": Counter(d.outlet for d in kept if d.outlet),
+        "year": Counter(d.year for d in kept if d.year),
+        "language": Counter(d.language for d in kept if d.language),
+        "person": Counter(e for d in kept for e in people.get(d.text_pk, ())),
+        "kind": Counter(k for d in kept for k in labels["kind"].get(d.text_pk, ())),
+        "technique": Counter(t for d in kept for t in labels["technique"].get(d.text_pk, ())),
+    }
+    counted = facets.count(store, Query(q), 20_000, kind=kind, technique=technique)
+    some = matched[:50]
+    assert facets.labelled(store, some, kind=kind, technique=technique) == {d.id for d in kept} & set(some)
+    store.close()
+    assert counted.matched == len(matched) and counted.total == len(kept) > 0
+    assert counted.counts == expected
+    assert all(expected[f] for f in ("outlet", "year", "language", "person", "kind", "technique"))
+
+
+def test_concurrent_requests_read_side_by_side_and_agree(db: str) -> None:
+    """Request threads read through connections of their own (store/readers.py): eight at once
+    give what one at a time gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from statemedia.web.service import SearchParams, Workbench
+
+    wb = Workbench(db)
+    asks = ['"Kim Jong Un"', "Kim", "delegation", "anniversar*", "field guidance"] * 4
+
+    def ask(q: str) -> tuple[int, list[str], int]:
+        found = wb.search(SearchParams(q))
+        return found.total, [h.id for h in found.hits], wb.corpus.articles()
+
+    one_by_one = [ask(q) for q in asks]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(ask, asks)) == one_by_one
+    wb.close()

@@ -1,11 +1,13 @@
 """Numeric claims across articles: the same figure (what is counted, its unit, whom it is
 about) followed from story to story, so a figure repeated, revised or dropped shows.
 
-The one read model behind ``statemedia claims``, ``/claims`` and ``/api/claims``. It reads
-the ``quantity`` annotations of each article's current version (with the sentence around
-each and that sentence's entities) through ``store.query``, filtered in SQL by publication
+The one read model behind ``statemedia claims``, ``/claims`` and ``/api/claims``. It asks
+the store (``store.query``) for the figures of each article's current version, each keyed
+when its text was stored (``text_claims``, store/layers.py), filtered in SQL by publication
 day and outlet; articles without a publication day are left out, as they have no place in
-a series over time.
+a series over time. The database groups, judges, filters, sorts and pages the claims: those
+of the whole corpus as the write path keeps them judged (``claim_groups``), those of a window
+of days or an outlet from their statements; only the page's statements are read.
 
 The claim key is ``(counted, unit, subject)``:
 
@@ -35,14 +37,16 @@ set it states for the key; the qualifier "more than" does not make a value diffe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any, Literal
 
 from ..store import Store
-from ._columns import stored_json
+from ..store.layers import CLAIM_KEY, CURRENT, GROUPS
+from ._columns import marks, stored_json
+from .claim_keys import Subject, normalise
+from .quotations import like
 
 __all__ = ["SORTS", "STATUSES", "Claim", "Claims", "Statement", "Subject", "claims", "normalise"]
 
@@ -52,36 +56,8 @@ SORTS = ("stories", "latest", "counted", "subject")
 DROP_MIN_STORIES = 3
 DROP_MIN_DAYS = 90
 DROP_GAP_FACTOR = 2
-SUBJECT_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "PLACE", "FAC"})
 EVIDENCE_CHARS = 600  # a run-on "sentence" (a list, a table) is cut: the figure is near its start
 _CHUNK = 500  # values in one IN (...): well under SQLite's and psycopg's parameter limits
-_DETERMINERS = frozenset(
-    {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "my", "your", "some",
-     "such", "each", "every"}
-)  # fmt: skip
-_PRONOUNS = frozenset(
-    {"it", "they", "he", "she", "we", "i", "you", "this", "that", "these", "those", "there", "which", "who", "what"}
-)
-# Words ending in "s" that are not plurals (or whose singular the rules below would spoil).
-_NOT_PLURAL = frozenset(["news", "series", "species", "means", "headquarters", "chassis"])
-_EDGE = ",.;:!?'\"’‘“”()[]"
-
-_QUANTITIES = """
-SELECT d.doc_id, d.title, d.outlet, d.published, q.text_pk, q.start, q."end", q.attrs, s.start, s."end", s.attrs,
-       substr(t.text, COALESCE(s.start, q.start) + 1, COALESCE(s."end", q."end") - COALESCE(s.start, q.start))
-FROM articles a
-JOIN documents d ON d.doc_pk = a.current_pk
-JOIN annotations q ON q.text_pk = d.text_pk AND q.label = 'quantity'
-JOIN texts t ON t.text_pk = d.text_pk
-LEFT JOIN annotations s ON s.text_pk = q.text_pk AND s.label = 'sentence' AND s.start <= q.start AND q.start < s."end"
-WHERE d.published IS NOT NULL"""
-
-
-@dataclass(frozen=True)
-class Subject:
-    id: str  # an entity id, or "subject:" + the normalised grammatical subject
-    name: str
-    type: str  # the entity type, or "subject"
 
 
 @dataclass(frozen=True)
@@ -106,7 +82,6 @@ class Claim:
     statements: list[Statement]  # oldest first
     status: Status = "single"
     since: date | None = None  # dropped: the last day it was stated
-    forms: set[str] = field(default_factory=set, repr=False)  # counted as written, for the filter
 
     @property
     def key(self) -> str:
@@ -151,89 +126,12 @@ class Claims:
                 "offset": self.offset, "limit": self.limit}  # fmt: skip
 
 
-def _singular(word: str) -> str:
-    if len(word) <= 3 or word in _NOT_PLURAL or not word.endswith("s") or word.endswith(("ss", "us", "is")):
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
-        return word[:-2]
-    return word[:-1]
-
-
-def normalise(text: str | None) -> str:
-    """A phrase as a claim key holds it: lowercase words, no determiners, each singular."""
-    words = [w.strip(_EDGE) or w for w in (text or "").lower().split()]
-    return " ".join(_singular(w) for w in words if w and w not in _DETERMINERS)
-
-
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def _number(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def _where(date_from: date | None, date_to: date | None, outlet: str | None, params: list[Any]) -> str:
-    sql = ""
-    for condition, value in (("d.published >= ?", date_from), ("d.published <= ?", date_to)):
-        if value is not None:
-            sql += f" AND {condition}"
-            params.append(value.isoformat())  # ISO text: compared as text on SQLite, cast to date on PostgreSQL
-    if outlet:
-        sql += " AND d.outlet = ?"
-        params.append(outlet)
-    return sql
-
-
-def _entities(store: Store, text_pks: Iterable[int]) -> dict[int, list[tuple[int, Subject]]]:
-    """Each text's PERSON/ORG/place entities: (start, subject), in text order."""
-    found: dict[int, list[tuple[int, Subject]]] = {}
-    pks = sorted(set(text_pks))
-    for i in range(0, len(pks), _CHUNK):
-        chunk = pks[i : i + _CHUNK]
-        rows = store.query(
-            f"SELECT text_pk, start, attrs FROM annotations WHERE label = 'entity' "
-            f"AND text_pk IN ({', '.join('?' * len(chunk))})",
-            chunk,
-        )
-        for pk, start, raw in rows:
-            a = stored_json(raw)
-            if a.get("type") in SUBJECT_TYPES and a.get("id"):
-                entity = Subject(a["id"], a.get("name") or a["id"], a["type"])
-                found.setdefault(int(pk), []).append((int(start), entity))
-    return {pk: sorted(es, key=lambda e: e[0]) for pk, es in found.items()}
-
-
-def _subject(
-    entities: Sequence[tuple[int, Subject]], q: tuple[int, int], sentence: tuple[int, int] | None,
-    grammatical: str | None,
-) -> Subject | None:
-    """Whom the figure at ``q`` is about (see the module docstring)."""
-    if sentence is None:
-        return None
-    inside = [(start, e) for start, e in entities if sentence[0] <= start < sentence[1] and not q[0] <= start < q[1]]
-    before = [e for start, e in inside if start < q[0]]
-    if before:
-        return before[-1]
-    after = [e for start, e in inside if start >= q[1]]
-    if after:
-        return after[0]
-    name = normalise(grammatical)
-    if name and name not in _PRONOUNS:
-        return Subject(f"subject:{name}", name, "subject")
-    return None
-
-
-def _grammatical(attrs: dict[str, Any], sentence: tuple[int, int], q: tuple[int, int], evidence: str) -> str | None:
-    span = attrs.get("subject")
-    if not (isinstance(span, list) and len(span) == 2):
-        return None
-    start, end = int(span[0]), int(span[1])
-    if start < q[1] and q[0] < end:  # "2.24 million Italians did not ...": the subject is the figure
-        return None
-    return evidence[start - sentence[0] : end - sentence[0]] or None
 
 
 def _status(claim: Claim, as_of: date | None) -> None:
@@ -254,26 +152,63 @@ def _status(claim: Claim, as_of: date | None) -> None:
         claim.status = "repeated" if len(sets) > 1 else "single"
 
 
-def _matches(claim: Claim, counted: str | None, subject: str | None, unit: str | None) -> bool:
-    if counted:
-        wanted, raw = normalise(counted), counted.lower()
-        if not (wanted and wanted in claim.counted) and not any(raw in form.lower() for form in claim.forms):
-            return False
+def _where(date_from: date | None, date_to: date | None, outlet: str | None, params: list[Any]) -> str:
+    sql = ""
+    for condition, value in (("d.published >= ?", date_from), ("d.published <= ?", date_to)):
+        if value is not None:
+            sql += f" AND {condition}"
+            params.append(value.isoformat())  # ISO text: compared as text on SQLite, cast to date on PostgreSQL
+    if outlet:
+        sql += " AND d.outlet = ?"
+        params.append(outlet)
+    return sql
+
+
+# Each claim's status from what GROUPS (store/layers.py) judges it by: the rules of the module
+# docstring, as _status applies them; {as_of} is the window's newest day.
+_STATUS = f"""CASE WHEN x.stories >= {DROP_MIN_STORIES} AND julianday({{as_of}}) - julianday(x.last) >
+                        CASE WHEN {DROP_GAP_FACTOR} * x.widest > {DROP_MIN_DAYS} THEN {DROP_GAP_FACTOR} * x.widest
+                             ELSE {DROP_MIN_DAYS} END THEN 'dropped'
+                   WHEN x.changed = 1 THEN 'revised' WHEN x.stories > 1 THEN 'repeated' ELSE 'single' END"""
+_ORDER = {
+    "stories": "x.stories DESC, x.last DESC, x.ckey",
+    "latest": "x.last DESC, x.stories DESC, x.ckey",
+    "counted": "x.counted, x.unit, coalesce(x.subject_fold, ''), x.ckey",
+    "subject": "CASE WHEN x.subject_id IS NULL THEN 1 ELSE 0 END, coalesce(x.subject_fold, ''), x.counted, x.ckey",
+}
+_STATEMENTS = f"""
+SELECT {CLAIM_KEY}, d.doc_id, d.title, d.outlet, d.published, c.start, c."end", c.attrs, c.sentence_start,
+       c.subject_id, c.subject_name, c.subject_type,
+       substr(t.text, coalesce(c.sentence_start, c.start) + 1,
+              coalesce(c.sentence_end, c."end") - coalesce(c.sentence_start, c.start))
+FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk JOIN texts t ON t.text_pk = d.text_pk
+WHERE d.published IS NOT NULL{{where}} AND c.counted IN ({{counted}}) AND {CLAIM_KEY} IN ({{keys}})
+ORDER BY d.published, d.doc_id, c.start"""
+
+
+def _filters(
+    counted: str | None, subject: str | None, unit: str | None, min_stories: int, status: str | None
+) -> tuple[str, list[Any]]:
+    """Conditions on a claim ``x`` of the ``claims`` CTE, with their parameters."""
+    where, params = ["x.stories >= ?"], list[Any]([min_stories])
+    if status is not None:
+        where.append("x.status = ?")
+        params.append(status)
+    if counted:  # what is counted, normalised (``formed``: or as any statement wrote it)
+        wanted = normalise(counted)
+        either = "x.ckey IN (SELECT ckey FROM formed)"
+        if wanted:
+            either = f"(x.counted LIKE ? ESCAPE '\\' OR {either})"
+            params.append(like(wanted))
+        where.append(either)
     if subject:
-        s, wanted = claim.subject, subject.strip().lower()
-        if s is None or (s.id.lower() != wanted and wanted not in s.name.lower()):
-            return False
-    return not unit or claim.unit == normalise(unit)
-
-
-def _sort_key(sort: str) -> Any:
-    if sort == "latest":
-        return lambda c: (-c.last.toordinal(), -c.stories, c.key)
-    if sort == "counted":
-        return lambda c: (c.counted, c.unit, c.subject.name.lower() if c.subject else "", c.key)
-    if sort == "subject":
-        return lambda c: (c.subject is None, c.subject.name.lower() if c.subject else "", c.counted, c.key)
-    return lambda c: (-c.stories, -c.last.toordinal(), c.key)
+        wanted = subject.strip().lower()
+        where.append("x.subject_id IS NOT NULL AND (lower(x.subject_id) = ? OR x.subject_fold LIKE ? ESCAPE '\\')")
+        params += [wanted, like(wanted)]
+    if unit:
+        where.append("x.unit = ?")
+        params.append(normalise(unit))
+    return " AND ".join(where), params
 
 
 def claims(
@@ -287,44 +222,60 @@ def claims(
         raise ValueError(f"status {status!r}: choose one of {', '.join(STATUSES)}")
     if sort not in SORTS:
         raise ValueError(f"sort {sort!r}: choose one of {', '.join(SORTS)}")
-    params: list[Any] = []
-    where = _where(date_from, date_to, outlet, params)
-    rows = store.query(f"{_QUANTITIES}{where} ORDER BY d.published, d.doc_id, q.start", params)
-    newest = store.query(
-        f"SELECT max(d.published) FROM articles a JOIN documents d ON d.doc_pk = a.current_pk "
-        f"WHERE d.published IS NOT NULL{where}",
-        params,
+    window: list[Any] = []
+    where = _where(date_from, date_to, outlet, window)
+    newest = store.query(f"SELECT max(d.published) FROM {CURRENT} WHERE d.published IS NOT NULL{where}", window)
+    if not newest or newest[0][0] is None:
+        return Claims([], 0, None, offset, limit)
+    as_of = _date(newest[0][0])
+    # Parameters in the statement's order: the window's statements, as_of, formed, the filters.
+    sql, params = (f"WITH {GROUPS.format(where=where)}, ", list(window)) if where else ("WITH ", [])
+    judged = "summary" if where else "claim_groups"
+    sql += f"claims AS (SELECT x.*, {_STATUS.format(as_of='?')} AS status FROM {judged} x)"
+    params.append(as_of.isoformat())
+    if counted:
+        sql += (f", formed AS (SELECT DISTINCT {CLAIM_KEY} AS ckey FROM {CURRENT} JOIN text_claims c "
+                f"ON c.text_pk = d.text_pk WHERE d.published IS NOT NULL{where} AND c.form_fold LIKE ? ESCAPE '\\')")
+        params += [*window, like(counted.lower())]
+    cond, more = _filters(counted, subject, unit, min_stories, status)
+    params += more
+    page = store.query(
+        f"{sql} SELECT x.ckey, x.counted, count(*) OVER () FROM claims x WHERE {cond} ORDER BY {_ORDER[sort]} "
+        "LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
-    as_of = _date(newest[0][0]) if newest and newest[0][0] is not None else None
-    entities = _entities(store, (int(r[4]) for r in rows))
-    grouped: dict[str, Claim] = {}
-    seen: set[tuple[str, int]] = set()
-    for doc_id, title, doc_outlet, published, pk, q0, q1, q_attrs, s0, s1, s_attrs, evidence in rows:
-        if (doc_id, q0) in seen:  # nested sentence annotations: one row each; the figure once
-            continue
-        seen.add((doc_id, q0))
-        a, q = stored_json(q_attrs), (int(q0), int(q1))
-        value = _number(a.get("value"))
-        if value is None:
-            continue
-        evidence = evidence or ""
-        sentence = (int(s0), int(s1)) if s0 is not None else None
-        grammatical = _grammatical(stored_json(s_attrs), sentence, q, evidence) if sentence else None
-        about = _subject(entities.get(int(pk), []), q, sentence, grammatical)
-        at = sentence[0] if sentence else q[0]
-        statement = Statement(
-            _date(published), value, a.get("qualifier"), _number(a.get("lower")), _number(a.get("upper")), doc_id,
-            title, doc_outlet, evidence[q[0] - at : q[1] - at], evidence[:EVIDENCE_CHARS],
-        )
-        claim = Claim(normalise(a.get("counted")), normalise(a.get("unit")), about, [])
-        claim = grouped.setdefault(claim.key, claim)
-        claim.statements.append(statement)
-        claim.forms.add(str(a.get("counted") or ""))
-    found = []
-    for claim in grouped.values():
+    if page:
+        total = int(page[0][2])
+    else:  # past the last page: still say how many there are
+        total = int(store.query(f"{sql} SELECT count(*) FROM claims x WHERE {cond}", params)[0][0])
+    found = _statements(store, where, window, [(str(k), str(c)) for k, c, _ in page], as_of)
+    # A claim a write removed between the two queries is left out of the page.
+    return Claims([found[str(k)] for k, _, _ in page if str(k) in found], total, as_of, offset, limit)
+
+
+def _statements(
+    store: Store, where: str, window: list[Any], keys: list[tuple[str, str]], as_of: date
+) -> dict[str, Claim]:
+    """The claims of these (key, counted) with their statements in the window, oldest first."""
+    found: dict[str, Claim] = {}
+    for i in range(0, len(keys), _CHUNK):
+        chunk = keys[i : i + _CHUNK]
+        counteds = sorted({c for _, c in chunk})
+        sql = _STATEMENTS.format(where=where, counted=marks(len(counteds)), keys=marks(len(chunk)))
+        for key, doc_id, title, outlet, published, q0, q1, attrs, s0, sid, name, kind, evidence in store.query(
+            sql, [*window, *counteds, *(k for k, _ in chunk)]
+        ):
+            a = stored_json(attrs)
+            claim = found.get(key)
+            if claim is None:
+                about = Subject(sid, name, kind) if sid is not None else None
+                claim = found[key] = Claim(normalise(a.get("counted")), normalise(a.get("unit")), about, [])
+            evidence = evidence or ""
+            at = int(s0) if s0 is not None else int(q0)
+            claim.statements.append(Statement(
+                _date(published), a["value"], a.get("qualifier"), _number(a.get("lower")), _number(a.get("upper")),
+                doc_id, title, outlet, evidence[int(q0) - at : int(q1) - at], evidence[:EVIDENCE_CHARS],
+            ))  # fmt: skip
+    for claim in found.values():
         _status(claim, as_of)
-        if (claim.stories >= min_stories and (status is None or claim.status == status)
-                and _matches(claim, counted, subject, unit)):  # fmt: skip
-            found.append(claim)
-    found.sort(key=_sort_key(sort))
-    return Claims(found[offset : offset + limit], len(found), as_of, offset, limit)
+    return found

@@ -12,7 +12,6 @@ stores run (``Store.query``); current versions are found through ``articles.curr
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,11 +19,13 @@ from datetime import date
 from typing import Any
 
 from ..store import Query, Store
+from ..store.readers import Readers
+from . import quotations as quotes
 from ._columns import marks, stored_day, stored_json
+from ._results import Results
 from .activities import Activity, activity_from_attrs, select
-from .quotations import Quotation, quotation_from_attrs
 
-__all__ = ["ArticleRow", "Corpus", "period_key"]
+__all__ = ["ArticleRow", "Corpus", "fold_periods", "period_key"]
 
 # Results kept between changes of the corpus: the corpus-wide totals and the activity lists of
 # the last few filters (a leader's activities are what the activity pages and the entity pages ask).
@@ -37,6 +38,19 @@ CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
 def period_key(day: date, unit: str) -> str:
     """``2012-05`` (month) or ``2012`` (year)."""
     return f"{day:%Y-%m}" if unit == "month" else str(day.year)
+
+
+def fold_periods(days: Iterable[tuple[date | None, int]], unit: str) -> Counter[str]:
+    """Counts by day (None: undated, left out) summed by ``period_key``. Days are summed by year
+    and month first and each period named once: naming one (strftime) costs more than a day's row."""
+    months: Counter[tuple[int, int]] = Counter()
+    for day, n in days:
+        if day is not None:
+            months[day.year, day.month] += n
+    out: Counter[str] = Counter()
+    for (year, month), n in months.items():
+        out[period_key(date(year, month, 1), unit)] += n
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +76,15 @@ Span = tuple[ArticleRow, dict[str, Any], str, int, int]
 class Corpus:
     """The read model over one store."""
 
-    def __init__(self, store: Store, lock: threading.RLock | None = None) -> None:
-        self.store = store
-        # One connection serves every request thread: each query holds the lock.
-        self._lock = lock or threading.RLock()
-        self._cache: dict[str, Any] = {}
-        self._cache_key: tuple[int, int] | None = None
+    def __init__(self, store: Store, readers: Readers | None = None) -> None:
+        # Each query takes a connection of ``readers`` (the web's request threads read side by
+        # side); without, the store's one connection serves one query at a time.
+        self._readers = readers or Readers(store, 1)
+        self._results = Results(_CACHED)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._lock:
-            return self.store.query(sql, params)
+        with self._readers.reading() as store:
+            return store.query(sql, params)
 
     def _cached(self, name: str, make: Any) -> Any:
         """A corpus-wide result, computed by the database once per change of the corpus: a new
@@ -84,18 +97,7 @@ class Corpus:
                 "(SELECT finished_at FROM runs WHERE run_pk = (SELECT max(run_pk) FROM runs))"
             )[0]
         )
-        with self._lock:
-            if key != self._cache_key:
-                self._cache, self._cache_key = {}, key
-            if name in self._cache:
-                self._cache[name] = self._cache.pop(name)  # most recently used last
-                return self._cache[name]
-        value = make()
-        with self._lock:
-            self._cache[name] = value
-            while len(self._cache) > _CACHED:
-                del self._cache[next(iter(self._cache))]
-        return value
+        return self._results.get(key, name, make)
 
     # --- articles -------------------------------------------------------------------------
     def articles(self) -> int:
@@ -110,14 +112,7 @@ class Corpus:
 
     def by_period(self, unit: str) -> Counter[str]:
         """Articles per month or year of publication."""
-
-        def make() -> Counter[str]:
-            out: Counter[str] = Counter()
-            for day, n in self._days():
-                out[period_key(day, unit)] += n
-            return out
-
-        counts: Counter[str] = self._cached(f"period:{unit}", make)
+        counts: Counter[str] = self._cached(f"period:{unit}", lambda: fold_periods(self._days(), unit))
         return counts
 
     def values(self, column: str) -> Counter[str]:
@@ -233,22 +228,28 @@ class Corpus:
     def entity_types(self) -> list[str]:
         return sorted({r["type"] for r in self.entity_table() if r["type"]})
 
+    def entity_days(self, entity_ids: Iterable[str]) -> Counter[date | None]:
+        """Articles mentioning any of these entities by day of publication (None: undated): one
+        pass over their mentions, which an entity page folds into its total, series and newest."""
+        ids = list(entity_ids)
+        if not ids:
+            return Counter()
+        # An (entity, text) row is unique, so for one entity count(*) already counts each article
+        # once: the distinct count, a sort of every article, is for several entities only.
+        counted = "count(*)" if len(ids) == 1 else "count(DISTINCT d.doc_pk)"
+        rows = self._rows(
+            f"SELECT d.published, {counted} FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
+            f"WHERE te.entity_id IN ({marks(len(ids))}) GROUP BY d.published",
+            ids,
+        )
+        out: Counter[date | None] = Counter()
+        for value, n in rows:
+            out[stored_day(value)] += int(n)
+        return out
+
     def entity_series(self, entity_ids: Iterable[str], unit: str) -> Counter[str]:
         """Articles mentioning any of these entities, by period of publication."""
-        ids = list(entity_ids)
-        out: Counter[str] = Counter()
-        if not ids:
-            return out
-        for value, n in self._rows(
-            f"SELECT d.published, count(DISTINCT d.doc_pk) FROM {CURRENT} "
-            "JOIN text_entities te ON te.text_pk = d.text_pk "
-            f"WHERE te.entity_id IN ({marks(len(ids))}) AND d.published IS NOT NULL GROUP BY d.published",
-            ids,
-        ):
-            day = stored_day(value)
-            if day is not None:
-                out[period_key(day, unit)] += int(n)
-        return out
+        return fold_periods(self.entity_days(entity_ids).items(), unit)
 
     def co_mentions(self, entity_id: str, top: int) -> list[tuple[str, int]]:
         """Other entities by the number of articles they share with this one."""
@@ -260,34 +261,37 @@ class Corpus:
         )
         return [(str(e), int(n)) for e, n in rows]
 
-    def entity_articles(self, entity_id: str, limit: int) -> tuple[list[tuple[ArticleRow, int]], int]:
-        """The newest articles mentioning the entity, with its mentions in each, and their number."""
-        total = int(self._rows(
-            f"SELECT count(*) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk WHERE te.entity_id = ?",
-            [entity_id],
-        )[0][0])  # fmt: skip
+    def entity_articles(self, entity_id: str, limit: int, days: Counter[date | None]) -> list[tuple[ArticleRow, int]]:
+        """The newest ``limit`` articles mentioning the entity, with its mentions in each; ``days``:
+        its ``entity_days``, which tell from what day on those articles lie, so that only they are
+        read and sorted rather than all of a frequent entity's. Undated articles sort last in
+        SQLite and first in PostgreSQL: with any, every article is sorted as before."""
+        cond, params = "te.entity_id = ?", [entity_id]
+        if None not in days:
+            seen = 0
+            for day in sorted((d for d in days if d is not None), reverse=True):
+                seen += days[day]
+                if seen >= limit:
+                    cond += " AND d.published >= ?"
+                    params.append(day.isoformat())
+                    break
         rows = self._rows(
             f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, te.mentions FROM {CURRENT} "
-            "JOIN text_entities te ON te.text_pk = d.text_pk WHERE te.entity_id = ? "
+            f"JOIN text_entities te ON te.text_pk = d.text_pk WHERE {cond} "
             "ORDER BY d.published DESC, d.doc_id DESC LIMIT ?",
-            [entity_id, limit],
+            [*params, limit],
         )
-        return [(self._article(r), int(r[6])) for r in rows], total
+        return [(self._article(r), int(r[6])) for r in rows]
 
     # --- trends ---------------------------------------------------------------------------
     def term_series(self, term: str, unit: str) -> Counter[str]:
         """Articles whose title or text holds the words of ``term`` in order (any case), by period."""
         words = [w for w in term.replace('"', " ").split() if w]
-        out: Counter[str] = Counter()
         if not words:
-            return out
-        with self._lock:
-            days = self.store.match_days(Query('"' + " ".join(words) + '"'))
-        for value, n in days:
-            day = stored_day(value)
-            if day is not None:
-                out[period_key(day, unit)] += n
-        return out
+            return Counter()
+        with self._readers.reading() as store:
+            days = store.match_days(Query('"' + " ".join(words) + '"'))
+        return fold_periods(((stored_day(value), n) for value, n in days), unit)
 
     # --- activities -----------------------------------------------------------------------
     def activities(
@@ -394,8 +398,8 @@ class Corpus:
         counts: Counter[str] = self._cached(f"counts:{label}:{attr}", make)
         return counts
 
-    def quotations(self) -> list[Quotation]:
-        return [
-            quotation_from_attrs(art.id, art.published, art.title, text, attrs, start, end)
-            for art, attrs, text, start, end in reversed(self.spans("quote")[0])
-        ]
+    def quotations(self, f: quotes.Filter, *, limit: int, offset: int = 0) -> quotes.Found:
+        """One page of the quotations of the current versions that ``f`` selects, their number and top
+        speakers (analytics.quotations): the number and speakers are kept until the corpus changes."""
+        total, top = self._cached(f"quotations:{f!r}", lambda: quotes.counts(self._rows, f))
+        return quotes.Found(quotes.page(self._rows, f, limit=limit, offset=offset), total, top)

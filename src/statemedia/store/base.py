@@ -215,6 +215,12 @@ class Store(Protocol):
         """Ids of the current documents matching ``query`` (its text and filters; copies count
         apart), newest first, at most ``cap``: what totals and facets count. Raises QueryError."""
 
+    def match_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        """The matches of ``matches`` as a SELECT in the shared SQL (``?`` placeholders) with its
+        parameters, columns ``doc_pk, doc_id, text_pk, outlet, published, language``: for one
+        statement that counts over them in the database (search facets) without the ids leaving
+        it. Raises QueryError on what it reads of the query; a malformed one fails when it runs."""
+
     def match_days(self, query: Query) -> list[tuple[str, int]]:
         """(ISO publication day, number of current documents matching ``query``) for each day
         with a match, over every match: what trends of a term count. Raises QueryError."""
@@ -225,5 +231,9 @@ class Store(Protocol):
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, documents (versions), texts, groups with copies, annotations."""
+
+    def reader(self) -> Store:
+        """Another connection to the same database, for reads on another thread (the web
+        workbench's request threads); the schema is not checked again: this store's open did."""
 
     def close(self) -> None: ...

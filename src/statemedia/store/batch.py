@@ -26,6 +26,9 @@ from typing import Any
 from ..model import Document
 from .base import Put, PutStatus, article_key, document_row, json_text
 from .dedupe import NearDuplicates
+from .layers import TABLES as LAYER_TABLES
+from .layers import claim_keys, refresh_groups
+from .layers import insert_rows as insert_layers
 
 __all__ = ["BatchWriter", "now"]
 
@@ -129,6 +132,10 @@ class _Batch:
         self.article_updates: dict[int, tuple[int, str]] = {}  # stored article_pk -> (current_pk, last_seen)
         self.seen_docs: set[int] = set()  # stored doc_pks seen again
         self.bands: list[tuple[int, int]] = []
+        # Texts whose claims gain or lose a story (a new or retired current version, a new analysis),
+        # and the claims a new analysis removes: their claim_groups rows are judged again at flush.
+        self.touched: set[int] = set()
+        self.claims: set[tuple[str, str]] = set()
         self._candidates(items, digests)
 
     def _candidates(self, items: Sequence[tuple[Document, str | None]], digests: Sequence[str]) -> None:
@@ -171,6 +178,7 @@ class _Batch:
                 del self.fts[current_pk]
             else:
                 self.w.retire(current_pk, cur_title, cur_text)
+                self.touched.add(cur_text)
             doc_pk = self.w.new_pk("documents", "doc_pk")
             if article_pk in self.new_articles:
                 self.new_articles[article_pk][4] = doc_pk
@@ -183,6 +191,7 @@ class _Batch:
             version, status = 1, PutStatus.NEW
         self.articles[key] = [article_pk, doc_pk, text_pk, version, doc.title]
         self.new_docs[doc_pk] = _document_row(doc, doc_pk, article_pk, version, text_pk, stamp, run)
+        self.touched.add(text_pk)
         self.fts[doc_pk] = (doc.title, doc.text)
         if alone:  # a text new in its own group: no other article can hold a copy
             return Put(status, version)
@@ -211,6 +220,7 @@ class _Batch:
             text_pk, group_pk, stored_version = known
             if pipeline_version is not None and pipeline_version != stored_version:
                 if text_pk not in self.new_texts:
+                    self.claims |= claim_keys(self.w, [text_pk])
                     self.w.sql("DELETE FROM annotations WHERE text_pk = ?", (text_pk,))
                     for table in _DERIVED:
                         self.w.sql(f"DELETE FROM {table} WHERE text_pk = ?", (text_pk,))
@@ -221,6 +231,7 @@ class _Batch:
                 else:
                     self.new_texts[text_pk][4:] = [pipeline_version, now()]
                 self.annotations[text_pk] = doc
+                self.touched.add(int(text_pk))
                 known[2] = pipeline_version
             return int(text_pk), int(group_pk), False
         near = self.w.near
@@ -272,15 +283,18 @@ class _Batch:
         w.insert("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), entities)
         w.insert("text_labels", ("facet", "value", "text_pk"), labels)
         w.insert("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), acts)
+        insert_layers(w, self.annotations)
         w.many("UPDATE documents SET last_seen = ? WHERE doc_pk = ?", [(self.now, pk) for pk in self.seen_docs])
         w.many(
             "UPDATE articles SET current_pk = ?, last_seen = ? WHERE article_pk = ?",
             [(current, seen, pk) for pk, (current, seen) in self.article_updates.items()],
         )
+        if self.touched or self.claims:
+            refresh_groups(w, self.claims | claim_keys(w, self.touched))
 
 
-# Tables kept per text from its annotations (migrations/004_corpus_views.sql): replaced with them.
-_DERIVED = ("text_entities", "text_labels", "text_activities")
+# Tables kept per text from its annotations (migrations/004_corpus_views.sql, store/layers.py): replaced with them.
+_DERIVED = ("text_entities", "text_labels", "text_activities", *LAYER_TABLES)
 _ACTIVITY_PRODUCER = "activities"
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import Store
+from .layers import CLAIM_COLUMNS, GROUP_COLUMNS, QUOTE_COLUMNS
 from .postgres import FTS_SQL, PostgresStore, safe_url
 from .sqlite import SQLiteStore
 
@@ -38,6 +39,9 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), "entity_id, text_pk"),
     ("text_labels", ("facet", "value", "text_pk"), "facet, value, text_pk"),
     ("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), "text_pk, ord"),
+    ("text_quotations", QUOTE_COLUMNS, "text_pk, ord"),
+    ("text_claims", CLAIM_COLUMNS, "text_pk, ord"),
+    ("claim_groups", GROUP_COLUMNS, "ckey"),
     ("lsh_bands", ("band_key", "text_pk"), "band_key, text_pk"),
     # statemedia watch (migrations/003_watch.sql): passes, frontier, fetches, URLs, withdrawals, alerts.
     ("watch_passes", ("pass_pk", "started_at", "finished_at", "sites", "counts"), "pass_pk"),
@@ -65,6 +69,7 @@ _PG_AS_SQLITE = {
     "paths": "paths::text",
     "counts": "counts::text",
     "published": "to_char(published, 'YYYY-MM-DD')",
+    "last": "to_char(last, 'YYYY-MM-DD')",
     "source": "source::text",
     "meta": "meta::text",
     "attrs": "attrs::text",

@@ -8,6 +8,7 @@ Several ingests may write at once: their batches take turns (:class:`PostgresWri
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,8 +20,9 @@ from ..errors import StoreError
 from .base import DOCUMENT_COLUMNS, Hit, Query, json_text
 from .batch import BatchWriter, now
 from .dedupe import DedupeOptions, NearDuplicates
+from .layers import after_migration
 from .options import StoreOptions, store_options
-from .postgres_search import match_days, matches, search
+from .postgres_search import match_days, match_sql, matches, search
 from .sql_reader import POSTGRES, SQLReader, pending_migrations
 
 __all__ = ["FTS_SQL", "PostgresStore", "PostgresWriter", "safe_url"]
@@ -72,15 +74,31 @@ class PostgresStore(SQLReader):
         self.options = options
         self._near = NearDuplicates(dedupe)
         try:
-            # Autocommit: reads see every commit at once; writes are explicit transactions.
-            self.conn = psycopg.connect(
-                make_conninfo(url, connect_timeout=10, application_name="statemedia"), autocommit=True
-            )
-            # busy_timeout's counterpart: a writer waits this long for another's row lock.
-            self.conn.execute(f"SET lock_timeout = {int(self.options.busy_timeout_ms)}")
+            self.conn = self._connect()
             self._migrate()
         except psycopg.Error as exc:
             raise StoreError(f"cannot open the database: {exc}".replace("\n", " "), where=safe_url(url)) from exc
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        # Autocommit: reads see every commit at once; writes are explicit transactions.
+        conn = psycopg.connect(
+            make_conninfo(self.path, connect_timeout=10, application_name="statemedia"), autocommit=True
+        )
+        # busy_timeout's counterpart: a writer waits this long for another's row lock.
+        conn.execute(f"SET lock_timeout = {int(self.options.busy_timeout_ms)}")
+        return conn
+
+    def reader(self) -> PostgresStore:
+        """Another connection (a server session) to this database, for reads on another thread.
+        The schema is not checked again: opening this store migrated it."""
+        other = copy.copy(self)
+        try:
+            other.conn = self._connect()
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"cannot open the database: {exc}".replace("\n", " "), where=safe_url(self.path)
+            ) from exc
+        return other
 
     # --- schema -------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -94,6 +112,7 @@ class PostgresStore(SQLReader):
             for number, name, sql in pending_migrations("migrations_pg", done):
                 # A script without parameters may hold many statements in one execute.
                 self.conn.execute(sql.encode())
+                after_migration(name, PostgresWriter(self), self.dialect.annotation_order)
                 self.conn.execute("INSERT INTO schema_version VALUES (%s, %s, %s)", (number, name, now()))
 
     # --- the write path -----------------------------------------------------------------
@@ -114,6 +133,10 @@ class PostgresStore(SQLReader):
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap)
+
+    def match_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        sql, params = match_sql(query, cap)
+        return sql.replace("%s", "?"), params  # the shared spelling, as query() takes it
 
 
 class PostgresWriter(BatchWriter):

@@ -19,9 +19,9 @@ import psycopg
 from ..errors import QueryError
 from .base import Hit, Query
 from .options import StoreOptions
-from .sql_reader import POSTGRES, filters, hits_in_rank_order
+from .sql_reader import MATCHED_COLUMNS, POSTGRES, filters, hits_in_rank_order
 
-__all__ = ["matches", "search", "to_tsquery_sql"]
+__all__ = ["match_sql", "matches", "search", "to_tsquery_sql"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
@@ -215,23 +215,30 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
     return _hits(conn, tsquery, q_params, best, options)
 
 
-def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
-    """Doc ids of the newest ``cap`` matches (only current versions carry ``fts``)."""
+def match_sql(query: Query, cap: int) -> tuple[str, list[Any]]:
+    """The newest ``cap`` matches as a SELECT with its parameters (``MATCHED_COLUMNS``; only
+    current versions carry ``fts``). A malformed query fails when it runs."""
     tsquery, q_params = to_tsquery_sql(query.text)
     where, params = filters(query, POSTGRES)
     # The tsquery is computed in a CTE, out of the planner's sight, as in search(): given the
     # constant, it costs ``@@`` as cheap and reads a broad query (a common name) by a
     # backward primary-key scan or a sequential scan, reading every row's tsvector, where the
     # GIN index reads only those a phrase must recheck (bench/search_pg.py).
+    sql = (
+        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT {MATCHED_COLUMNS} FROM documents d, q "
+        f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s"
+    )
+    return sql, [*q_params, *params, cap]
+
+
+def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
+    """Doc ids of the newest ``cap`` matches."""
+    sql, params = match_sql(query, cap)
     try:
-        rows = conn.execute(
-            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT d.doc_id FROM documents d, q "
-            f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s",
-            [*q_params, *params, cap],
-        ).fetchall()
+        rows = conn.execute(sql, params).fetchall()
     except psycopg.errors.DataError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
-    return [str(row[0]) for row in rows]
+    return [str(row[1]) for row in rows]
 
 
 def match_days(conn: psycopg.Connection[Any], query: Query) -> list[tuple[str, int]]:

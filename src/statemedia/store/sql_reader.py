@@ -19,9 +19,20 @@ from typing import Any, ClassVar, Protocol
 from ..model import Annotation, Document, Source
 from .base import Hit, Query, VersionInfo
 
-__all__ = ["POSTGRES", "SQLITE", "Dialect", "SQLReader", "filters", "hits_in_rank_order", "pending_migrations"]
+__all__ = [
+    "MATCHED_COLUMNS",
+    "POSTGRES",
+    "SQLITE",
+    "Dialect",
+    "SQLReader",
+    "filters",
+    "hits_in_rank_order",
+    "pending_migrations",
+]
 
 _DOC_COLUMNS = "d.doc_pk, d.doc_id, d.title, d.outlet, d.url, d.published, d.language, d.source, d.meta, d.text_pk"
+# The columns of Store.match_sql: what counting over the matches (search facets) reads.
+MATCHED_COLUMNS = "d.doc_pk, d.doc_id, d.text_pk, d.outlet, d.published, d.language"
 # Rows per page of documents(): a page is fetched whole, so no cursor stays open between pages.
 _PAGE = 1000
 

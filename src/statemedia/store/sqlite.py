@@ -7,17 +7,20 @@ changes are the numbered scripts in ``migrations/``, applied in order once each.
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ..errors import StoreError
 from .base import Hit, Query
 from .dedupe import DedupeOptions, NearDuplicates
+from .layers import after_migration
 from .options import StoreOptions, store_options
 from .sql_reader import SQLITE, SQLReader, pending_migrations
-from .sqlite_search import match_days, matches, search
+from .sqlite_search import match_days, match_sql, matches, search
 from .sqlite_write import SQLiteWriter, now
 
 __all__ = ["SQLiteStore"]
@@ -42,23 +45,41 @@ class SQLiteStore(SQLReader):
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE in transaction()).
-            # The busy timeout first: switching a new file to WAL needs a lock that another
-            # process opening the same new database may hold for a moment.
-            self.conn = sqlite3.connect(
-                self.path,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=self.options.busy_timeout_ms / 1000,
-            )
-            self.conn.execute(f"PRAGMA busy_timeout={int(self.options.busy_timeout_ms)}")
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            self.conn.execute(f"PRAGMA cache_size={-1024 * int(self.options.cache_mib)}")  # negative: KiB
-            self.conn.execute(f"PRAGMA wal_autocheckpoint={int(self.options.wal_autocheckpoint)}")
+            self.conn = self._connect(writes=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the database: {exc}", where=self.path) from exc
+
+    def _connect(self, *, writes: bool) -> sqlite3.Connection:
+        # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE in transaction()).
+        # The busy timeout first: switching a new file to WAL needs a lock that another
+        # process opening the same new database may hold for a moment.
+        conn = sqlite3.connect(
+            self.path,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=self.options.busy_timeout_ms / 1000,
+        )
+        conn.execute(f"PRAGMA busy_timeout={int(self.options.busy_timeout_ms)}")
+        conn.execute("PRAGMA journal_mode=WAL")
+        if writes:
+            # The large cache and the checkpoint interval are for ingest batches (defaults.toml);
+            # a reader keeps SQLite's small default, so that many readers stay small.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA cache_size={-1024 * int(self.options.cache_mib)}")  # negative: KiB
+            conn.execute(f"PRAGMA wal_autocheckpoint={int(self.options.wal_autocheckpoint)}")
+        return conn
+
+    def reader(self) -> SQLiteStore:
+        """Another connection to this database, for reads on another thread: in WAL mode readers
+        run side by side (and sqlite3 releases the GIL while a query runs). The schema is not
+        checked again: opening this store migrated it."""
+        other = copy.copy(self)
+        try:
+            other.conn = self._connect(writes=False)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the database: {exc}", where=self.path) from exc
+        return other
 
     # --- schema -------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -82,6 +103,7 @@ class SQLiteStore(SQLReader):
             for number, name, sql in self._pending():
                 for statement in _statements(sql):
                     self.conn.execute(statement)
+                after_migration(name, SQLiteWriter(self), self.dialect.annotation_order)
                 self.conn.execute("INSERT INTO schema_version VALUES (?, ?, ?)", (number, name, now()))
             self.conn.execute("COMMIT")
         except BaseException:
@@ -119,6 +141,9 @@ class SQLiteStore(SQLReader):
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap, self.options)
+
+    def match_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        return match_sql(self.conn, query, cap, self.options)
 
 
 def _statements(sql: str) -> Iterator[str]:

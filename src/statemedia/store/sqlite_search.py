@@ -12,14 +12,15 @@ and copies of the final hits are read in one statement each.
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from ..errors import QueryError
 from .base import Hit, Query
 from .fts_prefix import expand_prefixes
 from .options import StoreOptions
-from .sql_reader import SQLITE, filters, hits_in_rank_order
+from .sql_reader import MATCHED_COLUMNS, SQLITE, filters, hits_in_rank_order
 
-__all__ = ["matches", "search"]
+__all__ = ["match_sql", "matches", "search"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
@@ -63,18 +64,28 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
     return _hits(conn, text, best, options)
 
 
-def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> list[str]:
-    """Doc ids of the newest ``cap`` matches, read in FTS5's rowid order (no ranking, no sort)."""
+def match_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> tuple[str, list[Any]]:
+    """The newest ``cap`` matches as a SELECT with its parameters (``MATCHED_COLUMNS``), read in
+    FTS5's rowid order (no ranking, no sort). A malformed query fails when it runs."""
     if not query.text.strip():
         raise QueryError("empty query", where="search")
     where, params = filters(query, SQLITE)
     try:
         text = expand_prefixes(conn, query.text, cap=options.prefix_words)
-        rows = conn.execute(
-            "SELECT d.doc_id FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
-            f"WHERE docs_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT ?",
-            [text, *params, cap],
-        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
+    sql = (
+        f"SELECT {MATCHED_COLUMNS} FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
+        f"WHERE docs_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT {int(cap)}"
+    )
+    return sql, [text, *params]
+
+
+def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> list[str]:
+    """Doc ids of the newest ``cap`` matches."""
+    sql, params = match_sql(conn, query, cap, options)
+    try:
+        rows = conn.execute(f"SELECT doc_id FROM ({sql}) ORDER BY doc_pk DESC", params).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
     return [row[0] for row in rows]
@@ -88,9 +99,12 @@ def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) ->
     where, params = filters(query, SQLITE)
     try:
         text = expand_prefixes(conn, query.text, cap=options.prefix_words)
+        # Trends filter nothing: a match needs only its day, which the (doc_pk, published) index holds
+        # in pages far smaller than the documents' rows (migrations/006). SQLite's planner picks
+        # it only after ANALYZE.
         rows = conn.execute(
-            "SELECT d.published, count(*) FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
-            f"WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY d.published",
+            "SELECT d.published, count(*) FROM docs_fts f JOIN documents d INDEXED BY documents_pk_published "
+            f"ON d.doc_pk = f.rowid WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY d.published",
             [text, *params],
         ).fetchall()
     except sqlite3.OperationalError as exc:

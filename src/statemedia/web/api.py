@@ -190,10 +190,10 @@ def api_quotations(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None, format: Fmt = Format.json,
 ) -> Response:
-    found = list(quotes.select(wb.corpus.quotations(), speaker=speaker, kinds=kind or quotes.SPEECH, start=date_from,
-                               end=date_to, contains=contains))
-    return paged([q.to_dict() for q in found], paging, format, name="quotations",
-                 extra={"speakers": quotes.speakers(found)[:20]})
+    f = quotes.Filter(speaker, tuple(sorted(set(kind or quotes.SPEECH))), date_from, date_to, contains)
+    found = wb.corpus.quotations(f, limit=paging.limit, offset=paging.offset)
+    return listing([q.to_dict() for q in found.items], paging, format, name="quotations", total=found.total,
+                   extra={"speakers": found.speakers})
 
 
 @router.get("/trends", summary="Articles per period mentioning terms or people")

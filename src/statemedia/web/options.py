@@ -20,3 +20,4 @@ class WebOptions:
     gap_days: int
     max_upload_bytes: int
     max_paste_chars: int
+    read_connections: int

@@ -1,6 +1,7 @@
 """What the pages and the API both ask of a corpus: one layer, so HTML and JSON never disagree.
 
-A :class:`Workbench` owns a read connection to the store and the read model over it
+A :class:`Workbench` owns the store, read connections to it for the request threads (each read
+takes one of its own: :class:`~statemedia.store.readers.Readers`) and the read model over them
 (:class:`~statemedia.analytics.corpus.Corpus`): every count, facet and list is a query, so the
 process keeps no copy of the corpus and a story stored a moment ago shows on the next request.
 """
@@ -8,15 +9,14 @@ process keeps no copy of the corpus and a story stored a moment ago shows on the
 from __future__ import annotations
 
 import threading
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from ..analysis import analyze_text
+from ..analytics import facets
 from ..analytics.activities import Activity
 from ..analytics.corpus import ArticleRow, Corpus
 from ..config import Config, load_config, options_for
@@ -26,6 +26,7 @@ from ..pipeline import Pipeline
 from ..registry import build_pipeline
 from ..store import Hit, Query, Store, VersionInfo, open_store
 from ..store.diff import VersionDiff, diff_versions
+from ..store.readers import Readers
 from .options import WebOptions
 
 __all__ = ["ArticleView", "Facet", "SearchParams", "SearchResult", "Workbench"]
@@ -97,10 +98,11 @@ class Workbench:
         self.db_path = str(db_path)
         self.config = config if config is not None else load_config()
         self.options = options_for(WebOptions, self.config, "web")
+        # Opened (and migrated) once; requests run in a thread pool and read through connections
+        # of their own, opened without a schema check. Writes (ingest, watchlists) open a store.
         self.store: Store = open_store(self.db_path, self.config)
-        # Requests run in a thread pool; one connection serves them one at a time.
-        self._reading = threading.RLock()
-        self.corpus = Corpus(self.store, self._reading)
+        self._readers = Readers(self.store, self.options.read_connections)
+        self.corpus = Corpus(self.store, self._readers)
         # The pipeline for pasted articles (/analyze), built on first use: spaCy and the
         # technique model take seconds to load and most sessions never paste anything.
         self._pipeline: Pipeline | None = None
@@ -108,12 +110,12 @@ class Workbench:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        """The store, for one read by a route: one connection serves every request thread, a
-        request at a time, as the workbench's own reads do."""
-        with self._reading:
-            yield self.store
+        """A connection to the store for this thread's reads until the block ends."""
+        with self._readers.reading() as store:
+            yield store
 
     def close(self) -> None:
+        self._readers.close()
         self.store.close()
 
     # --- a pasted article -------------------------------------------------------------------
@@ -142,82 +144,63 @@ class Workbench:
             limit=window,
         )
         cap = self.options.facet_matches
-        with self._reading:
-            found = self.store.search(query)
-            matched = self.store.matches(query, cap)
-        corpus = self.corpus
-        info = corpus.info(list(dict.fromkeys([*matched, *(h.id for h in found)])))
-        labels = {facet: corpus.labels([i.text_pk for i in info.values()], facet) for facet in ("kind", "technique")}
-
-        def keep(doc_id: str) -> bool:
-            row = info.get(doc_id)
-            if row is None:
-                return not (p.kind or p.technique)
-            return (not p.kind or p.kind in labels["kind"].get(row.text_pk, ())) and (
-                not p.technique or p.technique in labels["technique"].get(row.text_pk, ())
-            )
-
-        hits = [h for h in found if keep(h.id)]
-        counted = [info[i] for i in matched if i in info and keep(i)]
+        with self.reading() as store:
+            found = store.search(query)  # first: it names a malformed query (QueryError)
+            counted = facets.count(store, query, cap, kind=p.kind, technique=p.technique)
+            kept = facets.labelled(store, [h.id for h in found], kind=p.kind, technique=p.technique)
+        hits = [h for h in found if h.id in kept]
         return SearchResult(
             params=p,
             hits=hits[p.offset : p.offset + p.limit],
-            total=len(counted),
-            capped=len(matched) == cap,
-            facets=self._facets(counted, labels),
+            total=counted.total,
+            capped=counted.matched == cap,
+            facets=self._facets(counted),
         )
 
-    def _facets(self, docs: list[ArticleRow], labels: dict[str, dict[int, set[str]]]) -> list[Facet]:
-        counters: dict[str, Counter[str]] = {k: Counter() for k in ("outlet", "year", "language")}
-        persons: Counter[str] = Counter()
-        kinds: Counter[str] = Counter()
-        techniques: Counter[str] = Counter()
-        people = self.corpus.persons([d.text_pk for d in docs])
-        for info in docs:
-            counters["outlet"][info.outlet or ""] += 1
-            counters["year"][info.year or ""] += 1
-            counters["language"][info.language or ""] += 1
-            persons.update(people.get(info.text_pk, ()))
-            kinds.update(labels["kind"].get(info.text_pk, ()))
-            techniques.update(labels["technique"].get(info.text_pk, ()))
+    def _facets(self, counted: facets.FacetCounts) -> list[Facet]:
+        """The most frequent values of each facet, most hits first (ties by value)."""
         top = self.options.facet_values
-        names = self.corpus.names(e for e, _ in persons.most_common(top))
+        best = {
+            name: sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:top]
+            for name, counter in counted.counts.items()
+        }
+        names = self.corpus.names(e for e, _ in best["person"])
 
-        def values(counter: Counter[str], label: Any = None) -> list[tuple[str, str, int]]:
-            return [(v, label(v) if label else v, n) for v, n in counter.most_common(top) if v]
+        def values(name: str, label: Callable[[str], str] = str) -> list[tuple[str, str, int]]:
+            return [(v, label(v), n) for v, n in best[name]]
 
         return [
-            Facet("outlet", "Outlet", values(counters["outlet"])),
-            Facet("year", "Year", values(counters["year"])),
-            Facet("language", "Language", values(counters["language"])),
-            Facet("person", "Person", values(persons, lambda e: names.get(e, (e, ""))[0])),
-            Facet("kind", "Activity", values(kinds)),
-            Facet("technique", "Technique", values(techniques)),
+            Facet("outlet", "Outlet", values("outlet")),
+            Facet("year", "Year", values("year")),
+            Facet("language", "Language", values("language")),
+            Facet("person", "Person", values("person", lambda e: names.get(e, (e, ""))[0])),
+            Facet("kind", "Activity", values("kind")),
+            Facet("technique", "Technique", values("technique")),
         ]
 
     # --- articles --------------------------------------------------------------------------
     def article(self, doc_id: str, version: int | None = None) -> ArticleView | None:
-        with self._reading:
-            doc = self.store.get(doc_id, version)
+        with self.reading() as store:
+            doc = store.get(doc_id, version)
             if doc is None:
                 return None
-            versions = self.store.versions(doc_id)
+            versions = store.versions(doc_id)
             diff = None
             if len(versions) > 1:
                 shown = version if version is not None else versions[-1].version
                 if shown > versions[0].version:
-                    diff = diff_versions(self.store, doc_id, None, shown)
-            copies = self.store.duplicates(doc_id)
+                    diff = diff_versions(store, doc_id, None, shown)
+            copies = store.duplicates(doc_id)
         info = self.corpus.info(copies)
         duplicates: list[ArticleRow | str] = [info.get(d) or d for d in copies]
         return ArticleView(doc, versions, diff, duplicates[: self.options.near_duplicates])
 
     def diff(self, doc_id: str, old: int | None, new: int | None) -> VersionDiff | None:
         """The diff of two versions (None: no such article); QueryError names versions it lacks."""
-        with self._reading:
-            if not self.store.versions(doc_id):
+        with self.reading() as store:
+            if not store.versions(doc_id):
                 return None
-            return diff_versions(self.store, doc_id, old, new)
+            return diff_versions(store, doc_id, old, new)
 
     # --- activities -------------------------------------------------------------------------
     def activities(
