@@ -49,6 +49,8 @@ COPY = {
     "text_entities": "entity_id, name, type, text_pk + {k}*{t}, mentions",
     "text_labels": "facet, value, text_pk + {k}*{t}",
     "text_activities": "text_pk + {k}*{t}, ord, actor_id, actor, kind, date(day, '-{y} years'), attrs",
+    "activity_members": "text_pk + {k}*{t}, ord, role, position, member_id, name, actor_id, actor, kind, "
+    "date(day, '-{y} years')",
     "text_quotations": 'text_pk + {k}*{t}, ord, start, "end", kind, speaker_id, speaker_name, speaker_key, who_fold, '
     "id_fold, text_fold, attrs",
     "text_claims": 'text_pk + {k}*{t}, ord, start, "end", counted, unit, subject_id, subject_name, subject_type, '

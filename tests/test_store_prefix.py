@@ -81,10 +81,11 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
     # What a store made before migration 002 looks like: none of the tables of 002 and later.
     store.conn.execute("DROP TABLE docs_fts_terms")
     for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts",
-                  "text_labels", "text_activities", "text_quotations", "text_claims", "claim_groups"):  # fmt: skip
+                  "text_labels", "text_activities", "activity_members", "text_quotations", "text_claims",
+                  "claim_groups"):  # fmt: skip
         store.conn.execute(f"DROP TABLE {table}")
-    for index in ("annotations_label", "articles_current", "documents_text_published", "documents_pk_published",
-                  "text_entities_lower_name"):  # fmt: skip
+    for index in ("annotations_label", "articles_current", "documents_text_published", "documents_pk_facets",
+                  "text_entities_lower_name", "text_entities_text_type"):  # fmt: skip
         store.conn.execute(f"DROP INDEX {index}")
     store.conn.execute("ALTER TABLE text_entities DROP COLUMN mentions")
     store.conn.execute("DELETE FROM schema_version WHERE version >= 2")

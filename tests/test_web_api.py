@@ -47,7 +47,7 @@ def _text(client: TestClient, doc_id: str) -> str:
 
 @pytest.mark.parametrize("phrase", ["Kim Jong Un", "field guidance", "Korean People's Army"])
 def test_search_hits_contain_the_phrase_and_facets_count_them(client: TestClient, phrase: str) -> None:
-    r = client.get("/api/search", params={"q": f'"{phrase}"', "limit": 10})
+    r = client.get("/api/search", params={"q": f'"{phrase}"', "limit": 10, "facets": "true"})
     assert r.status_code == 200
     body = r.json()
     assert 0 < len(body["items"]) <= 10 and body["total"] >= len(body["items"])
@@ -60,7 +60,7 @@ def test_search_hits_contain_the_phrase_and_facets_count_them(client: TestClient
 
 
 def test_person_facet_filters_to_articles_naming_the_person(client: TestClient) -> None:
-    body = client.get("/api/search", params={"q": "anniversary OR visited"}).json()
+    body = client.get("/api/search", params={"q": "anniversary OR visited", "facets": "true"}).json()
     persons = {v["value"]: v["hits"] for v in body["facets"]["person"]}
     assert KIM in persons
     narrowed = client.get("/api/search", params={"q": "anniversary OR visited", "person": KIM, "limit": 50}).json()
@@ -71,7 +71,7 @@ def test_person_facet_filters_to_articles_naming_the_person(client: TestClient) 
 
 
 def test_activity_kind_facet_and_filter(client: TestClient) -> None:
-    body = client.get("/api/search", params={"q": '"Kim Jong Un"'}).json()
+    body = client.get("/api/search", params={"q": '"Kim Jong Un"', "facets": "true"}).json()
     kinds = {v["value"]: v["hits"] for v in body["facets"]["kind"]}
     assert kinds, "stories about Kim Jong Un carry leader activities"
     kind, n = max(kinds.items(), key=lambda kv: kv[1])

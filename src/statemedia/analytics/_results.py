@@ -24,10 +24,16 @@ class Results:
         self._size = size
         self._lock = threading.Lock()
         self._key: Hashable = None
-        self._kept: dict[str, Any] = {}  # least recently used first
-        self._making: dict[tuple[Hashable, str], Future[Any]] = {}
+        self._kept: dict[Hashable, Any] = {}  # least recently used first
+        self._making: dict[tuple[Hashable, Hashable], Future[Any]] = {}
 
-    def get(self, key: Hashable, name: str, make: Callable[[], T]) -> T:
+    def kept(self, key: Hashable, name: Hashable) -> Any:
+        """The result kept for ``name`` in the state ``key``, or None: another result that holds
+        this one may serve in its place without computing it."""
+        with self._lock:
+            return self._kept.get(name) if key == self._key else None
+
+    def get(self, key: Hashable, name: Hashable, make: Callable[[], T]) -> T:
         with self._lock:
             if key != self._key:
                 self._kept, self._key = {}, key

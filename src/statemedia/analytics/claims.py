@@ -7,7 +7,11 @@ when its text was stored (``text_claims``, store/layers.py), filtered in SQL by 
 day and outlet; articles without a publication day are left out, as they have no place in
 a series over time. The database groups, judges, filters, sorts and pages the claims: those
 of the whole corpus as the write path keeps them judged (``claim_groups``), those of a window
-of days or an outlet from their statements; only the page's statements are read.
+of days or an outlet from their statements. Then for the page's claims it reads each one's
+summary (statements, first day, lowest and highest value, the values stated, the latest change)
+and a bounded number of its statements: the first and the latest ``statements`` (``[web]
+claim_statements``), however often a claim is repeated; ``claim`` reads one claim's
+statements a page at a time (analytics/claim_reads.py holds the SQL).
 
 The claim key is ``(counted, unit, subject)``:
 
@@ -37,18 +41,20 @@ set it states for the key; the qualifier "more than" does not make a value diffe
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
-from itertools import pairwise
+from collections.abc import MutableMapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from ..store import Store
 from ..store.layers import CLAIM_KEY, CURRENT, GROUPS
-from ._columns import marks, stored_json
+from . import claim_reads as sql
+from ._columns import stored_json
 from .claim_keys import Subject, normalise
 from .quotations import like
 
-__all__ = ["SORTS", "STATUSES", "Claim", "Claims", "Statement", "Subject", "claims", "normalise"]
+__all__ = ["SORTS", "STATEMENTS", "STATUSES", "Change", "Claim", "ClaimStatements", "Claims", "Statement", "Subject",
+           "claim", "claims", "normalise"]  # fmt: skip
 
 Status = Literal["dropped", "revised", "repeated", "single"]
 STATUSES: tuple[Status, ...] = ("repeated", "revised", "dropped", "single")
@@ -57,7 +63,9 @@ DROP_MIN_STORIES = 3
 DROP_MIN_DAYS = 90
 DROP_GAP_FACTOR = 2
 EVIDENCE_CHARS = 600  # a run-on "sentence" (a list, a table) is cut: the figure is near its start
-_CHUNK = 500  # values in one IN (...): well under SQLite's and psycopg's parameter limits
+STATEMENTS = 10  # the latest statements of each claim of a page ([web] claim_statements says why)
+_STATUS = sql.STATUS.format(drop_stories=DROP_MIN_STORIES, drop_days=DROP_MIN_DAYS, drop_factor=DROP_GAP_FACTOR,
+                            as_of="?")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -74,43 +82,52 @@ class Statement:
     evidence: str  # its sentence
 
 
+@dataclass(frozen=True)
+class Change:
+    """The latest story whose values differ from those of the story before it."""
+
+    day: date
+    values: list[float]  # that story's value; of a story of several, its lowest and highest
+    before: date  # the story before it
+    previous: list[float]
+
+
 @dataclass
 class Claim:
     counted: str
     unit: str
-    subject: Subject | None
-    statements: list[Statement]  # oldest first
+    subject: Subject | None  # as first stated
+    # Oldest first: in a page of claims, the first and the latest ``statements``; from ``claim``, one page.
+    statements: list[Statement]
     status: Status = "single"
     since: date | None = None  # dropped: the last day it was stated
+    stories: int = 0
+    first: date | None = None
+    last: date | None = None
+    count: int = 0  # statements in all (a story may state a claim twice)
+    first_value: float | None = None
+    last_value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    values: list[float] = field(default_factory=list)  # each once, by the day first stated (then value)
+    change: Change | None = None
 
     @property
     def key(self) -> str:
         return f"{self.counted}|{self.unit}|{self.subject.id if self.subject else ''}"
 
-    @property
-    def stories(self) -> int:
-        return len({s.doc_id for s in self.statements})
-
-    @property
-    def first(self) -> date:
-        return self.statements[0].published
-
-    @property
-    def last(self) -> date:
-        return self.statements[-1].published
-
-    @property
-    def values(self) -> list[float]:
-        """The values stated, each once, in the order first stated."""
-        return list(dict.fromkeys(s.value for s in self.statements))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, statements: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "key": self.key, "counted": self.counted, "unit": self.unit,
             "subject": asdict(self.subject) if self.subject else None, "status": self.status,
             "since": self.since, "stories": self.stories, "first": self.first, "last": self.last,
-            "values": self.values, "statements": [asdict(s) for s in self.statements],
+            "first_value": self.first_value, "last_value": self.last_value, "min": self.low, "max": self.high,
+            "values": self.values, "change": asdict(self.change) if self.change else None,
+            "statement_count": self.count,
         }  # fmt: skip
+        if statements:
+            out["statements"] = [asdict(s) for s in self.statements]
+        return out
 
 
 @dataclass
@@ -120,10 +137,25 @@ class Claims:
     as_of: date | None  # the newest story in the window read: "dropped" is judged up to it
     offset: int
     limit: int
+    statements: int | None = STATEMENTS  # the latest statements given per claim; None: all
 
     def to_dict(self) -> dict[str, Any]:
         return {"items": [c.to_dict() for c in self.items], "total": self.total, "as_of": self.as_of,
-                "offset": self.offset, "limit": self.limit}  # fmt: skip
+                "offset": self.offset, "limit": self.limit, "statements": self.statements}  # fmt: skip
+
+
+@dataclass
+class ClaimStatements:
+    """One claim (its summary) and one page of its statements (``claim.statements``, oldest first)."""
+
+    claim: Claim
+    as_of: date
+    offset: int
+    limit: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"claim": self.claim.to_dict(statements=False), "items": [asdict(s) for s in self.claim.statements],
+                "total": self.claim.count, "as_of": self.as_of, "offset": self.offset, "limit": self.limit}  # fmt: skip
 
 
 def _date(value: Any) -> date:
@@ -134,148 +166,146 @@ def _number(value: Any) -> float | None:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _status(claim: Claim, as_of: date | None) -> None:
-    by_story: dict[str, set[float]] = {}
-    days: dict[str, date] = {}
-    for s in claim.statements:
-        by_story.setdefault(s.doc_id, set()).add(s.value)
-        days.setdefault(s.doc_id, s.published)
-    sets = list(by_story.values())
-    story_days = sorted(days.values())
-    gaps = [(b - a).days for a, b in pairwise(story_days)]
-    quiet = max(DROP_MIN_DAYS, DROP_GAP_FACTOR * max(gaps, default=0))
-    if len(sets) >= DROP_MIN_STORIES and as_of is not None and as_of - story_days[-1] > timedelta(days=quiet):
-        claim.status, claim.since = "dropped", story_days[-1]
-    elif any(a != b for a, b in pairwise(sets)):
-        claim.status = "revised"
+def _plain(value: Any) -> float:
+    """A stored value as the annotation wrote it: whole numbers as ints (the REAL column makes floats)."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _as_of(store: Store, where: str, window: list[Any]) -> date | None:
+    newest = store.query(f"SELECT max(d.published) FROM {CURRENT} WHERE d.published IS NOT NULL{where}", window)
+    return _date(newest[0][0]) if newest and newest[0][0] is not None else None
+
+
+def _judged(where: str, window: list[Any], as_of: date, narrow: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    """A WITH clause ending in ``claims``: each claim with its status, those of the whole corpus as
+    the write path keeps them (``claim_groups``), those of a window from its statements (``narrow``:
+    only some claims' statements, when only those are asked for)."""
+    if where:
+        head, params = f"WITH {GROUPS.format(where=where + narrow[0])}, ", [*window, *narrow[1]]
     else:
-        claim.status = "repeated" if len(sets) > 1 else "single"
+        head, params = "WITH ", []
+    judged = "summary" if where else "claim_groups"
+    params.append(as_of.isoformat())
+    return head + f"claims AS (SELECT x.*, {_STATUS} AS status FROM {judged} x)", params
 
 
-def _where(date_from: date | None, date_to: date | None, outlet: str | None, params: list[Any]) -> str:
-    sql = ""
-    for condition, value in (("d.published >= ?", date_from), ("d.published <= ?", date_to)):
-        if value is not None:
-            sql += f" AND {condition}"
-            params.append(value.isoformat())  # ISO text: compared as text on SQLite, cast to date on PostgreSQL
-    if outlet:
-        sql += " AND d.outlet = ?"
-        params.append(outlet)
-    return sql
-
-
-# Each claim's status from what GROUPS (store/layers.py) judges it by: the rules of the module
-# docstring, as _status applies them; {as_of} is the window's newest day.
-_STATUS = f"""CASE WHEN x.stories >= {DROP_MIN_STORIES} AND julianday({{as_of}}) - julianday(x.last) >
-                        CASE WHEN {DROP_GAP_FACTOR} * x.widest > {DROP_MIN_DAYS} THEN {DROP_GAP_FACTOR} * x.widest
-                             ELSE {DROP_MIN_DAYS} END THEN 'dropped'
-                   WHEN x.changed = 1 THEN 'revised' WHEN x.stories > 1 THEN 'repeated' ELSE 'single' END"""
-_ORDER = {
-    "stories": "x.stories DESC, x.last DESC, x.ckey",
-    "latest": "x.last DESC, x.stories DESC, x.ckey",
-    "counted": "x.counted, x.unit, coalesce(x.subject_fold, ''), x.ckey",
-    "subject": "CASE WHEN x.subject_id IS NULL THEN 1 ELSE 0 END, coalesce(x.subject_fold, ''), x.counted, x.ckey",
-}
-_STATEMENTS = f"""
-SELECT {CLAIM_KEY}, d.doc_id, d.title, d.outlet, d.published, c.start, c."end", c.attrs, c.sentence_start,
-       c.subject_id, c.subject_name, c.subject_type,
-       substr(t.text, coalesce(c.sentence_start, c.start) + 1,
-              coalesce(c.sentence_end, c."end") - coalesce(c.sentence_start, c.start))
-FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk JOIN texts t ON t.text_pk = d.text_pk
-WHERE d.published IS NOT NULL{{where}} AND c.counted IN ({{counted}}) AND {CLAIM_KEY} IN ({{keys}})
-ORDER BY d.published, d.doc_id, c.start"""
-
-
-def _filters(
-    counted: str | None, subject: str | None, unit: str | None, min_stories: int, status: str | None
-) -> tuple[str, list[Any]]:
-    """Conditions on a claim ``x`` of the ``claims`` CTE, with their parameters."""
-    where, params = ["x.stories >= ?"], list[Any]([min_stories])
-    if status is not None:
-        where.append("x.status = ?")
-        params.append(status)
-    if counted:  # what is counted, normalised (``formed``: or as any statement wrote it)
-        wanted = normalise(counted)
-        either = "x.ckey IN (SELECT ckey FROM formed)"
-        if wanted:
-            either = f"(x.counted LIKE ? ESCAPE '\\' OR {either})"
-            params.append(like(wanted))
-        where.append(either)
-    if subject:
-        wanted = subject.strip().lower()
-        where.append("x.subject_id IS NOT NULL AND (lower(x.subject_id) = ? OR x.subject_fold LIKE ? ESCAPE '\\')")
-        params += [wanted, like(wanted)]
-    if unit:
-        where.append("x.unit = ?")
-        params.append(normalise(unit))
-    return " AND ".join(where), params
+_PAGE = "SELECT x.ckey, x.counted, x.unit, x.subject_id, x.status, x.stories, x.last, count(*) OVER () FROM claims x"
 
 
 def claims(
     store: Store, *, counted: str | None = None, subject: str | None = None, unit: str | None = None,
     outlet: str | None = None, date_from: date | None = None, date_to: date | None = None,
     min_stories: int = 1, status: str | None = None, sort: str = "stories", limit: int = 50, offset: int = 0,
+    statements: int | None = STATEMENTS, known: MutableMapping[str, Claim] | None = None,
 ) -> Claims:
     """The claims stated in articles published ``date_from``..``date_to`` (in ``outlet``),
-    grouped by key and filtered; one page of them (``offset``, ``limit``) sorted by ``sort``."""
+    grouped by key and filtered; one page of them (``offset``, ``limit``) sorted by ``sort``,
+    each with its first and its latest ``statements`` statements (None: all of them).
+
+    ``known``: claims by key read before for the same window, bound and state of the corpus (the
+    caller keeps them, web/claims.py): only the page's others are read, and then kept there."""
     if status is not None and status not in STATUSES:
         raise ValueError(f"status {status!r}: choose one of {', '.join(STATUSES)}")
     if sort not in SORTS:
         raise ValueError(f"sort {sort!r}: choose one of {', '.join(SORTS)}")
+    if statements is not None and statements < 1:
+        raise ValueError(f"statements {statements}: at least 1")
     window: list[Any] = []
-    where = _where(date_from, date_to, outlet, window)
-    newest = store.query(f"SELECT max(d.published) FROM {CURRENT} WHERE d.published IS NOT NULL{where}", window)
-    if not newest or newest[0][0] is None:
-        return Claims([], 0, None, offset, limit)
-    as_of = _date(newest[0][0])
+    where = sql.window(date_from, date_to, outlet, window)
+    as_of = _as_of(store, where, window)
+    if as_of is None:
+        return Claims([], 0, None, offset, limit, statements)
     # Parameters in the statement's order: the window's statements, as_of, formed, the filters.
-    sql, params = (f"WITH {GROUPS.format(where=where)}, ", list(window)) if where else ("WITH ", [])
-    judged = "summary" if where else "claim_groups"
-    sql += f"claims AS (SELECT x.*, {_STATUS.format(as_of='?')} AS status FROM {judged} x)"
-    params.append(as_of.isoformat())
+    cte, params = _judged(where, window, as_of, ("", []))
     if counted:
-        sql += (f", formed AS (SELECT DISTINCT {CLAIM_KEY} AS ckey FROM {CURRENT} JOIN text_claims c "
+        cte += (f", formed AS (SELECT DISTINCT {CLAIM_KEY} AS ckey FROM {CURRENT} JOIN text_claims c "
                 f"ON c.text_pk = d.text_pk WHERE d.published IS NOT NULL{where} AND c.form_fold LIKE ? ESCAPE '\\')")
         params += [*window, like(counted.lower())]
-    cond, more = _filters(counted, subject, unit, min_stories, status)
+    cond, more = sql.filters(counted, subject, unit, min_stories, status, fold=normalise, like=like)
     params += more
-    page = store.query(
-        f"{sql} SELECT x.ckey, x.counted, count(*) OVER () FROM claims x WHERE {cond} ORDER BY {_ORDER[sort]} "
-        "LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    )
+    page = store.query(f"{cte} {_PAGE} WHERE {cond} ORDER BY {sql.ORDER[sort]} LIMIT ? OFFSET ?",
+                       [*params, limit, offset])  # fmt: skip
     if page:
-        total = int(page[0][2])
+        total = int(page[0][7])
     else:  # past the last page: still say how many there are
-        total = int(store.query(f"{sql} SELECT count(*) FROM claims x WHERE {cond}", params)[0][0])
-    found = _statements(store, where, window, [(str(k), str(c)) for k, c, _ in page], as_of)
-    # A claim a write removed between the two queries is left out of the page.
-    return Claims([found[str(k)] for k, _, _ in page if str(k) in found], total, as_of, offset, limit)
+        total = int(store.query(f"{cte} SELECT count(*) FROM claims x WHERE {cond}", params)[0][0])
+    keep = ("x.r = 1 OR x.latest <= ?", [statements]) if statements is not None else ("1 = 1", [])
+    had = {str(r[0]): c for r in page if known is not None and (c := known.get(str(r[0]))) is not None}
+    read = _fill(store, where, window, [r for r in page if str(r[0]) not in had], keep)
+    if known is not None:
+        known.update(read)
+    found = [c for r in page if (c := had.get(str(r[0])) or read.get(str(r[0]))) is not None]
+    return Claims(found, total, as_of, offset, limit, statements)
 
 
-def _statements(
-    store: Store, where: str, window: list[Any], keys: list[tuple[str, str]], as_of: date
+def claim(
+    store: Store, key: str, *, outlet: str | None = None, date_from: date | None = None,
+    date_to: date | None = None, limit: int = 50, offset: int = 0,
+) -> ClaimStatements | None:
+    """The claim ``key`` (``Claim.key``) as stated in the window, with one page of its statements,
+    oldest first; None when it is not stated there. Only that claim's statements are read."""
+    known = store.query("SELECT counted, unit, subject_id FROM claim_groups WHERE ckey = ?", [key])
+    window: list[Any] = []
+    where = sql.window(date_from, date_to, outlet, window)
+    as_of = _as_of(store, where, window) if known else None
+    if as_of is None:
+        return None
+    narrow = sql.keyed([(str(known[0][0]), str(known[0][1]), known[0][2])])
+    cte, params = _judged(where, window, as_of, narrow)
+    page = store.query(f"{cte} {_PAGE} WHERE x.ckey = ?", [*params, key])
+    # The first and the latest statement are read whatever the page: the subject as first stated,
+    # the first and the latest value.
+    keep = ("x.r = 1 OR x.latest = 1 OR (x.r > ? AND x.r <= ?)", [offset, offset + limit])
+    found = _fill(store, where, window, page, keep, shown=(offset, offset + limit))
+    return ClaimStatements(found[key], as_of, offset, limit) if key in found else None
+
+
+def _fill(
+    store: Store, where: str, window: list[Any], page: list[Any], keep: tuple[str, list[Any]],
+    shown: tuple[int, int] | None = None,
 ) -> dict[str, Claim]:
-    """The claims of these (key, counted) with their statements in the window, oldest first."""
+    """The claims of ``page`` (rows of ``_PAGE``) by key with their summaries and the statements
+    ``keep`` keeps (with ``shown``, only those numbered over its first and up to its second)."""
+    keys: list[sql.Key] = [(str(r[1]), str(r[2]), r[3]) for r in page]
     found: dict[str, Claim] = {}
-    for i in range(0, len(keys), _CHUNK):
-        chunk = keys[i : i + _CHUNK]
-        counteds = sorted({c for _, c in chunk})
-        sql = _STATEMENTS.format(where=where, counted=marks(len(counteds)), keys=marks(len(chunk)))
-        for key, doc_id, title, outlet, published, q0, q1, attrs, s0, sid, name, kind, evidence in store.query(
-            sql, [*window, *counteds, *(k for k, _ in chunk)]
-        ):
-            a = stored_json(attrs)
-            claim = found.get(key)
-            if claim is None:
-                about = Subject(sid, name, kind) if sid is not None else None
-                claim = found[key] = Claim(normalise(a.get("counted")), normalise(a.get("unit")), about, [])
-            evidence = evidence or ""
-            at = int(s0) if s0 is not None else int(q0)
-            claim.statements.append(Statement(
-                _date(published), a["value"], a.get("qualifier"), _number(a.get("lower")), _number(a.get("upper")),
-                doc_id, title, outlet, evidence[int(q0) - at : int(q1) - at], evidence[:EVIDENCE_CHARS],
-            ))  # fmt: skip
-    for claim in found.values():
-        _status(claim, as_of)
-    return found
+    for key, counted, unit, _, status, stories, last, _ in page:
+        found[str(key)] = Claim(str(counted), str(unit), None, [], status, _date(last) if status == "dropped" else None,
+                                int(stories), None, _date(last))  # fmt: skip
+    values: dict[str, list[tuple[date, float]]] = {}  # (the day first stated, value)
+    moved: dict[str, dict[str, tuple[date, list[float]]]] = {}
+    for kind, key, n, day, value, high in sql.summary_rows(store, where, window, keys):
+        c = found.get(key)
+        if c is None:
+            continue
+        if kind == "all":
+            c.count, c.first, c.low, c.high = int(n), _date(day), _plain(value), _plain(high)
+        elif kind == "value":
+            values.setdefault(key, []).append((_date(day), _plain(value)))
+        else:  # a story of one value, or its lowest and highest
+            moved.setdefault(key, {})[kind] = (_date(day), sorted({_plain(value), _plain(high)}))
+    for key, c in found.items():
+        c.values = [v for _, v in sorted(values.get(key, []))]
+        story = moved.get(key, {})
+        if "change" in story and "before" in story:
+            c.change = Change(story["change"][0], story["change"][1], story["before"][0], story["before"][1])
+    for row in sql.statement_rows(store, where, window, keys, *keep):
+        key, r, latest, doc_id, title, outlet, published, q0, q1, attrs, s0, sid, name, kind, evidence = row
+        c = found.get(key)
+        if c is None:
+            continue
+        a = stored_json(attrs)
+        if int(r) == 1:
+            c.first_value, c.subject = a["value"], Subject(sid, name, kind) if sid is not None else None
+        if int(latest) == 1:
+            c.last_value = a["value"]
+        if shown is not None and not shown[0] < int(r) <= shown[1]:
+            continue
+        evidence = evidence or ""
+        at = int(s0) if s0 is not None else int(q0)
+        c.statements.append(Statement(
+            _date(published), a["value"], a.get("qualifier"), _number(a.get("lower")), _number(a.get("upper")),
+            doc_id, title, outlet, evidence[int(q0) - at : int(q1) - at], evidence[:EVIDENCE_CHARS],
+        ))  # fmt: skip
+    # A claim a write removed between the queries is left out of the page.
+    return {k: c for k, c in found.items() if c.count}

@@ -1,5 +1,6 @@
 """Corpus views answered by the store: counts, facets, entities, trends, activities and the
-lists of quantities, techniques and quotations, each one query per request.
+lists of quantities, techniques and quotations, each one query per request (the activities'
+queries: analytics/stored_activities.py).
 
 This is the read model the web pages and the API share (the CLI reads the same tables). It
 keeps no per-story state: the store's per-text tables (``text_entities`` with mentions,
@@ -21,9 +22,11 @@ from typing import Any
 from ..store import Query, Store
 from ..store.readers import Readers
 from . import quotations as quotes
+from . import stored_activities as stored
 from ._columns import marks, stored_day, stored_json
 from ._results import Results
-from .activities import Activity, activity_from_attrs, select
+from .activities import Activity
+from .elite import DEFAULT_ROLES, Standing
 
 __all__ = ["ArticleRow", "Corpus", "fold_periods", "period_key"]
 
@@ -81,6 +84,8 @@ class Corpus:
         # side); without, the store's one connection serves one query at a time.
         self._readers = readers or Readers(store, 1)
         self._results = Results(_CACHED)
+        # Entities' co-appearances (a few people each): apart, so entity pages don't push totals out.
+        self._shared = Results(_CACHED)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         with self._readers.reading() as store:
@@ -91,13 +96,16 @@ class Corpus:
         version (the newest document key) or a finished ingest or re-analysis run (its key and end).
         Three index look-ups, where counting a million articles takes a scan. Results of a few
         filters each (activities) are kept for the last few filters asked."""
-        key = tuple(
+        return self._results.get(self.state(), name, make)
+
+    def state(self) -> tuple[Any, ...]:
+        """The state of the corpus that cached results are kept for (see ``_cached``)."""
+        return tuple(
             self._rows(
                 "SELECT (SELECT max(doc_pk) FROM documents), (SELECT max(run_pk) FROM runs), "
                 "(SELECT finished_at FROM runs WHERE run_pk = (SELECT max(run_pk) FROM runs))"
             )[0]
         )
-        return self._results.get(key, name, make)
 
     # --- articles -------------------------------------------------------------------------
     def articles(self) -> int:
@@ -305,47 +313,34 @@ class Corpus:
         """Leader activities of the current versions, in date order; filters as ``select``."""
         wanted = sorted(kinds or ())
         key = f"activities:{leader}:{start}:{end}:{','.join(wanted)}"
-        acts: list[Activity] = self._cached(key, lambda: self._activities(leader, start, end, wanted))
+        acts: list[Activity] = self._cached(key, lambda: stored.activities(self._rows, leader, start, end, wanted))
         return acts
 
-    def _activities(
-        self, leader: str | None, start: date | None, end: date | None, wanted: list[str]
-    ) -> list[Activity]:
-        where, params = ["1 = 1"], []
-        if wanted:
-            where.append(f"t.kind IN ({marks(len(wanted))})")
-            params += wanted
-        if leader:
-            where.append("(lower(t.actor) = lower(?) OR lower(t.actor_id) = lower(?))")
-            params += [leader, leader]
-        # The activity's day, else its story's: the bounds are ISO text, which a day column compares
-        # as text and a date column reads as a date. ``select`` below applies the exact rule.
-        for bound, op in ((start, ">="), (end, "<=")):
-            if bound is not None:
-                where.append(f"(t.day {op} ? OR t.day IS NULL)")
-                params.append(bound.isoformat())
-        rows = self._rows(
-            f"SELECT d.doc_id, d.published, d.title, t.attrs FROM {CURRENT} "
-            "JOIN text_activities t ON t.text_pk = d.text_pk "
-            f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
-            params,
-        )
-        acts = [
-            activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs)) for i, p, title, attrs in rows
-        ]
-        acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
-        return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
+    def ranking(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None, period: str = "year", top: int | None = None,
+        roles: Sequence[str] = DEFAULT_ROLES,
+    ) -> list[Standing]:  # fmt: skip
+        """``elite.ranking`` of ``activities(...)`` (same filters), counted by the store; kept as they are."""
+        wanted = sorted(kinds or ())
+        key = f"ranking:{leader}:{start}:{end}:{','.join(wanted)}:{period}:{top}:{','.join(roles)}"
+        standings: list[Standing] = self._cached(key, lambda: stored.ranking(
+            self._rows, leader=leader, start=start, end=end, wanted=wanted, period=period, top=top, roles=roles
+        ))  # fmt: skip
+        return standings
+
+    def co_appearances(self, entity_id: str, top: int) -> list[tuple[str, str, int]]:
+        """The people most often in the same leader activities as this entity (stored_activities)."""
+        make = lambda: stored.co_appearances(self._rows, entity_id, top)  # noqa: E731
+        shared: list[tuple[str, str, int]] = self._shared.get(self.state(), f"{entity_id}\n{top}", make)
+        return shared
 
     def leaders(self) -> list[tuple[str, int]]:
         """Leaders by number of activities (the name as stories give it)."""
-        rows = self._rows(
-            f"SELECT t.actor, count(*) FROM {CURRENT} JOIN text_activities t ON t.text_pk = d.text_pk "
-            "WHERE t.actor IS NOT NULL GROUP BY t.actor"
-        )
-        return sorted(((str(a), int(n)) for a, n in rows), key=lambda r: (-r[1], r[0]))
+        return stored.leaders(self._rows)
 
     def activity_kinds(self) -> list[str]:
-        return sorted(str(r[0]) for r in self._rows("SELECT DISTINCT value FROM text_labels WHERE facet = 'kind'"))
+        return stored.kinds(self._rows)
 
     # --- layers across the corpus -----------------------------------------------------------
     def spans(

@@ -1,11 +1,13 @@
 """Search totals and facets counted by the database over the matched articles.
 
 A search page counts the articles its query matches (the newest ``[web] facet_matches`` of
-them, as ``Store.matches`` finds them) by outlet, year, language, person, activity kind and
-technique, after its kind and technique filters. One statement does it all over the store's
-own matching query (``Store.match_sql``), so the matches never leave the database: reading
-their ids, then looking them up 500 at a time and counting in Python was most of a broad
-search's time (docs/workbench.md, "Measured").
+them, as ``Store.matches`` finds them), after its kind and technique filters, and the newest
+``[web] facet_sample`` of those by outlet, year, language, person, activity kind and technique.
+One statement does it all over the store's own matching query (``Store.match_sql``), so the
+matches never leave the database: reading their ids, then looking them up 500 at a time and
+counting in Python was most of a broad search's time (docs/workbench.md, "Measured"). The
+facets of the sample read each article's day, outlet, language, people and labels; the total
+reads only each match's key, so it stays exact while the facets read fewer.
 
 Each match counts as one article (its current version); a person, activity kind or technique
 counts once per article that carries it.
@@ -21,7 +23,7 @@ from typing import Any
 from ..store import Query, Store
 from ._columns import marks, stored_day
 
-__all__ = ["FACETS", "FacetCounts", "count", "labelled"]
+__all__ = ["FACETS", "FacetCounts", "count", "labelled", "total"]
 
 # What a search page counts, in the order it shows them.
 FACETS = ("outlet", "year", "language", "person", "kind", "technique")
@@ -31,7 +33,8 @@ FACETS = ("outlet", "year", "language", "person", "kind", "technique")
 class FacetCounts:
     matched: int  # matches counted, before the kind and technique filters (at most the cap)
     total: int  # those that pass the filters
-    counts: dict[str, Counter[str]]  # facet (FACETS) -> value -> articles with it among ``total``
+    counts: dict[str, Counter[str]]  # facet (FACETS) -> value -> articles with it among the newest ``counted``
+    counted: int  # the newest of ``total`` that the facets count (all of them unless a sample was asked)
 
 
 def _labels(kind: str | None, technique: str | None) -> tuple[str, list[Any]]:
@@ -45,36 +48,44 @@ def _labels(kind: str | None, technique: str | None) -> tuple[str, list[Any]]:
 
 
 def count(
-    store: Store, query: Query, cap: int, *, kind: str | None = None, technique: str | None = None
+    store: Store, query: Query, cap: int, *, kind: str | None = None, technique: str | None = None,
+    sample: int | None = None,
 ) -> FacetCounts:
-    """The number of matches and the count of every facet value over those that pass the filters."""
+    """The number of matches, of those that pass the filters, and the count of every facet value
+    over the newest ``sample`` of the latter (all of them when None)."""
     matched, params = store.match_sql(query, cap)
     labels, label_params = _labels(kind, technique)
-    # x: the matches; m: those that pass the filters. One row per group: the articles by outlet,
-    # language and day at once (one pass; a day is a date on PostgreSQL, text on SQLite, and
-    # PostgreSQL types a UNION's NULLs from the branches before them), then the matches, then
-    # people and labels, read by each article's text key (CROSS JOIN: SQLite starts from the
-    # articles, not from every entity of the corpus; PostgreSQL plans as it likes). The LIMIT
-    # tells SQLite how few the articles are: without it, it read all of text_entities into a
-    # Bloom filter first, however few the matches.
-    few = f"(SELECT text_pk FROM m LIMIT {int(cap)}) t"
+    few = int(cap if sample is None else min(sample, cap))
+    # x: the matches; m: those that pass the filters; s: the newest of them that the facets count.
+    # One row per group: the articles by outlet, language and day at once (one pass; a day is a
+    # date on PostgreSQL, text on SQLite, and PostgreSQL types a UNION's NULLs from the branches
+    # before them), then the counts, then people and labels, read by each article's text key
+    # (CROSS JOIN: SQLite starts from the articles, not from every entity of the corpus;
+    # PostgreSQL plans as it likes). The LIMIT tells SQLite how few the articles are: without
+    # it, it read all of text_entities into a Bloom filter first, however few the matches.
+    newest = "" if few >= cap else f" ORDER BY doc_pk DESC LIMIT {few}"
+    t = f"(SELECT text_pk FROM s LIMIT {few}) t"
     rows = store.query(
-        f"WITH x AS MATERIALIZED ({matched}), m AS MATERIALIZED (SELECT * FROM x WHERE 1 = 1{labels}) "
-        "SELECT 'article', outlet, language, published, count(*) FROM m GROUP BY outlet, language, published "
+        f"WITH x AS MATERIALIZED ({matched}), m AS MATERIALIZED (SELECT * FROM x WHERE 1 = 1{labels}), "
+        f"s AS MATERIALIZED (SELECT * FROM m{newest}) "
+        "SELECT 'article', outlet, language, published, count(*) FROM s GROUP BY outlet, language, published "
         "UNION ALL SELECT 'matched', NULL, NULL, NULL, count(*) FROM x "
-        f"UNION ALL SELECT 'person', te.entity_id, NULL, NULL, count(*) FROM {few} CROSS JOIN text_entities te "
+        "UNION ALL SELECT 'total', NULL, NULL, NULL, count(*) FROM m "
+        f"UNION ALL SELECT 'person', te.entity_id, NULL, NULL, count(*) FROM {t} CROSS JOIN text_entities te "
         "WHERE te.text_pk = t.text_pk AND te.type = 'PERSON' GROUP BY te.entity_id "
-        f"UNION ALL SELECT l.facet, l.value, NULL, NULL, count(*) FROM {few} CROSS JOIN text_labels l "
+        f"UNION ALL SELECT l.facet, l.value, NULL, NULL, count(*) FROM {t} CROSS JOIN text_labels l "
         "WHERE l.text_pk = t.text_pk GROUP BY l.facet, l.value",
         [*params, *label_params],
     )
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    total = found = 0
+    found = total = counted = 0
     for facet, value, language, day, n in rows:
         if facet == "matched":
             found = int(n)
+        elif facet == "total":
+            total = int(n)
         elif facet == "article":
-            total += int(n)
+            counted += int(n)
             published = stored_day(day)
             # An article without an outlet, language or date counts in the total only.
             for name, key in (("outlet", value), ("language", language), ("year", published and published.year)):
@@ -82,7 +93,22 @@ def count(
                     counts[name][str(key)] += int(n)
         else:
             counts[str(facet)][str(value)] += int(n)
-    return FacetCounts(found, total, counts)
+    return FacetCounts(found, total, counts, counted)
+
+
+def total(
+    store: Store, query: Query, cap: int, *, kind: str | None = None, technique: str | None = None
+) -> tuple[int, int]:
+    """The ``matched`` and ``total`` of :func:`count` without the facets (an API search that asks
+    for none): no text's people or labels are read but for the filters."""
+    matched, params = store.match_sql(query, cap)
+    labels, label_params = _labels(kind, technique)
+    row = store.query(
+        f"WITH x AS MATERIALIZED ({matched}) "
+        f"SELECT (SELECT count(*) FROM x), (SELECT count(*) FROM x WHERE 1 = 1{labels})",
+        [*params, *label_params],
+    )[0]
+    return int(row[0]), int(row[1])
 
 
 def labelled(store: Store, doc_ids: Sequence[str], *, kind: str | None, technique: str | None) -> set[str]:

@@ -60,7 +60,10 @@ def _rows(
             for by, counter in counts.items()
             for value, n in sorted(counter.items())
         ]
-    standings = elite.ranking(acts, period=period, top=top, roles=roles)
+    return _ranked(view, elite.ranking(acts, period=period, top=top, roles=roles))
+
+
+def _ranked(view: View, standings: list[elite.Standing]) -> list[dict[str, Any]]:
     if view is View.elite:
         return [vars_of(s) for s in standings]
     return [vars_of(m) for m in elite.movers(standings)]
@@ -106,8 +109,15 @@ def activities(
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
     failures = 0
     if db is not None:
-        # A store's activities as stored: the read model the web pages and the API show.
-        acts = Corpus(open_db(db, read_only=True)).activities(leader=leader, start=start, end=end, kinds=kind)
+        # A store's activities as stored: the read model the web pages and the API show. The store
+        # ranks by itself (Corpus.ranking), without reading every activity.
+        corpus = Corpus(open_db(db, read_only=True))
+        if view in (View.elite, View.movers):
+            standings = corpus.ranking(leader=leader, start=start, end=end, kinds=kind, period=period, top=top,
+                                       roles=chosen)  # fmt: skip
+            print_rows(_ranked(view, standings), format.value)
+            return
+        acts = corpus.activities(leader=leader, start=start, end=end, kinds=kind)
     else:
         docs: list[Document] = []
         for item in log.analysed(path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ import typer
 
 from ..analytics import claims as model
 from ..errors import StatemediaError
+from ..store import Store
 from . import app
 from ._common import EXIT_PARTIAL, err, fail, out, parse_day, print_rows
 from ._db import DbOption, open_db
@@ -40,8 +42,11 @@ def _value(value: float) -> str:
 
 
 def _row(claim: model.Claim) -> dict[str, Any]:
-    """One line a claim: its values over time as "day value; day value" (a value once per day)."""
-    series = dict.fromkeys(f"{s.published} {_value(s.value)}" for s in claim.statements)
+    """One line a claim: its values over time as "day value; day value" (a value once per day), the
+    first statement then "…" where statements between are not shown, then the latest."""
+    series = list(dict.fromkeys(f"{s.published} {_value(s.value)}" for s in claim.statements))
+    if claim.count > len(claim.statements) and series:
+        series.insert(1, "…")
     return {
         "status": claim.status,
         "stories": claim.stories,
@@ -51,7 +56,13 @@ def _row(claim: model.Claim) -> dict[str, Any]:
         "first": claim.first,
         "last": claim.last,
         "values": "; ".join(series),
+        "statements": claim.count,
     }
+
+
+def _statement(s: model.Statement) -> dict[str, Any]:
+    return {"published": s.published, "value": _value(s.value), "stated": s.stated, "doc_id": s.doc_id,
+            "title": s.title or "", "outlet": s.outlet or "", "evidence": s.evidence}  # fmt: skip
 
 
 @app.command()
@@ -67,7 +78,12 @@ def claims(
     status: Annotated[Status | None, typer.Option(help="repeated, revised, dropped or single")] = None,
     sort: Annotated[Sort, typer.Option(help="stories (most first), latest, counted or subject")] = Sort.stories,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="most claims listed")] = 100,
-    offset: Annotated[int, typer.Option(min=0, help="claims skipped first")] = 0,
+    offset: Annotated[int, typer.Option(min=0, help="claims (with --claim: statements) skipped first")] = 0,
+    statements: Annotated[int, typer.Option(min=1, help="latest statements given per claim, besides the first")] = (
+        model.STATEMENTS),
+    all_statements: Annotated[bool, typer.Option("--all-statements", help="every statement of each claim")] = False,
+    claim: Annotated[str | None, typer.Option(help="one claim by its key (counted|unit|subject id): its "
+                                                   "statements, paged by --limit and --offset")] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table (tab-separated), json or csv")] = Format.table,
 ) -> None:
     """Numeric claims grouped across stories by what is counted, unit and subject, with their
@@ -77,11 +93,14 @@ def claims(
     if start and end and start > end:
         fail(f"--from {start} is after --to {end}")
     store = open_db(db, read_only=True)
+    if claim is not None:
+        _one(store, claim, outlet, start, end, limit, offset, format)
+        return
     try:
         found = model.claims(
             store, counted=counted, subject=subject, unit=unit, outlet=outlet, date_from=start, date_to=end,
             min_stories=min_stories, status=status.value if status else None, sort=sort.value, limit=limit,
-            offset=offset,
+            offset=offset, statements=None if all_statements else statements,
         )
     except (StatemediaError, ValueError) as exc:
         fail(str(exc))
@@ -98,3 +117,26 @@ def claims(
         raise typer.Exit(EXIT_PARTIAL)
     if found.total > offset + len(found.items):
         err.print(f"listed {len(found.items):,} of {found.total:,} claims: raise --limit or use --offset", markup=False)
+
+
+def _one(
+    store: Store, key: str, outlet: str | None, start: date | None, end: date | None, limit: int, offset: int,
+    fmt: Format,
+) -> None:
+    """``--claim``: one claim's statements (JSON: with its summary), oldest first, a page of them."""
+    try:
+        found = model.claim(store, key, outlet=outlet, date_from=start, date_to=end, limit=limit, offset=offset)
+    except (StatemediaError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    if found is None:
+        err.print(f"no claim {key!r} in the stories read (keys: `statemedia claims --format json`)", markup=False)
+        raise typer.Exit(EXIT_PARTIAL)
+    if fmt is Format.json:
+        out.print(json.dumps(found.to_dict(), ensure_ascii=False, indent=1, default=str), markup=False)
+    else:
+        print_rows([_statement(s) for s in found.claim.statements], fmt.value)
+    shown = offset + len(found.claim.statements)
+    if found.claim.count > shown:
+        err.print(f"listed statements {offset + 1:,}-{shown:,} of {found.claim.count:,}: use --offset", markup=False)

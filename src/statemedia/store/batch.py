@@ -19,7 +19,7 @@ placeholders, how primary keys are handed out, the bulk insert, and the full-tex
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +30,7 @@ from .layers import TABLES as LAYER_TABLES
 from .layers import claim_keys, refresh_groups
 from .layers import insert_rows as insert_layers
 
-__all__ = ["BatchWriter", "now"]
+__all__ = ["MEMBER_COLUMNS", "BatchWriter", "now"]
 
 
 def now() -> str:
@@ -279,10 +279,11 @@ class _Batch:
                 for a in doc.annotations
             ),
         )
-        entities, labels, acts = _derived(self.annotations)
+        entities, labels, acts, members = _derived(self.annotations)
         w.insert("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), entities)
         w.insert("text_labels", ("facet", "value", "text_pk"), labels)
         w.insert("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), acts)
+        w.insert("activity_members", MEMBER_COLUMNS, members)
         insert_layers(w, self.annotations)
         w.many("UPDATE documents SET last_seen = ? WHERE doc_pk = ?", [(self.now, pk) for pk in self.seen_docs])
         w.many(
@@ -293,20 +294,27 @@ class _Batch:
             refresh_groups(w, self.claims | claim_keys(w, self.touched))
 
 
-# Tables kept per text from its annotations (migrations/004_corpus_views.sql, store/layers.py): replaced with them.
-_DERIVED = ("text_entities", "text_labels", "text_activities", *LAYER_TABLES)
+# Tables kept per text from its annotations (migrations/004_corpus_views.sql, 007_activity_members.sql,
+# store/layers.py): replaced with them.
+_DERIVED = ("text_entities", "text_labels", "text_activities", "activity_members", *LAYER_TABLES)
 _ACTIVITY_PRODUCER = "activities"
+# The protocol lists of an activity (analytics.activities.PROTOCOL_ROLES), one activity_members row a member.
+_ROLES = ("entourage", "present", "hosts")
+MEMBER_COLUMNS = ("text_pk", "ord", "role", "position", "member_id", "name", "actor_id", "actor", "kind", "day")
 
 
 def _derived(
     annotated: dict[int, Document],
-) -> tuple[list[tuple[str, str, str, int, int]], list[tuple[str, str, int]], list[tuple[Any, ...]]]:
+) -> tuple[
+    list[tuple[str, str, str, int, int]], list[tuple[str, str, int]], list[tuple[Any, ...]], list[tuple[Any, ...]]
+]:
     """Rows of the per-text tables the corpus views read: each entity once per text (its first
     mention names it) with its mentions; activity kinds and techniques as facet values; each
-    leader activity with its actor, kind and day."""
+    leader activity with its actor, kind and day; each member of its protocol lists."""
     entities: dict[tuple[str, int], list[Any]] = {}
     labels: dict[tuple[str, str, int], None] = {}
     acts: list[tuple[Any, ...]] = []
+    members: list[tuple[Any, ...]] = []
     for pk, doc in annotated.items():
         for a in doc.annotations:
             if a.label == "entity" and a.attrs.get("id"):
@@ -320,12 +328,18 @@ def _derived(
                 labels[("kind", kind, pk)] = None
                 # The day only at day precision, as analytics.activities reads it (else the story's).
                 day = str(a.attrs.get("date") or "")[:10] or None if a.attrs.get("date_precision") == "day" else None
-                acts.append(
-                    (pk, len(acts), a.attrs.get("actor_id"), a.attrs.get("actor"), kind, day, json_text(dict(a.attrs)))
+                act = (a.attrs.get("actor_id"), a.attrs.get("actor"), kind, day)
+                members += (
+                    (pk, len(acts), role, position, str(m["id"]), str(m.get("name") or ""), *act)
+                    for role in _ROLES
+                    if isinstance(a.attrs.get(role), list | tuple)
+                    for position, m in enumerate(a.attrs[role], 1)
+                    if isinstance(m, Mapping) and m.get("id") is not None
                 )
+                acts.append((pk, len(acts), *act[:2], kind, day, json_text(dict(a.attrs))))
             elif a.label == "technique" and a.attrs.get("technique"):
                 labels[("technique", str(a.attrs["technique"]), pk)] = None
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in entities.values()], list(labels), acts
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in entities.values()], list(labels), acts, members
 
 
 # Positions in a documents row (_document_row) that the batch reads back.

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import Store
+from .batch import MEMBER_COLUMNS
 from .layers import CLAIM_COLUMNS, GROUP_COLUMNS, QUOTE_COLUMNS
 from .postgres import FTS_SQL, PostgresStore, safe_url
 from .sqlite import SQLiteStore
@@ -39,6 +40,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), "entity_id, text_pk"),
     ("text_labels", ("facet", "value", "text_pk"), "facet, value, text_pk"),
     ("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), "text_pk, ord"),
+    ("activity_members", MEMBER_COLUMNS, "text_pk, ord, role, position"),
     ("text_quotations", QUOTE_COLUMNS, "text_pk, ord"),
     ("text_claims", CLAIM_COLUMNS, "text_pk, ord"),
     ("claim_groups", GROUP_COLUMNS, "ckey"),

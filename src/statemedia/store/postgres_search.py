@@ -215,7 +215,7 @@ def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -
     return _hits(conn, tsquery, q_params, best, options)
 
 
-def match_sql(query: Query, cap: int) -> tuple[str, list[Any]]:
+def match_sql(query: Query, cap: int, columns: str = MATCHED_COLUMNS) -> tuple[str, list[Any]]:
     """The newest ``cap`` matches as a SELECT with its parameters (``MATCHED_COLUMNS``; only
     current versions carry ``fts``). A malformed query fails when it runs."""
     tsquery, q_params = to_tsquery_sql(query.text)
@@ -225,7 +225,7 @@ def match_sql(query: Query, cap: int) -> tuple[str, list[Any]]:
     # backward primary-key scan or a sequential scan, reading every row's tsvector, where the
     # GIN index reads only those a phrase must recheck (bench/search_pg.py).
     sql = (
-        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT {MATCHED_COLUMNS} FROM documents d, q "
+        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT {columns} FROM documents d, q "
         f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s"
     )
     return sql, [*q_params, *params, cap]
@@ -233,7 +233,7 @@ def match_sql(query: Query, cap: int) -> tuple[str, list[Any]]:
 
 def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
     """Doc ids of the newest ``cap`` matches."""
-    sql, params = match_sql(query, cap)
+    sql, params = match_sql(query, cap, "d.doc_pk, d.doc_id")
     try:
         rows = conn.execute(sql, params).fetchall()
     except psycopg.errors.DataError as exc:

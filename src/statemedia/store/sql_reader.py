@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 _DOC_COLUMNS = "d.doc_pk, d.doc_id, d.title, d.outlet, d.url, d.published, d.language, d.source, d.meta, d.text_pk"
-# The columns of Store.match_sql: what counting over the matches (search facets) reads.
-MATCHED_COLUMNS = "d.doc_pk, d.doc_id, d.text_pk, d.outlet, d.published, d.language"
+# The columns of Store.match_sql: what counting over the matches (search facets) reads. No doc_id:
+# without it SQLite reads them from the index documents_pk_facets (migrations/008), not the rows.
+MATCHED_COLUMNS = "d.doc_pk, d.text_pk, d.outlet, d.published, d.language"
 # Rows per page of documents(): a page is fetched whole, so no cursor stays open between pages.
 _PAGE = 1000
 

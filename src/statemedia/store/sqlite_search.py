@@ -24,6 +24,10 @@ __all__ = ["match_sql", "matches", "search"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
+# Each match's day, outlet, language and text by its key, in pages far smaller than the documents'
+# rows (migrations/008): what trends and search facets read of up to 20,000 matches. SQLite's
+# planner picks the index only after ANALYZE, and the rowid of the row otherwise.
+_FACETS = " INDEXED BY documents_pk_facets"
 
 
 def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[Hit]:
@@ -67,6 +71,12 @@ def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> lis
 def match_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> tuple[str, list[Any]]:
     """The newest ``cap`` matches as a SELECT with its parameters (``MATCHED_COLUMNS``), read in
     FTS5's rowid order (no ranking, no sort). A malformed query fails when it runs."""
+    return _match_sql(conn, query, cap, options, MATCHED_COLUMNS, _FACETS)
+
+
+def _match_sql(
+    conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions, columns: str, index: str
+) -> tuple[str, list[Any]]:
     if not query.text.strip():
         raise QueryError("empty query", where="search")
     where, params = filters(query, SQLITE)
@@ -75,7 +85,7 @@ def match_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOp
     except sqlite3.OperationalError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
     sql = (
-        f"SELECT {MATCHED_COLUMNS} FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
+        f"SELECT {columns} FROM docs_fts f JOIN documents d{index} ON d.doc_pk = f.rowid "
         f"WHERE docs_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT {int(cap)}"
     )
     return sql, [text, *params]
@@ -83,7 +93,7 @@ def match_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOp
 
 def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> list[str]:
     """Doc ids of the newest ``cap`` matches."""
-    sql, params = match_sql(conn, query, cap, options)
+    sql, params = _match_sql(conn, query, cap, options, "d.doc_pk, d.doc_id", "")
     try:
         rows = conn.execute(f"SELECT doc_id FROM ({sql}) ORDER BY doc_pk DESC", params).fetchall()
     except sqlite3.OperationalError as exc:
@@ -99,11 +109,9 @@ def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) ->
     where, params = filters(query, SQLITE)
     try:
         text = expand_prefixes(conn, query.text, cap=options.prefix_words)
-        # Trends filter nothing: a match needs only its day, which the (doc_pk, published) index holds
-        # in pages far smaller than the documents' rows (migrations/006). SQLite's planner picks
-        # it only after ANALYZE.
+        # A match needs only its day (and the filters' columns): all in the index (_FACETS).
         rows = conn.execute(
-            "SELECT d.published, count(*) FROM docs_fts f JOIN documents d INDEXED BY documents_pk_published "
+            f"SELECT d.published, count(*) FROM docs_fts f JOIN documents d{_FACETS} "
             f"ON d.doc_pk = f.rowid WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY d.published",
             [text, *params],
         ).fetchall()

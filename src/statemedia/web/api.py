@@ -24,7 +24,7 @@ from .feeds import atom
 from .params import Format, Page, capped_body, listing, page, paged, search_params, workbench
 from .security import require_token
 from .service import SearchParams, Workbench
-from .views import ACTIVITY_VIEWS, activity_rows, entity_detail
+from .views import ACTIVITY_VIEWS, RANKED_VIEWS, activity_rows, entity_detail, standing_rows
 
 __all__ = ["router"]
 
@@ -40,20 +40,30 @@ Kind = Annotated[str, StringConstraints(max_length=100)]
 MAX_REPEATS = 20  # values of one repeatable parameter: each trend term is a full-text search
 
 
-@router.get("/search", summary="Full-text search with filters and facets")
-def api_search(wb: WB, p: Annotated[SearchParams, Depends(search_params)], format: Fmt = Format.json) -> Response:
-    result = wb.search(p)
-    facets = {f.name: [{"value": v, "label": lbl, "hits": n} for v, lbl, n in f.values] for f in result.facets}
+@router.get("/search", summary="Full-text search with filters, and facets when asked")
+def api_search(
+    wb: WB, p: Annotated[SearchParams, Depends(search_params)], format: Fmt = Format.json,
+    facets: Annotated[bool, Query(description="count the newest matches (`faceted` of them, at most the "
+                                  "server's facet_sample) by outlet, year, language, person, activity kind "
+                                  "and technique (`facets` in the answer)")] = False,
+) -> Response:
+    facets = facets and format is Format.json  # a CSV holds the hits alone
+    result = wb.search(p, with_facets=facets)
+    extra: dict[str, Any] = {"capped": result.capped}
+    if facets:
+        extra["faceted"] = result.faceted  # the newest of ``total`` that the facets count
+        extra["facets"] = {f.name: [{"value": v, "label": lbl, "hits": n} for v, lbl, n in f.values]
+                           for f in result.facets}  # fmt: skip
     return listing(
         [h.to_dict() for h in result.hits], Page(p.offset, p.limit), format, name="search", total=result.total,
-        extra={"capped": result.capped, "facets": facets},
+        extra=extra,
     )
 
 
 @router.get("/search.atom", summary="An Atom feed of a saved search (same parameters as /api/search)")
 def api_search_atom(request: Request, wb: WB, p: Annotated[SearchParams, Depends(search_params)]) -> Response:
-    result = wb.search(p)
-    body = atom(result.hits, title=f"statemedia: {p.q}", self_url=str(request.url), base_url=str(request.base_url))
+    hits = wb.feed(p)  # the hits alone: a feed shows no total and no facets
+    body = atom(hits, title=f"statemedia: {p.q}", self_url=str(request.url), base_url=str(request.base_url))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
@@ -116,8 +126,13 @@ def api_activities(
         counted = elite.parse_roles(roles)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
-    acts = wb.activities(leader=leader, start=date_from, end=date_to, kinds=kind)
-    rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days, roles=counted)
+    if view in RANKED_VIEWS:
+        standings = wb.corpus.ranking(leader=leader, start=date_from, end=date_to, kinds=kind, period=period,
+                                      roles=counted)  # fmt: skip
+        rows = standing_rows(view, standings)
+    else:
+        acts = wb.activities(leader=leader, start=date_from, end=date_to, kinds=kind)
+        rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days, roles=counted)
     return paged(rows, paging, format, name=f"activities-{view}")
 
 

@@ -13,6 +13,8 @@ class WebOptions:
     max_page_size: int
     facet_hits: int
     facet_matches: int
+    facet_sample: int
+    search_results: int
     facet_values: int
     near_duplicates: int
     entity_articles: int
@@ -21,3 +23,5 @@ class WebOptions:
     max_upload_bytes: int
     max_paste_chars: int
     read_connections: int
+    claim_statements: int
+    claim_results: int

@@ -171,7 +171,8 @@ def activities_page(
         charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}")
         for y in sorted({d.year for d in counts})
     ]
-    standings = elite.ranking(acts, period=period, top=None)
+    standings = wb.corpus.ranking(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None,
+                                  period=period)  # fmt: skip
     latest = max((s.period for s in standings), default=None)
     moves = [m for m in elite.movers(standings) if m.after == latest and m.change]
     return render(

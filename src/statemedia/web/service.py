@@ -11,12 +11,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from ..analysis import analyze_text
 from ..analytics import facets
+from ..analytics._results import Results
 from ..analytics.activities import Activity
 from ..analytics.corpus import ArticleRow, Corpus
 from ..config import Config, load_config, options_for
@@ -74,7 +75,8 @@ class SearchResult:
     hits: list[Hit]  # this page
     total: int  # matching articles (copies included) after the kind/technique filters
     capped: bool  # [web] facet_matches were counted: more matches exist beyond them
-    facets: list[Facet] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)  # none when not asked for
+    faceted: int = 0  # the newest of ``total`` that the facets count (at most [web] facet_sample)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Workbench:
         self.store: Store = open_store(self.db_path, self.config)
         self._readers = Readers(self.store, self.options.read_connections)
         self.corpus = Corpus(self.store, self._readers)
+        self._searches = Results(self.options.search_results)
         # The pipeline for pasted articles (/analyze), built on first use: spaCy and the
         # technique model take seconds to load and most sessions never paste anything.
         self._pipeline: Pipeline | None = None
@@ -128,33 +131,80 @@ class Workbench:
             return analyze_text(text, title=title, published=published, config=self.config, pipeline=self._pipeline)
 
     # --- search ---------------------------------------------------------------------------
-    def search(self, p: SearchParams) -> SearchResult:
+    def search(self, p: SearchParams, *, with_facets: bool = True) -> SearchResult:
+        """One page of hits, the total and (``with_facets``) the facets. Identical searches share one
+        result until the corpus changes: eight clients asking the same broad query at once
+        would otherwise each count its 20,000 matches (docs/workbench.md, "Search at 1M stories")."""
+        self._check(p)
+        key = self.corpus.state()
+        full: SearchResult | None = None if with_facets else self._searches.kept(key, (p, True))
+        if full is not None:
+            return replace(full, facets=[])  # the page's result holds the same hits and total
+        made: SearchResult = self._searches.get(key, (p, with_facets), lambda: self._search(p, with_facets))
+        return made
+
+    def feed(self, p: SearchParams) -> list[Hit]:
+        """The hits of one page, as a search's (a feed shows no total and no facets)."""
+        self._check(p)
+
+        def make() -> list[Hit]:
+            with self.reading() as store:
+                return self._hits(store, p, self._query(p))
+
+        key = self.corpus.state()
+        for name in ((p, True), (p, False)):  # a search's result holds the same hits
+            if (result := self._searches.kept(key, name)) is not None:
+                kept: list[Hit] = result.hits
+                return kept
+        hits: list[Hit] = self._searches.get(key, (p, "feed"), make)
+        return hits
+
+    @staticmethod
+    def _check(p: SearchParams) -> None:
         if not p.q.strip():
             raise QueryError("empty query: give words, a \"phrase\", AND/OR/NOT or prefix*", where="search")
+
+    def _query(self, p: SearchParams) -> Query:
         start = date(p.year, 1, 1) if p.year else None
         end = date(p.year, 12, 31) if p.year else None
-        window = max(self.options.facet_hits, p.offset + p.limit)
-        query = Query(
+        return Query(
             p.q,
             outlet=p.outlet,
             date_from=_intersect(p.date_from, start, later=True),
             date_to=_intersect(p.date_to, end, later=False),
             person=p.person,
             language=p.language,
-            limit=window,
+            limit=max(self.options.facet_hits, p.offset + p.limit),
         )
-        cap = self.options.facet_matches
+
+    def _hits(self, store: Store, p: SearchParams, query: Query) -> list[Hit]:
+        """The page of hits: the ranked window of ``facet_hits`` after the kind and technique filters."""
+        if not (p.kind or p.technique):
+            # Unfiltered, the page is the first hits of the window: ranking orders the same
+            # candidates whatever the limit, so these are the window's first hits when the store
+            # finds as many (one snippet each: five times fewer at the default 20 of 100). It
+            # may find fewer where copies of a few stories fill its rows: then the window decides.
+            # First: it names a malformed query (QueryError).
+            first = store.search(replace(query, limit=p.offset + p.limit))
+            if len(first) == p.offset + p.limit:
+                return first[p.offset :]
+        found = store.search(query)
+        kept = facets.labelled(store, [h.id for h in found], kind=p.kind, technique=p.technique)
+        return [h for h in found if h.id in kept][p.offset : p.offset + p.limit]
+
+    def _search(self, p: SearchParams, with_facets: bool) -> SearchResult:
+        query, cap = self._query(p), self.options.facet_matches
         with self.reading() as store:
-            found = store.search(query)  # first: it names a malformed query (QueryError)
-            counted = facets.count(store, query, cap, kind=p.kind, technique=p.technique)
-            kept = facets.labelled(store, [h.id for h in found], kind=p.kind, technique=p.technique)
-        hits = [h for h in found if h.id in kept]
+            hits = self._hits(store, p, query)
+            if not with_facets:
+                matched, total = facets.total(store, query, cap, kind=p.kind, technique=p.technique)
+                return SearchResult(params=p, hits=hits, total=total, capped=matched == cap)
+            counted = facets.count(
+                store, query, cap, kind=p.kind, technique=p.technique, sample=self.options.facet_sample
+            )
         return SearchResult(
-            params=p,
-            hits=hits[p.offset : p.offset + p.limit],
-            total=counted.total,
-            capped=counted.matched == cap,
-            facets=self._facets(counted),
+            params=p, hits=hits, total=counted.total, capped=counted.matched == cap, facets=self._facets(counted),
+            faceted=counted.counted,
         )
 
     def _facets(self, counted: facets.FacetCounts) -> list[Facet]:

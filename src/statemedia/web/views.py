@@ -12,9 +12,11 @@ from ..analytics import activities as log
 from ..analytics import elite
 from ..analytics.corpus import Corpus, fold_periods
 
-__all__ = ["ACTIVITY_VIEWS", "activity_rows", "day_counts", "entity_detail", "gaps"]
+__all__ = ["ACTIVITY_VIEWS", "RANKED_VIEWS", "activity_rows", "day_counts", "entity_detail", "gaps", "standing_rows"]
 
 ACTIVITY_VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers")
+# The views the store ranks by itself (Corpus.ranking), without the activities.
+RANKED_VIEWS = ("elite", "movers")
 
 
 def gaps(acts: Sequence[log.Activity], min_days: int) -> list[dict[str, Any]]:
@@ -60,7 +62,11 @@ def activity_rows(
             for by, counter in counts.items()
             for value, n in sorted(counter.items())
         ]
-    standings = elite.ranking(acts, period=period, roles=roles)
+    return standing_rows(view, elite.ranking(acts, period=period, roles=roles))
+
+
+def standing_rows(view: str, standings: list[elite.Standing]) -> list[dict[str, Any]]:
+    """The rows of the elite or movers view from the ranking (``Corpus.ranking`` for a store)."""
     if view == "elite":
         return [asdict(s) for s in standings]
     return [asdict(m) for m in elite.movers(standings)]
@@ -76,14 +82,8 @@ def entity_detail(corpus: Corpus, entity_id: str, *, unit: str, top: int, recent
         {"id": eid, "name": names.get(eid, (eid, ""))[0], "type": names.get(eid, ("", ""))[1], "articles": n}
         for eid, n in co_mentions
     ]
-    together: Counter[str] = Counter()
-    people_names: dict[str, str] = {}
-    for act in corpus.activities():
-        people = {str(m["id"]): str(m["name"]) for m in act.entourage}
-        people[act.actor_id] = act.actor
-        if entity_id in people:
-            people_names.update(people)
-            together.update(p for p in people if p != entity_id)
+    # The store counts them from the entity's activities alone (analytics/stored_activities.py).
+    together = corpus.co_appearances(entity_id, top)
     # One pass over the entity's articles by day gives their number, both series and the days of
     # the newest, rather than a pass over all of a frequent entity's articles for each.
     days = corpus.entity_days([entity_id])
@@ -96,9 +96,7 @@ def entity_detail(corpus: Corpus, entity_id: str, *, unit: str, top: int, recent
         "series": dict(sorted(fold_periods(days.items(), unit).items())),
         "by_year": dict(sorted(fold_periods(days.items(), "year").items())),
         "co_mentions": co,
-        "co_appearances": [
-            {"id": p, "name": people_names[p], "activities": n} for p, n in together.most_common(top)
-        ],
+        "co_appearances": [{"id": p, "name": name, "activities": n} for p, name, n in together],
         "recent": [
             {"id": d.id, "title": d.title, "published": d.published.isoformat() if d.published else None,
              "outlet": d.outlet, "mentions": mentions}

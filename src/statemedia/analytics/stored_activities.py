@@ -1,0 +1,218 @@
+"""Leader activities answered by the store: the activity log of a filter, the leaders and kinds,
+and what the protocol lists give (the elite ranking, an entity's co-appearances), each one query.
+
+The lists are read from ``activity_members`` (migrations/007_activity_members.sql: one row per
+member of an activity's entourage, present or hosts list, kept by the write path), so the ranking
+and an entity page ask the database for the members they count rather than read every activity
+of the corpus (issue 16). Their answers are those of ``analytics.elite`` over ``activities()``:
+the same counting rules, and ties broken by the same order of the activities (their day, else
+their story's, then the story's id and the activity's place in it), which the queries spell out.
+``rows`` runs one statement of the shared dialect (``Store.query``) and returns its rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from ._columns import marks, stored_day, stored_json
+from .activities import Activity, activity_from_attrs, select
+from .elite import DEFAULT_ROLES, Standing
+
+__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "kinds", "leaders", "ranking"]
+
+Rows = Callable[[str, Sequence[Any]], list[Any]]
+# The current version of every article.
+CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
+# The day an activity counts on, as ISO text: its own at day precision, else its story's
+# (``Activity.day or Activity.published``). The cast reads PostgreSQL's date column as ISO text.
+_DAY = "coalesce({t}.day, substr(CAST(d.published AS TEXT), 1, 10))"
+# The period of that day, spelt as ``elite.period_of`` names it.
+_PERIODS = {
+    "month": "substr({x}, 1, 7)",
+    "year": "substr({x}, 1, 4)",
+    "quarter": "substr({x}, 1, 4) || '-Q' || CAST((CAST(substr({x}, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)",
+}
+# Where the leader's own name goes among the people of an activity: after its lists, as
+# ``web.views.entity_detail`` always added it.
+_ACTOR_AFTER = 1_000_000
+
+
+def activities(
+    rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: list[str]
+) -> list[Activity]:
+    """Leader activities of the current versions, in date order; filters as ``select``."""
+    where, params = ["1 = 1"], []
+    if wanted:
+        where.append(f"t.kind IN ({marks(len(wanted))})")
+        params += wanted
+    if leader:
+        where.append("(lower(t.actor) = lower(?) OR lower(t.actor_id) = lower(?))")
+        params += [leader, leader]
+    # The activity's day, else its story's: the bounds are ISO text, which a day column compares
+    # as text and a date column reads as a date. ``select`` below applies the exact rule.
+    for bound, op in ((start, ">="), (end, "<=")):
+        if bound is not None:
+            where.append(f"(t.day {op} ? OR t.day IS NULL)")
+            params.append(bound.isoformat())
+    found = rows(
+        f"SELECT d.doc_id, d.published, d.title, t.attrs FROM {CURRENT} "
+        "JOIN text_activities t ON t.text_pk = d.text_pk "
+        f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
+        params,
+    )
+    acts = [activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs)) for i, p, title, attrs in found]
+    acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
+    return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
+
+
+def leaders(rows: Rows) -> list[tuple[str, int]]:
+    """Leaders by number of activities (the name as stories give it)."""
+    found = rows(
+        f"SELECT t.actor, count(*) FROM {CURRENT} JOIN text_activities t ON t.text_pk = d.text_pk "
+        "WHERE t.actor IS NOT NULL GROUP BY t.actor",
+        (),
+    )
+    return sorted(((str(a), int(n)) for a, n in found), key=lambda r: (-r[1], r[0]))
+
+
+def kinds(rows: Rows) -> list[str]:
+    return sorted(str(r[0]) for r in rows("SELECT DISTINCT value FROM text_labels WHERE facet = 'kind'", ()))
+
+
+def ranking(
+    rows: Rows,
+    *,
+    leader: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    wanted: Sequence[str] = (),
+    period: str = "year",
+    top: int | None = None,
+    roles: Sequence[str] = DEFAULT_ROLES,
+) -> list[Standing]:
+    """``elite.ranking`` of the activities ``activities(rows, leader, start, end, wanted)`` gives,
+    counted by the database: appearances and positions by period and official, and the name each
+    official has where first listed. Only those counts leave it (officials x periods)."""
+    if period not in _PERIODS:
+        raise ValueError(f"unknown period {period!r}; use month, quarter or year")
+    day = _DAY.format(t="m")
+    rank = "CASE m.role " + " ".join(f"WHEN ? THEN {i}" for i in range(len(roles))) + " END"
+    where, params = [f"m.role IN ({marks(len(roles))})", f"{day} IS NOT NULL"], [*roles]
+    if wanted:
+        where.append(f"m.kind IN ({marks(len(wanted))})")
+        params += wanted
+    if leader:
+        where.append("(lower(m.actor) = lower(?) OR lower(m.actor_id) = lower(?))")
+        params += [leader, leader]
+    for bound, op in ((start, ">="), (end, "<=")):
+        if bound is not None:
+            where.append(f"{day} {op} ?")
+            params.append(bound.isoformat())
+    # An official counts once an activity (a story's copy of it each), at his first place in the
+    # first role asked for (``elite.listed``).
+    once = f"""WITH listed AS (
+        SELECT d.doc_id, m.text_pk, m.ord, m.member_id, m.name, m.position, {day} AS day,
+               ROW_NUMBER() OVER (PARTITION BY d.doc_pk, m.ord, m.member_id ORDER BY {rank}, m.position) AS r
+        FROM {CURRENT} JOIN activity_members m ON m.text_pk = d.text_pk WHERE {" AND ".join(where)}{{only}}),
+    once AS (SELECT * FROM listed WHERE r = 1)"""
+    found = rows(
+        once.format(only="") + f" SELECT {_PERIODS[period].format(x='day')} AS p, member_id, count(*), sum(position), "
+        f"min(name), max(name) FROM once GROUP BY {_PERIODS[period].format(x='day')}, member_id",
+        [*roles, *params],
+    )
+    # His name is the one of the first activity that lists him: asked, in a second statement, only
+    # for the few listed under several spellings (romanisations one id links), as ordering every
+    # row took as long as counting them.
+    spellings: dict[str, set[str]] = defaultdict(set)
+    for _, pid, _, _, low, high in found:
+        spellings[str(pid)] |= {str(low), str(high)}
+    names = {pid: min(names) for pid, names in spellings.items()}
+    several = sorted(pid for pid, names in spellings.items() if len(names) > 1)
+    if several:
+        names.update((str(pid), str(name)) for pid, name in rows(
+            once.format(only=f" AND m.member_id IN ({marks(len(several))})") + " SELECT member_id, name FROM ("
+            "SELECT member_id, name, ROW_NUMBER() OVER (PARTITION BY member_id ORDER BY day, doc_id, text_pk, ord) "
+            "AS f FROM once) n WHERE f = 1",
+            [*roles, *params, *several],
+        ))  # fmt: skip
+    by_period: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+    for p, pid, n, total, _, _ in found:
+        by_period[str(p)].append((str(pid), names[str(pid)], int(n), int(total)))
+    out: list[Standing] = []
+    for p in sorted(by_period):
+        ranked = sorted(by_period[p], key=lambda r: (-r[2], r[3] / r[2], r[1]))
+        for i, (pid, name, n, total) in enumerate(ranked[:top] if top else ranked, 1):
+            out.append(Standing(p, pid, name, n, round(total / n, 2), i))
+    return out
+
+
+def co_appearances(rows: Rows, entity_id: str, top: int) -> list[tuple[str, str, int]]:
+    """The people most often in the same leader activities as ``entity_id`` (an entourage member or
+    the leader himself), with the number of those activities: (id, name, activities), most first,
+    ties in the order they first appear; each named as in the last activity they share.
+
+    Two queries: how many activities each person shares with the entity, then where first and last
+    for those who can make the first ``top`` (ties included): a leader shares tens of thousands of
+    activities with hundreds of people at 1M stories, and ordering them all took a second."""
+    counts = {str(p): int(n) for p, n in rows(
+        f"WITH {_SHARED.format(day=_DAY.format(t='t'), only='')} "
+        "SELECT pid, count(*) FROM (SELECT DISTINCT doc_pk, ord, pid FROM people) s GROUP BY pid",
+        [entity_id] * 4,
+    )}  # fmt: skip
+    if not counts or top <= 0:
+        return []
+    cut = sorted(counts.values(), reverse=True)[min(top, len(counts)) - 1]
+    chosen = sorted(p for p, n in counts.items() if n >= cut)
+    found = rows(
+        f"""WITH {_SHARED.format(day=_DAY.format(t="t"), only=f" AND pid IN ({marks(len(chosen))})")},
+        per AS (
+            SELECT pid, name, dated, day, doc_id, text_pk, ord, min(pos) OVER w AS first_pos,
+                   ROW_NUMBER() OVER (PARTITION BY doc_pk, ord, pid ORDER BY pos DESC) AS k
+            FROM people WINDOW w AS (PARTITION BY doc_pk, ord, pid)),
+        ranked AS (
+            SELECT pid, name, dated, day, doc_id, text_pk, ord, first_pos,
+                   ROW_NUMBER() OVER (PARTITION BY pid ORDER BY dated, day, doc_id, text_pk, ord) AS f,
+                   ROW_NUMBER() OVER (PARTITION BY pid ORDER BY dated DESC, day DESC, doc_id DESC, text_pk DESC,
+                                      ord DESC) AS l
+            FROM per WHERE k = 1)
+        SELECT pid, name, dated, day, doc_id, text_pk, ord, first_pos, f FROM ranked WHERE f = 1 OR l = 1""",
+        [*[entity_id] * 4, *chosen],
+    )
+    first: dict[str, tuple[Any, ...]] = {}
+    names: dict[str, str] = {}
+    for pid, name, dated, day, doc_id, text_pk, ord_, pos, f in found:
+        if int(f) == 1:
+            first[pid] = (int(dated), str(day), str(doc_id), int(text_pk), int(ord_), int(pos))
+            names.setdefault(pid, str(name))
+        # The last activity's row names him (the first's where they share but one activity).
+        if int(f) != 1 or counts[pid] == 1:
+            names[pid] = str(name)
+    order = sorted(chosen, key=lambda p: (-counts[p], first[p]))
+    return [(p, names[p], counts[p]) for p in order[:top]]
+
+
+# The activities an entity shares (``hit``: it is in the entourage or the leader) in the current
+# versions (``acts``: one a story), and their other people (``people``: the entourage, then the leader;
+# ``{only}`` may keep some of them). The parameters: the entity four times, then those of ``{only}``.
+# A leader's activities without an entourage give no one to appear with: only those with one are read
+# (a tenth of Kim Jong Un's at 1M). The entity's own rows are left out before any is sorted.
+_SHARED = """hit AS MATERIALIZED (
+    SELECT text_pk, ord FROM activity_members WHERE member_id = ? AND role = 'entourage'
+    UNION SELECT text_pk, ord FROM activity_members WHERE actor_id = ? AND role = 'entourage'),
+acts AS MATERIALIZED (
+    SELECT d.doc_pk, d.doc_id, t.text_pk, t.ord, coalesce(t.actor_id, '') AS actor_id,
+           coalesce(t.actor, 'None') AS actor, CASE WHEN {day} IS NULL THEN 0 ELSE 1 END AS dated,
+           coalesce({day}, '') AS day
+    FROM hit h JOIN text_activities t ON t.text_pk = h.text_pk AND t.ord = h.ord
+    JOIN documents d ON d.text_pk = t.text_pk JOIN articles a ON a.current_pk = d.doc_pk),
+people AS MATERIALIZED (
+    SELECT * FROM (
+        SELECT x.doc_pk, x.doc_id, x.text_pk, x.ord, x.dated, x.day, m.member_id AS pid, m.name, m.position AS pos
+        FROM acts x JOIN activity_members m ON m.text_pk = x.text_pk AND m.ord = x.ord AND m.role = 'entourage'
+        WHERE m.member_id <> ?
+        UNION ALL SELECT doc_pk, doc_id, text_pk, ord, dated, day, actor_id, actor, """ + str(_ACTOR_AFTER) + """
+        FROM acts WHERE actor_id <> ?) u
+    WHERE 1 = 1{only})"""
