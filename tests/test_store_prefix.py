@@ -85,7 +85,7 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
                   "claim_groups"):  # fmt: skip
         store.conn.execute(f"DROP TABLE {table}")
     for index in ("annotations_label", "articles_current", "documents_text_published", "documents_pk_facets",
-                  "text_entities_lower_name", "text_entities_text_type"):  # fmt: skip
+                  "text_entities_lower_name", "text_entities_text_type", "documents_later"):  # fmt: skip
         store.conn.execute(f"DROP INDEX {index}")
     store.conn.execute("ALTER TABLE text_entities DROP COLUMN mentions")
     store.conn.execute("DELETE FROM schema_version WHERE version >= 2")

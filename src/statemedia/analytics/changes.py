@@ -27,13 +27,20 @@ _CHUNK = 500  # values in one IN (...): well under SQLite's and psycopg's parame
 
 # Each version with the version before it (numbers may skip), and whether both texts were
 # analysed: an unanalysed text has no entities, and diffing against it would "remove" everyone.
+# "No version between them" rather than "o.version = (SELECT max ...)": PostgreSQL planned the
+# latter as a hash join over every document, the former as look-ups by (article_pk, version).
 _PAIRS = """
 FROM documents n
-JOIN documents o ON o.article_pk = n.article_pk AND o.version = (
-    SELECT max(p.version) FROM documents p WHERE p.article_pk = n.article_pk AND p.version < n.version)
+JOIN documents o ON o.article_pk = n.article_pk AND o.version < n.version AND NOT EXISTS (
+    SELECT 1 FROM documents p WHERE p.article_pk = n.article_pk AND p.version > o.version AND p.version < n.version)
 JOIN texts nt ON nt.text_pk = n.text_pk
 JOIN texts ot ON ot.text_pk = o.text_pk
 """
+# Only a later version has one before it (versions count up from 1), and almost every document
+# is a first version: the pairs start from the later ones, by the partial index documents_later
+# (migrations/009_changes.sql), which the planners use only where a statement says this condition.
+# Without it each statement looked for a version before every document: seconds at 1M stories.
+_LATER = "n.version > 1"
 _BOTH_ANALYSED = "nt.pipeline_version IS NOT NULL AND ot.pipeline_version IS NOT NULL"
 _GONE = "NOT EXISTS (SELECT 1 FROM text_entities x WHERE x.text_pk = n.text_pk AND x.entity_id = e.entity_id)"
 # A withdrawal with the current (last stored) version of its article, when there is one.
@@ -201,19 +208,30 @@ def _edit_removals(store: Store, where: str, params: Sequence[Any]) -> list[Remo
     rows = store.query(
         f"SELECT e.entity_id, e.name, e.type, n.doc_id, n.title, n.first_seen {_PAIRS}"
         f" JOIN text_entities e ON e.text_pk = o.text_pk AND e.type IN {_TYPES_SQL}"
-        f" WHERE {_BOTH_ANALYSED} AND {_GONE}{where}",
+        f" WHERE {_LATER} AND {_BOTH_ANALYSED} AND {_GONE}{where}",
         params,
     )
     return [Removal(Entity(r[0], r[1], r[2]), r[3], r[4], "edited", _day(r[5]), str(r[5])) for r in rows]
 
 
-def _withdrawal_removals(store: Store, where: str, params: Sequence[Any]) -> list[Removal]:
+def _withdrawal_removals(
+    store: Store, where: str, params: Sequence[Any], ids: Sequence[str] | None = None
+) -> list[Removal]:
+    """The PERSON/ORG entities (of ``ids`` alone, when given) of each withdrawn article's current
+    version. Two statements, the withdrawals and then their texts' entities: joined in one, a
+    SQLite store without statistics on withdrawals (ANALYZE has not seen any) was planned from
+    a scan of every entity row or with Bloom filters built over documents and text_entities."""
     rows = store.query(
-        f"SELECT e.entity_id, e.name, e.type, w.doc_id, d.title, w.withdrawn_on, w.noticed_at {_WITHDRAWN}"
-        f" JOIN text_entities e ON e.text_pk = d.text_pk AND e.type IN {_TYPES_SQL} WHERE 1 = 1{where}",
+        f"SELECT w.doc_id, d.title, w.withdrawn_on, w.noticed_at, d.text_pk {_WITHDRAWN} WHERE 1 = 1{where}",
         params,
     )
-    return [Removal(Entity(r[0], r[1], r[2]), r[3], r[4], "withdrawn", _day(r[5]), str(r[6])) for r in rows]
+    entities = _entities_of(store, (int(r[4]) for r in rows if r[4] is not None))
+    wanted = None if ids is None else set(ids)
+    return [
+        Removal(e, r[0], r[1], "withdrawn", _day(r[2]), str(r[3]))
+        for r in rows if r[4] is not None
+        for e in entities.get(int(r[4]), []) if wanted is None or e.id in wanted
+    ]
 
 
 def _ordered(found: list[Removal]) -> list[Removal]:
@@ -270,7 +288,7 @@ def _edits(store: Store, where: str, params: list[Any], limit: int) -> list[Edit
     rows = store.query(
         f"SELECT n.doc_id, n.title, n.outlet, n.url, n.published, n.first_seen, o.version, n.version,"
         f" o.text_pk, n.text_pk, nt.pipeline_version, ot.pipeline_version {_PAIRS}"
-        f" WHERE 1 = 1{where} ORDER BY n.first_seen DESC, n.doc_id LIMIT ?",
+        f" WHERE {_LATER}{where} ORDER BY n.first_seen DESC, n.doc_id LIMIT ?",
         [*params, limit],
     )
     entities = _entities_of(store, [int(r[8]) for r in rows] + [int(r[9]) for r in rows])
@@ -322,7 +340,7 @@ def changes(
 
     day = "substr(n.first_seen, 1, 10)"
     by_day = [
-        _counts(store, f"SELECT {day}, count(*) {_PAIRS} WHERE 1 = 1{edit_where} GROUP BY {day}", edit_params),
+        _counts(store, f"SELECT {day}, count(*) {_PAIRS} WHERE {_LATER}{edit_where} GROUP BY {day}", edit_params),
         _counts(store, f"SELECT w.withdrawn_on, count(*) {_WITHDRAWN} WHERE 1 = 1{gone_where}"
                 " GROUP BY w.withdrawn_on", gone_params),
         _counts(store, f"SELECT w.restored_on, count(*) {_WITHDRAWN} WHERE 1 = 1{back_where}"
@@ -334,8 +352,10 @@ def changes(
 
     # The summary's own filters: removals of the matched entities, not all an edit removed.
     who_edit, who_edit_params = where("n.first_seen", entity="{}")
-    who_gone, who_gone_params = where("w.withdrawn_on", entity="{}")
-    found = _edit_removals(store, who_edit, who_edit_params) + _withdrawal_removals(store, who_gone, who_gone_params)
+    who_gone, who_gone_params = where("w.withdrawn_on")
+    found = _edit_removals(store, who_edit, who_edit_params) + _withdrawal_removals(
+        store, who_gone, who_gone_params, ids
+    )
 
     return Changes(
         edits=_edits(store, edit_where, edit_params, limit),

@@ -7,20 +7,22 @@ keeps no per-story state: the store's per-text tables (``text_entities`` with me
 ``text_labels``, ``text_activities``; migrations/004_corpus_views.sql) are kept by the write
 path, so a story stored a moment ago shows on the next request. Corpus-wide totals that every
 page shows (articles per period, the entity table) are cached until the store's article or
-version count changes: a few kB, not a copy of the corpus. SQL is the shared dialect both
+version count changes: a few kB, not a copy of the corpus; so are each term's days and each
+entity's page parts, apart (``_part``). SQL is the shared dialect both
 stores run (``Store.query``); current versions are found through ``articles.current_pk``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..store import Query, Store
 from ..store.readers import Readers
+from . import entity_reads as entities
 from . import quotations as quotes
 from . import stored_activities as stored
 from ._columns import marks, stored_day, stored_json
@@ -33,6 +35,9 @@ __all__ = ["ArticleRow", "Corpus", "fold_periods", "period_key"]
 # Results kept between changes of the corpus: the corpus-wide totals and the activity lists of
 # the last few filters (a leader's activities are what the activity pages and the entity pages ask).
 _CACHED = 32
+# Results of one term or entity (its days, co-mentions, newest articles): apart from the totals,
+# which the pages of many terms and entities would otherwise push out. A few kB each.
+_PARTS = 256
 
 # The current version of every article.
 CURRENT = "articles a JOIN documents d ON d.doc_pk = a.current_pk"
@@ -84,6 +89,7 @@ class Corpus:
         # side); without, the store's one connection serves one query at a time.
         self._readers = readers or Readers(store, 1)
         self._results = Results(_CACHED)
+        self._parts = Results(_PARTS)
         # Entities' co-appearances (a few people each): apart, so entity pages don't push totals out.
         self._shared = Results(_CACHED)
 
@@ -220,40 +226,25 @@ class Corpus:
 
     def entity_table(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Entities by the number of articles that mention them."""
-
-        def make() -> list[dict[str, Any]]:
-            rows = self._rows(
-                f"SELECT te.entity_id, min(te.name), min(te.type), count(*), sum(te.mentions) FROM {CURRENT} "
-                "JOIN text_entities te ON te.text_pk = d.text_pk GROUP BY te.entity_id"
-            )
-            table = [{"id": str(e), "name": str(n), "type": str(t), "articles": int(c), "mentions": int(m)}
-                     for e, n, t, c, m in rows]  # fmt: skip
-            return sorted(table, key=lambda r: (-r["articles"], r["id"]))
-
-        table: list[dict[str, Any]] = self._cached("entities", make)
+        table: list[dict[str, Any]] = self._cached("entities", lambda: entities.table(self._rows))
         return [row for row in table if kind is None or row["type"] == kind]
 
     def entity_types(self) -> list[str]:
         return sorted({r["type"] for r in self.entity_table() if r["type"]})
 
+    def _part(self, name: Hashable, make: Callable[[], Any]) -> Any:
+        """One term's or entity's result, kept until the corpus changes among the last ``_PARTS``
+        asked: the page, its API twin and the trend of the same name, by month or year, as counts
+        or shares, ask the same, and at 1M a broad term's days take up to 250 ms, a leader's
+        co-mentions ~70 (docs/workbench.md, "Measured")."""
+        return self._parts.get(self.state(), name, make)
+
     def entity_days(self, entity_ids: Iterable[str]) -> Counter[date | None]:
         """Articles mentioning any of these entities by day of publication (None: undated): one
         pass over their mentions, which an entity page folds into its total, series and newest."""
-        ids = list(entity_ids)
-        if not ids:
-            return Counter()
-        # An (entity, text) row is unique, so for one entity count(*) already counts each article
-        # once: the distinct count, a sort of every article, is for several entities only.
-        counted = "count(*)" if len(ids) == 1 else "count(DISTINCT d.doc_pk)"
-        rows = self._rows(
-            f"SELECT d.published, {counted} FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
-            f"WHERE te.entity_id IN ({marks(len(ids))}) GROUP BY d.published",
-            ids,
-        )
-        out: Counter[date | None] = Counter()
-        for value, n in rows:
-            out[stored_day(value)] += int(n)
-        return out
+        ids = sorted(set(entity_ids))
+        days: Counter[date | None] = self._part(("days", *ids), lambda: entities.entity_days(self._rows, ids))
+        return Counter(days)  # a copy: the kept one is shared by every thread
 
     def entity_series(self, entity_ids: Iterable[str], unit: str) -> Counter[str]:
         """Articles mentioning any of these entities, by period of publication."""
@@ -261,45 +252,37 @@ class Corpus:
 
     def co_mentions(self, entity_id: str, top: int) -> list[tuple[str, int]]:
         """Other entities by the number of articles they share with this one."""
-        rows = self._rows(
-            f"SELECT o.entity_id, count(*) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
-            "JOIN text_entities o ON o.text_pk = d.text_pk WHERE te.entity_id = ? AND o.entity_id != ? "
-            "GROUP BY o.entity_id ORDER BY count(*) DESC, o.entity_id LIMIT ?",
-            [entity_id, entity_id, top],
-        )
-        return [(str(e), int(n)) for e, n in rows]
+        make = lambda: entities.co_mentions(self._rows, entity_id, top)  # noqa: E731
+        return list(self._part(("co-mentions", entity_id, top), make))
 
     def entity_articles(self, entity_id: str, limit: int, days: Counter[date | None]) -> list[tuple[ArticleRow, int]]:
         """The newest ``limit`` articles mentioning the entity, with its mentions in each; ``days``:
-        its ``entity_days``, which tell from what day on those articles lie, so that only they are
-        read and sorted rather than all of a frequent entity's. Undated articles sort last in
-        SQLite and first in PostgreSQL: with any, every article is sorted as before."""
-        cond, params = "te.entity_id = ?", [entity_id]
-        if None not in days:
-            seen = 0
-            for day in sorted((d for d in days if d is not None), reverse=True):
-                seen += days[day]
-                if seen >= limit:
-                    cond += " AND d.published >= ?"
-                    params.append(day.isoformat())
-                    break
-        rows = self._rows(
-            f"SELECT d.doc_id, d.title, d.outlet, d.published, d.language, d.text_pk, te.mentions FROM {CURRENT} "
-            f"JOIN text_entities te ON te.text_pk = d.text_pk WHERE {cond} "
-            "ORDER BY d.published DESC, d.doc_id DESC LIMIT ?",
-            [*params, limit],
-        )
-        return [(self._article(r), int(r[6])) for r in rows]
+        its ``entity_days``, which bound the articles read (entity_reads.newest_since)."""
+        since = entities.newest_since(limit, days)
+
+        def make() -> list[tuple[ArticleRow, int]]:
+            return [(self._article(r), int(r[6])) for r in entities.newest_rows(self._rows, entity_id, limit, since)]
+
+        return list(self._part(("newest", entity_id, limit, since), make))
 
     # --- trends ---------------------------------------------------------------------------
-    def term_series(self, term: str, unit: str) -> Counter[str]:
-        """Articles whose title or text holds the words of ``term`` in order (any case), by period."""
+    def term_days(self, term: str) -> list[tuple[date | None, int]]:
+        """Articles whose title or text holds the words of ``term`` in order (any case), by day."""
         words = [w for w in term.replace('"', " ").split() if w]
         if not words:
-            return Counter()
-        with self._readers.reading() as store:
-            days = store.match_days(Query('"' + " ".join(words) + '"'))
-        return fold_periods(((stored_day(value), n) for value, n in days), unit)
+            return []
+        phrase = '"' + " ".join(words) + '"'
+
+        def make() -> list[tuple[date | None, int]]:
+            with self._readers.reading() as store:
+                return [(stored_day(value), int(n)) for value, n in store.match_days(Query(phrase))]
+
+        return list(self._part(("term", phrase), make))
+
+    def term_series(self, term: str, unit: str) -> Counter[str]:
+        """Articles whose title or text holds the words of ``term`` in order (any case), by period:
+        the days of a term are counted once, then folded by month or year as asked."""
+        return fold_periods(self.term_days(term), unit)
 
     # --- activities -----------------------------------------------------------------------
     def activities(

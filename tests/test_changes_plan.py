@@ -1,0 +1,45 @@
+"""How SQLite plans the statements of ``analytics.changes`` (issue 16): from the later versions
+(the partial index of migrations/009_changes.sql) and the withdrawals, never a scan of every
+document or entity row, on a store ANALYZE has not seen (a new one, as the planner sees it)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statemedia.analytics.changes import changes, removals
+from statemedia.store.sqlite import SQLiteStore
+
+
+def _plans(store: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Each statement the read model ran, with its query plan."""
+    seen: dict[str, str] = {}
+    query = store.query
+
+    def explained(statement: str, params: Any = ()) -> list[Any]:
+        plan = store.conn.execute("EXPLAIN QUERY PLAN " + statement, params).fetchall()
+        seen[statement] = "\n".join(str(row[3]) for row in plan)
+        return query(statement, params)
+
+    monkeypatch.setattr(store, "query", explained)
+    changes(store)
+    changes(store, date_from=date(2013, 12, 1), date_to=date(2013, 12, 31))
+    removals(store, since="2013-12-01T00:00:00")
+    return seen
+
+
+def test_no_statement_scans_documents_or_entities(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = SQLiteStore(tmp_path / "plan.db")
+    try:
+        plans = _plans(store, monkeypatch)
+    finally:
+        store.close()
+    pairs = [plan for statement, plan in plans.items() if "FROM documents n" in statement]
+    assert pairs and all("documents_later" in plan for plan in pairs)
+    for statement, plan in plans.items():
+        scans = [line for line in plan.splitlines()
+                 if line.startswith(("SCAN n", "SCAN d", "SCAN e", "SCAN o")) and "documents_later" not in line]
+        assert not scans and "BLOOM FILTER" not in plan, (statement, plan)
