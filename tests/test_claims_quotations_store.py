@@ -153,9 +153,10 @@ def test_a_store_made_before_the_tables_fills_them(kind: str, tmp_path: Path) ->
             w.sql(f"DROP TABLE {table}")
         if isinstance(store, PostgresStore):
             w.sql("DROP FUNCTION julianday(date)")
-        w.sql("DELETE FROM schema_version WHERE version = ?", (version,))
+        # and the summaries' columns (migration 10), which the table made again lacks: both run again.
+        w.sql("DELETE FROM schema_version WHERE version IN (?, 10)", (version,))
     store.close()
-    store = type(store)(store.path)  # opened again: the migration runs
+    store = type(store)(store.path)  # opened again: the migrations run
     try:
         assert _dump(store) == written
     finally:

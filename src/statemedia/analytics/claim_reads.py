@@ -5,13 +5,14 @@ stated in thousands of stories costs a page no more rows than one stated twice."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..store import Store
-from ..store.layers import CLAIM_KEY, CURRENT
+from ..store.layers import CLAIM_KEY, CURRENT, KEPT, SUMMARY
 from ._columns import marks
 
-__all__ = ["ORDER", "STATUS", "Key", "filters", "keyed", "statement_rows", "summary_rows", "window"]
+__all__ = ["ORDER", "STATUS", "Key", "filters", "kept_rows", "keyed", "statement_rows", "summary_rows", "window"]
 
 Key = tuple[str, str, str | None]  # counted, unit, subject_id: the claim key's columns
 
@@ -47,37 +48,8 @@ JOIN texts t ON t.text_pk = x.text_pk
 WHERE {{keep}}
 ORDER BY x.ckey, x.r"""
 
-# What a claim's summary needs from all of its statements, numbers only, as rows of three kinds:
-# ('all', key, statements, first day, lowest, highest); ('value', key, -, the day first stated,
-# value, -); ('change', key, the story's count of values, the day of the latest story whose values
-# differ from the story before it, its lowest, its highest), then the same of the story before it
-# as ('before', ...). Stories are compared by a fingerprint of their values (how many, lowest,
-# highest, sum, sum of squares): exact for stories of one or two values, and for more a collision
-# needs two sets alike in all four; it costs one sort of the statements and one of the stories,
-# where comparing value by value (GROUPS, store/layers.py) costs four, which a page of the most
-# stated claims cannot afford per request.
-_SUMMARY = f"""
-WITH st AS MATERIALIZED (
-    SELECT {CLAIM_KEY} AS ckey, d.published, d.doc_id, c.value
-    FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk WHERE d.published IS NOT NULL{{where}}{{keys}}),
-stories AS (
-    SELECT ckey, published, doc_id, count(DISTINCT value) AS m, min(value) AS lo, max(value) AS hi,
-           sum(DISTINCT value) AS s, sum(DISTINCT value * value) AS q
-    FROM st GROUP BY ckey, published, doc_id),
-lagged AS (
-    SELECT ckey, published, doc_id, m, lo, hi, s, q, LAG(published) OVER w AS pday, LAG(m) OVER w AS pm,
-           LAG(lo) OVER w AS plo, LAG(hi) OVER w AS phi, LAG(s) OVER w AS ps, LAG(q) OVER w AS pq
-    FROM stories WINDOW w AS (PARTITION BY ckey ORDER BY published, doc_id)),
-moved AS (
-    SELECT * FROM (SELECT l.*, ROW_NUMBER() OVER (PARTITION BY ckey ORDER BY published DESC, doc_id DESC) AS k
-                   FROM lagged l WHERE pm <> m OR plo <> lo OR phi <> hi OR ps <> s OR pq <> q) x WHERE k = 1)
-SELECT 'all', ckey, count(*), min(published), min(value), max(value) FROM st GROUP BY ckey
-UNION ALL
-SELECT 'value', ckey, NULL, min(published), value, NULL FROM st GROUP BY ckey, value
-UNION ALL
-SELECT 'change', ckey, m, published, lo, hi FROM moved
-UNION ALL
-SELECT 'before', ckey, pm, pday, plo, phi FROM moved"""
+# What a claim's summary needs from all of its statements: ``SUMMARY`` (store/layers.py, which keeps
+# it per claim in ``claim_groups`` for the whole corpus).
 
 
 def window(date_from: Any, date_to: Any, outlet: str | None, params: list[Any]) -> str:
@@ -114,7 +86,26 @@ def summary_rows(store: Store, where: str, params: list[Any], keys: list[Key]) -
     if not keys:
         return []
     sql, more = keyed(keys)
-    return store.query(_SUMMARY.format(where=where, keys=sql), [*params, *more])
+    return store.query(SUMMARY.format(where=where, keys=sql), [*params, *more])
+
+
+def kept_rows(store: Store, keys: list[Key]) -> list[Any]:
+    """The summary rows of these claims of the whole corpus as the write path keeps them
+    (``claim_groups``), in SUMMARY's shape but for the values, one ('values', key, -, -, the
+    values in order, -) row: read by key, not aggregated from the claims' statements."""
+    if not keys:
+        return []
+    whole = [f"{c}|{u}|{s or ''}" for c, u, s in keys]
+    rows: list[Any] = []
+    for key, n, first, low, high, stated, *moved in store.query(
+        f"SELECT ckey, {', '.join(KEPT)} FROM claim_groups WHERE ckey IN ({marks(len(whole))})", whole
+    ):
+        if n is None:  # not kept (cannot be after the migration): the claim is left out, as if just removed
+            continue
+        rows += [("all", key, n, first, low, high), ("values", key, None, None, json.loads(stated), None)]
+        if moved[0] is not None:
+            rows += [("change", key, None, *moved[:3]), ("before", key, None, *moved[3:])]
+    return rows
 
 
 def statement_rows(

@@ -274,7 +274,9 @@ def _fill(
                                 int(stories), None, _date(last))  # fmt: skip
     values: dict[str, list[tuple[date, float]]] = {}  # (the day first stated, value)
     moved: dict[str, dict[str, tuple[date, list[float]]]] = {}
-    for kind, key, n, day, value, high in sql.summary_rows(store, where, window, keys):
+    # The whole corpus's summaries as the write path keeps them; a window's from its statements.
+    summaries = sql.summary_rows(store, where, window, keys) if where else sql.kept_rows(store, keys)
+    for kind, key, n, day, value, high in summaries:
         c = found.get(key)
         if c is None:
             continue
@@ -282,10 +284,13 @@ def _fill(
             c.count, c.first, c.low, c.high = int(n), _date(day), _plain(value), _plain(high)
         elif kind == "value":
             values.setdefault(key, []).append((_date(day), _plain(value)))
+        elif kind == "values":  # kept: already in order
+            c.values = [_plain(v) for v in value]
         else:  # a story of one value, or its lowest and highest
             moved.setdefault(key, {})[kind] = (_date(day), sorted({_plain(value), _plain(high)}))
     for key, c in found.items():
-        c.values = [v for _, v in sorted(values.get(key, []))]
+        if key in values:
+            c.values = [v for _, v in sorted(values[key])]
         story = moved.get(key, {})
         if "change" in story and "before" in story:
             c.change = Change(story["change"][0], story["change"][1], story["before"][0], story["before"][1])

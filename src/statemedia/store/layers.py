@@ -11,6 +11,7 @@ it is first opened (:func:`backfill`), as the claim key needs Python (``analytic
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,9 +24,9 @@ from .base import json_text
 if TYPE_CHECKING:
     from .batch import BatchWriter
 
-__all__ = ["CLAIM_COLUMNS", "CLAIM_KEY", "CURRENT", "GROUPS", "GROUP_COLUMNS", "MIGRATION", "QUOTE_COLUMNS", "TABLES",
-           "after_migration", "backfill", "claim_keys", "claim_rows", "insert_rows", "quote_rows",
-           "refresh_groups"]  # fmt: skip
+__all__ = ["CLAIM_COLUMNS", "CLAIM_KEY", "CURRENT", "GROUPS", "GROUP_COLUMNS", "JUDGED", "KEPT", "MIGRATION",
+           "QUOTE_COLUMNS", "SUMMARY", "TABLES", "after_migration", "backfill", "claim_keys", "claim_rows",
+           "insert_rows", "keep_summaries", "quote_rows", "refresh_groups"]  # fmt: skip
 
 # The migration that makes the tables (the same name in migrations/ and migrations_pg/).
 MIGRATION = "claims_quotations"
@@ -34,7 +35,13 @@ QUOTE_COLUMNS = ("text_pk", "ord", "start", '"end"', "kind", "speaker_id", "spea
                  "id_fold", "text_fold", "attrs")  # fmt: skip
 CLAIM_COLUMNS = ("text_pk", "ord", "start", '"end"', "counted", "unit", "subject_id", "subject_name", "subject_type",
                  "subject_fold", "form_fold", "value", "sentence_start", "sentence_end", "attrs")  # fmt: skip
-GROUP_COLUMNS = ("ckey", "counted", "unit", "subject_id", "subject_fold", "stories", "last", "widest", "changed")
+JUDGED = ("ckey", "counted", "unit", "subject_id", "subject_fold", "stories", "last", "widest", "changed")
+# Each claim's summary (SUMMARY) kept beside its judgement (migrations/010_claim_summaries.sql), so a
+# page of the whole corpus reads it by key instead of aggregating its claims' statements.
+KEPT = ("statements", "first", "low", "high", "stated", "change_day", "change_low", "change_high", "prior_day",
+        "prior_low", "prior_high")  # fmt: skip
+GROUP_COLUMNS = JUDGED + KEPT
+SUMMARIES = "claim_summaries"  # the migration that adds KEPT
 _CHUNK = 500  # texts read, or claims refreshed, at a time
 # A claim's key as analytics.claims.Claim.key spells it; the database compares and sorts it as Python
 # does (code points: the PostgreSQL columns are COLLATE "C").
@@ -74,6 +81,39 @@ firsts AS (
 summary AS (
     SELECT f.ckey, f.counted, f.unit, f.subject_id, f.subject_fold, g.stories, g.last, g.widest, g.changed
     FROM grouped g JOIN firsts f ON f.ckey = g.ckey)"""
+
+# What a claim's summary needs from all of its statements, numbers only, as rows of three kinds:
+# ('all', key, statements, first day, lowest, highest); ('value', key, -, the day first stated,
+# value, -); ('change', key, the story's count of values, the day of the latest story whose values
+# differ from the story before it, its lowest, its highest), then the same of the story before it
+# as ('before', ...). Stories are compared by a fingerprint of their values (how many, lowest,
+# highest, sum, sum of squares): exact for stories of one or two values, and for more a collision
+# needs two sets alike in all four; it costs one sort of the statements and one of the stories,
+# where comparing value by value (GROUPS) costs four, which a page of the most stated claims
+# cannot afford per request. Kept per claim of the whole corpus (:func:`refresh_groups`), and run
+# per request for a window of days or an outlet (analytics/claim_reads.py).
+SUMMARY = f"""
+WITH st AS MATERIALIZED (
+    SELECT {CLAIM_KEY} AS ckey, d.published, d.doc_id, c.value
+    FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk WHERE d.published IS NOT NULL{{where}}{{keys}}),
+stories AS (
+    SELECT ckey, published, doc_id, count(DISTINCT value) AS m, min(value) AS lo, max(value) AS hi,
+           sum(DISTINCT value) AS s, sum(DISTINCT value * value) AS q
+    FROM st GROUP BY ckey, published, doc_id),
+lagged AS (
+    SELECT ckey, published, doc_id, m, lo, hi, s, q, LAG(published) OVER w AS pday, LAG(m) OVER w AS pm,
+           LAG(lo) OVER w AS plo, LAG(hi) OVER w AS phi, LAG(s) OVER w AS ps, LAG(q) OVER w AS pq
+    FROM stories WINDOW w AS (PARTITION BY ckey ORDER BY published, doc_id)),
+moved AS (
+    SELECT * FROM (SELECT l.*, ROW_NUMBER() OVER (PARTITION BY ckey ORDER BY published DESC, doc_id DESC) AS k
+                   FROM lagged l WHERE pm <> m OR plo <> lo OR phi <> hi OR ps <> s OR pq <> q) x WHERE k = 1)
+SELECT 'all', ckey, count(*), min(published), min(value), max(value) FROM st GROUP BY ckey
+UNION ALL
+SELECT 'value', ckey, NULL, min(published), value, NULL FROM st GROUP BY ckey, value
+UNION ALL
+SELECT 'change', ckey, m, published, lo, hi FROM moved
+UNION ALL
+SELECT 'before', ckey, pm, pday, plo, phi FROM moved"""
 
 
 def _number(value: Any) -> float | None:
@@ -136,6 +176,8 @@ def after_migration(name: str, writer: BatchWriter, annotation_order: str) -> No
     """The Python step of a migration just run, where it has one (this module's: :func:`backfill`)."""
     if name == MIGRATION:
         backfill(writer, annotation_order)
+    elif name == SUMMARIES:
+        keep_summaries(writer, "", [])
 
 
 def backfill(writer: BatchWriter, annotation_order: str) -> None:
@@ -159,7 +201,8 @@ def backfill(writer: BatchWriter, annotation_order: str) -> None:
             ann = Annotation(int(start), int(end), str(label), stored_json(attrs), producer)
             docs[int(text_pk)].annotations.append(ann)
         insert_rows(writer, docs)
-    refresh_groups(writer, None)
+    # The summaries' columns come with a later migration, whose own step fills them.
+    refresh_groups(writer, None, summaries=False)
 
 
 def claim_keys(writer: BatchWriter, text_pks: Iterable[int]) -> set[tuple[str, str]]:
@@ -169,15 +212,17 @@ def claim_keys(writer: BatchWriter, text_pks: Iterable[int]) -> set[tuple[str, s
     )}  # fmt: skip
 
 
-def refresh_groups(writer: BatchWriter, keys: set[tuple[str, str]] | None) -> None:
+def refresh_groups(writer: BatchWriter, keys: set[tuple[str, str]] | None, *, summaries: bool = True) -> None:
     """The ``claim_groups`` rows of these claims (``claim_keys``; every claim with None) from their
     statements in the current versions: what the claims of the whole corpus are read from, so that
-    a request does not judge every claim again (analytics/claims.py)."""
-    columns = ", ".join(GROUP_COLUMNS)
+    a request does not judge every claim again (analytics/claims.py), with their summaries."""
+    columns = ", ".join(JUDGED)
     insert = f"WITH {GROUPS} INSERT INTO claim_groups ({columns}) SELECT {columns} FROM summary"
     if keys is None:
         writer.sql("DELETE FROM claim_groups")
         writer.sql(insert.format(where=""))
+        if summaries:
+            keep_summaries(writer, "", [])
         return
     ordered = sorted(keys)
     for i in range(0, len(ordered), _CHUNK):
@@ -186,3 +231,29 @@ def refresh_groups(writer: BatchWriter, keys: set[tuple[str, str]] | None) -> No
         writer.sql(f"DELETE FROM claim_groups WHERE ckey IN ({marks(len(chunk))})", [k for k, _ in chunk])
         where = f" AND c.counted IN ({marks(len(counted))}) AND {CLAIM_KEY} IN ({marks(len(chunk))})"
         writer.sql(insert.format(where=where), [*counted, *(k for k, _ in chunk)])
+        if summaries:
+            keep_summaries(writer, where, [*counted, *(k for k, _ in chunk)])
+
+
+def keep_summaries(writer: BatchWriter, where: str, params: list[Any]) -> None:
+    """Set the summary (KEPT) of the ``claim_groups`` rows of the claims ``where`` selects from
+    their statements, as analytics/claims.py reads it from SUMMARY's rows."""
+    found: dict[str, dict[str, Any]] = {}
+    for kind, key, n, day, value, high in writer.sql(SUMMARY.format(where=where, keys=""), params):
+        k = found.setdefault(str(key), {"value": []})
+        if kind == "value":
+            k["value"].append((day, value))
+        else:
+            k[str(kind)] = (n, day, value, high)
+    rows = []
+    for key, k in found.items():
+        if "all" not in k:
+            continue
+        n, first, low, high = k["all"]
+        # Each value once, by the day first stated, then value (the order the page shows them in).
+        stated = json.dumps([v for _, v in sorted(k["value"])])
+        change, prior = k.get("change", (None,) * 4), k.get("before", (None,) * 4)
+        rows.append((n, first, low, high, stated, *change[1:], *prior[1:], key))
+    if rows:
+        sets = ", ".join(f"{c} = ?" for c in KEPT)
+        writer.many(f"UPDATE claim_groups SET {sets} WHERE ckey = ?", rows)
