@@ -6,7 +6,8 @@ queries of bench/store.py are timed on both stores, each with three filter sets 
 without analysis (none; language "en"; outlet + date range), through
 
 - ``store.search(Query(..., limit=20))``: ranked hits with snippets and copies;
-- ``store.matches(query, 20000)``: the doc ids facet counts read.
+- ``store.matches(query, 20000)``: the newest matching doc ids (watchlist alerts read them; the web's
+  totals and facets count the same match query, ``Store.match_sql``, in the database).
 
 Each round times every (query, filters) pair ``REPEAT`` times per store after a warm-up
 pass, the stores in turn, so the PostgreSQL / SQLite ratios hold when the machine's load
@@ -42,7 +43,7 @@ from engines import pg_database  # noqa: E402  (bench/engines.py: a fresh databa
 from store import QUERIES  # noqa: E402  (bench/store.py: the same 20 queries as the SQLite figures)
 
 REPEAT = 5  # timings of each (query, filters) pair per store and round
-CAP = 20_000  # matches() cap: what the facet counts of the web API read
+CAP = 20_000  # matches() cap: [web] facet_matches, the most matches the web's totals count
 TARGET = 2.0
 FILTERS: dict[str, dict[str, object]] = {
     "none": {},
