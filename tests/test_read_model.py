@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,26 +14,10 @@ from typer.testing import CliRunner
 
 import statemedia.cli.commands  # noqa: F401  (registers every command)
 from statemedia.cli import app
-from statemedia.store.migrate import migrate
-from statemedia.store.sqlite import SQLiteStore
 from statemedia.web.app import create_app
-from store_fixtures import STORES, make_store
-from web_fixtures import kcna_store_fixture, web_db_fixture  # noqa: F401
+from web_fixtures import both_stores_db_fixture, kcna_store_fixture, web_db_fixture  # noqa: F401
 
 LEADER = "Kim Jong Un"
-
-
-@pytest.fixture(scope="module", params=STORES)
-def db(request: pytest.FixtureRequest, web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(web_db)
-        return
-    target = make_store("postgresql", tmp_path_factory.mktemp("pg"))
-    source = SQLiteStore(web_db)
-    migrate(source, target)
-    source.close()
-    target.close()
-    yield target.path
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,28 +14,12 @@ from fastapi.testclient import TestClient
 from statemedia.analytics import facets
 from statemedia.model import Document
 from statemedia.store import Query, open_store
-from statemedia.store.migrate import migrate
-from statemedia.store.sqlite import SQLiteStore
 from statemedia.web.app import create_app
 from statemedia.web.service import SearchParams, Workbench
-from store_fixtures import STORES, make_store
-from web_fixtures import kcna_store_fixture, web_db_fixture  # noqa: F401
+from web_fixtures import both_stores_db_fixture, kcna_store_fixture, web_db_fixture  # noqa: F401
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SEARCHES = [{"q": '"Kim Jong Un"'}, {"q": "Kim", "kind": "correspondence"}, {"q": "Korea", "language": "en"}]
-
-
-@pytest.fixture(scope="module", params=STORES)
-def db(request: pytest.FixtureRequest, web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(web_db)
-        return
-    target = make_store("postgresql", tmp_path_factory.mktemp("pg"))
-    source = SQLiteStore(web_db)
-    migrate(source, target)
-    source.close()
-    target.close()
-    yield target.path
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,9 @@ import pytest
 
 from conftest import iter_kcna
 from statemedia.ingest import ingest
+from statemedia.store.migrate import migrate
 from statemedia.store.sqlite import SQLiteStore
+from store_fixtures import STORES, make_store
 
 LEADER_STORIES = 60
 SPREAD_STEP = 60
@@ -76,3 +78,20 @@ def web_db_fixture(kcna_store: Path, tmp_path_factory: pytest.TempPathFactory) -
     path = tmp_path_factory.mktemp("web") / "corpus.db"
     shutil.copy(kcna_store, path)
     yield path
+
+
+@pytest.fixture(scope="module", name="db", params=STORES)
+def both_stores_db_fixture(
+    request: pytest.FixtureRequest, web_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The module's KCNA store as it is (SQLite), then copied into PostgreSQL: for tests that
+    require the same answers from both stores."""
+    if request.param == "sqlite":
+        yield str(web_db)
+        return
+    target = make_store("postgresql", tmp_path_factory.mktemp("pg"))
+    source = SQLiteStore(web_db)
+    migrate(source, target)
+    source.close()
+    target.close()
+    yield target.path

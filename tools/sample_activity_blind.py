@@ -71,19 +71,21 @@ _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
 PINNED = "8ebc0a1"
 
 
-def _known_ids() -> set[str]:
+def known_ids(pinned: str = PINNED) -> set[str]:
+    """Story ids named anywhere in the tests/ tree of commit ``pinned``."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
     found: set[str] = set()
-    for name in git("ls-tree", "-r", "--name-only", PINNED, "tests").split():
+    for name in git("ls-tree", "-r", "--name-only", pinned, "tests").split():
         if Path(name).suffix in {".py", ".jsonl", ".md", ".txt"}:
-            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", git("show", f"{PINNED}:{name}")))
+            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", git("show", f"{pinned}:{name}")))
     return found
 
 
 def _lead_sample() -> list[str]:
-    skip = set(reserved_ids(SHARED)) | set(sample("2011")) | set(sample("2012")) | _known_ids()
+    skip = set(reserved_ids(SHARED)) | set(sample("2011")) | set(sample("2012")) | known_ids()
     found = sorted(
         story.id
         for corpus in ("2011", "2012")
@@ -106,7 +108,7 @@ def _more_2024() -> list[str]:
 
 def _entourage_sample() -> list[str]:
     reserved = reserved_ids(SHARED)
-    earlier = _known_ids().union(*(sample(c) for c in ("2011", "2012", "2011-12-lead", "2024", "2024-more")))
+    earlier = known_ids().union(*(sample(c) for c in ("2011", "2012", "2011-12-lead", "2024", "2024-more")))
     found = sorted(
         story.id
         for corpus in ("2011", "2012", "2024")
@@ -126,7 +128,7 @@ def sample(corpus: str) -> list[str]:
         return _lead_sample()
     if corpus == "2024-more":
         return _more_2024()
-    known, reserved = _known_ids(), reserved_ids(SHARED)
+    known, reserved = known_ids(), reserved_ids(SHARED)
     pools: dict[str, set[str]] = {"headline": set(), "body": set(), "other": set()}
     for story in read_stories(FILES[corpus]):
         if story.id in known or split_of(story.id, reserved) != "heldout":

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_activity_blind import FILES, SEED, SHARED, _known_ids, sample
+from sample_activity_blind import FILES, SEED, SHARED, known_ids, sample
 
 from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import read_stories
@@ -32,7 +32,7 @@ DRAWS = ("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "en
 
 def draw() -> list[str]:
     reserved = reserved_ids(SHARED)
-    excluded = _known_ids().union(*(sample(d) for d in DRAWS))
+    excluded = known_ids().union(*(sample(d) for d in DRAWS))
     recent: list[str] = []
     older: list[str] = []
     for corpus in ("2011", "2012", "2024"):

@@ -29,13 +29,12 @@ import gzip
 import json
 import random
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sample_activity_blind import FILES, ROOT, SHARED, sample
+from sample_activity_blind import FILES, SHARED, known_ids, sample
 
 from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import english
@@ -56,20 +55,9 @@ _ENTOURAGE = re.compile(r"accompanied\s+(?:by|with)|[Aa]ccompanying|together\s+w
 PINNED = "2cb7fa1"
 
 
-def _tests_ids() -> set[str]:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-
-    found: set[str] = set()
-    for name in git("ls-tree", "-r", "--name-only", PINNED, "tests").split():
-        if Path(name).suffix in {".py", ".jsonl", ".md", ".txt"}:
-            found.update(re.findall(r"kcna-\d{4}-[0-9a-f]{5,10}", git("show", f"{PINNED}:{name}")))
-    return found
-
-
 def draw() -> list[tuple[str, str]]:
     reserved = reserved_ids(SHARED)
-    excluded = _tests_ids().union(*(sample(d) for d in DRAWS))
+    excluded = known_ids(PINNED).union(*(sample(d) for d in DRAWS))
     pools: dict[str, list[str]] = {"en-entourage": [], "es-entourage": [], "en": [], "es": []}
     seen: set[str] = set()
     for corpus in ("2011", "2012", "2024"):
