@@ -37,9 +37,10 @@ def _entity_parts(corpus: Corpus) -> tuple[Any, ...]:
     return (
         days,
         corpus.entity_series([KIM["id"], PAK["id"]], "year"),
-        corpus.co_mentions(KIM["id"], 5),
+        corpus.co_mentions(KIM["id"], 5, 2_000, days),
         corpus.entity_articles(KIM["id"], 3, days),
         corpus.entity_articles(KIM["id"], 20, days),
+        corpus.co_mentions(KIM["id"], 5, 3, days),  # among his newest 3 articles only
     )
 
 
@@ -67,11 +68,12 @@ def test_entity_parts_are_kept_until_a_story_is_stored(store: Store, monkeypatch
     first[0][date(2012, 5, 4)] = 99  # a caller's copy: what is kept stays as counted
     assert _entity_parts(corpus) == _entity_parts(Corpus(store))
     counted = {name: c[name] for name, c in calls.items()}
-    assert counted == {"entity_days": 4, "co_mentions": 2, "newest_rows": 4}  # this corpus once, the fresh one once
+    assert counted == {"entity_days": 4, "co_mentions": 4, "newest_rows": 4}  # this corpus once, the fresh one once
+    assert first[2][0] == (PAK["id"], 4) and first[5] == [(PAK["id"], 2)]  # both-1, both-2 and kim-5 of 2012-03-02
     assert _entity_parts(corpus)[0][date(2012, 5, 4)] == 2
     with store.transaction() as w:
         w.put(_doc("new", "Kim Jong Un met Pak Pong Ju again.", date(2012, 9, 1), KIM, PAK), pipeline_version="test")
     after = _entity_parts(corpus)
     assert after == _entity_parts(Corpus(store)) and after != first
-    assert sum(after[0].values()) == 11 and after[2][0] == (PAK["id"], 5)
+    assert sum(after[0].values()) == 11 and after[2][0] == (PAK["id"], 5) and after[5] == [(PAK["id"], 3)]
     assert [a.id for a, _ in after[3]] == ["new", "both-2", "both-1"]  # newest first, then by id

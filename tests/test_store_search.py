@@ -164,6 +164,19 @@ def test_matches_count_every_matching_article(corpus: Store) -> None:
 
 
 @pytest.mark.parametrize(
+    "query",
+    [Query('"field guidance"'), Query('"field guidance"', outlet="Rodong Sinmun"), Query("Kim", language="en"),
+     Query("anniversar*"), Query("Kim NOT guidance", date_from=datetime.date(2012, 1, 1))],
+)
+def test_count_sql_counts_what_matches_finds(corpus: Store, query: Query) -> None:
+    """Store.count_sql (a search's total; from the text index alone without filters) counts the
+    articles Store.matches finds, up to the same cap."""
+    for cap in (10_000, 3):
+        sql, params = corpus.count_sql(query, cap)
+        assert corpus.query(sql, params)[0][0] == len(corpus.matches(query, cap))
+
+
+@pytest.mark.parametrize(
     ("text", "tsquery", "language"),
     [("Kim", "kim", None), ('"field guidance"', "field <-> guidance", "en"), ("anniversar*", "anniversar:*", "en")],
 )

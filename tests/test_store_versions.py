@@ -47,6 +47,9 @@ def test_changed_text_becomes_second_version(store: Store, tmp_path: Path) -> No
     # Only the current version is searchable.
     hits = store.search(Query('"on-the-spot guidance"'))
     assert [h.id for h in hits] == [original["id"]]
+    for words, n in (('"on-the-spot guidance"', 1), ('"field guidance"', 0), ("guidance", 1)):
+        sql, params = store.count_sql(Query(words), 100)  # the total a search shows
+        assert store.query(sql, params)[0][0] == n == len(store.matches(Query(words), 100))
 
 
 def test_same_text_under_same_id_is_unchanged(store: Store) -> None:  # noqa: F811
@@ -78,4 +81,7 @@ def test_one_batch_holds_versions_and_copies(store: Store) -> None:  # noqa: F81
     assert counts["duplicate_groups"] == 1  # one word edited: the new version is a near copy of the copy
     hits = store.search(Query('"on-the-spot guidance"'))
     assert [h.id for h in hits] == [original["id"]]
+    for words, n in (('"on-the-spot guidance"', 1), ('"field guidance"', 0), ("guidance", 1)):
+        sql, params = store.count_sql(Query(words), 100)  # the total a search shows
+        assert store.query(sql, params)[0][0] == n == len(store.matches(Query(words), 100))
     assert {h.id for h in store.search(Query('"field guidance"'))} == {copy["id"]}

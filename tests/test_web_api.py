@@ -174,6 +174,7 @@ def test_entities_and_entity_detail(client: TestClient) -> None:
     detail = client.get(f"/api/entities/{KIM}").json()
     assert sum(detail["series"].values()) == detail["articles"] == sum(detail["by_year"].values())
     assert "person:kim-jong-il" in {c["id"] for c in detail["co_mentions"]}
+    assert detail["co_mentions_among"] == min(detail["articles"], 2_000)  # [web] co_mention_sample
     assert detail["co_appearances"] and detail["co_appearances"][0]["activities"] > 0
     assert client.get("/api/entities/person:nobody-at-all").status_code == 404
 

@@ -250,10 +250,14 @@ class Corpus:
         """Articles mentioning any of these entities, by period of publication."""
         return fold_periods(self.entity_days(entity_ids).items(), unit)
 
-    def co_mentions(self, entity_id: str, top: int) -> list[tuple[str, int]]:
-        """Other entities by the number of articles they share with this one."""
-        make = lambda: entities.co_mentions(self._rows, entity_id, top)  # noqa: E731
-        return list(self._part(("co-mentions", entity_id, top), make))
+    def co_mentions(
+        self, entity_id: str, top: int, sample: int, days: Counter[date | None]
+    ) -> list[tuple[str, int]]:
+        """Other entities by the number of articles they share with this one among its newest
+        ``sample`` articles; ``days``: its ``entity_days``, which bound the articles read."""
+        since = entities.newest_since(sample, days)
+        make = lambda: entities.co_mentions(self._rows, entity_id, top, sample, since)  # noqa: E731
+        return list(self._part(("co-mentions", entity_id, top, sample, since), make))
 
     def entity_articles(self, entity_id: str, limit: int, days: Counter[date | None]) -> list[tuple[ArticleRow, int]]:
         """The newest ``limit`` articles mentioning the entity, with its mentions in each; ``days``:

@@ -50,13 +50,19 @@ def entity_days(rows: Rows, ids: Sequence[str]) -> Counter[date | None]:
     return out
 
 
-def co_mentions(rows: Rows, entity_id: str, top: int) -> list[tuple[str, int]]:
-    """Other entities by the number of articles they share with this one."""
+def co_mentions(rows: Rows, entity_id: str, top: int, sample: int, since: date | None) -> list[tuple[str, int]]:
+    """Other entities by the number of articles they share with this one among its newest
+    ``sample`` articles (published ``since``: their first day, by ``newest_since``)."""
+    cond, params = "te.entity_id = ?", [entity_id]
+    if since is not None:
+        cond += " AND d.published >= ?"
+        params.append(since.isoformat())
     found = rows(
-        f"SELECT o.entity_id, count(*) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
-        "JOIN text_entities o ON o.text_pk = d.text_pk WHERE te.entity_id = ? AND o.entity_id != ? "
+        f"SELECT o.entity_id, count(*) FROM (SELECT d.text_pk FROM {CURRENT} JOIN text_entities te "
+        f"ON te.text_pk = d.text_pk WHERE {cond} ORDER BY d.published DESC, d.doc_pk DESC LIMIT ?) t "
+        "JOIN text_entities o ON o.text_pk = t.text_pk WHERE o.entity_id != ? "
         "GROUP BY o.entity_id ORDER BY count(*) DESC, o.entity_id LIMIT ?",
-        [entity_id, entity_id, top],
+        [*params, sample, entity_id, top],
     )
     return [(str(e), int(n)) for e, n in found]
 

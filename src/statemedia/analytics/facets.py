@@ -53,29 +53,44 @@ def count(
 ) -> FacetCounts:
     """The number of matches, of those that pass the filters, and the count of every facet value
     over the newest ``sample`` of the latter (all of them when None)."""
-    matched, params = store.match_sql(query, cap)
     labels, label_params = _labels(kind, technique)
     few = int(cap if sample is None else min(sample, cap))
-    # x: the matches; m: those that pass the filters; s: the newest of them that the facets count.
+    if labels:
+        # x: the matches; m: those that pass the filters; s: the newest of them that the facets count.
+        matched, params = store.match_sql(query, cap)
+        newest = "" if few >= cap else f" ORDER BY doc_pk DESC LIMIT {few}"
+        head = (
+            f"WITH x AS MATERIALIZED ({matched}), m AS MATERIALIZED (SELECT * FROM x WHERE 1 = 1{labels}), "
+            f"s AS MATERIALIZED (SELECT * FROM m{newest}) "
+        )
+        totals = (
+            "SELECT 'matched', NULL, NULL, NULL, count(*) FROM x "
+            "UNION ALL SELECT 'total', NULL, NULL, NULL, count(*) FROM m "
+        )
+        params += label_params
+    else:
+        # Every match passes: the total is the store's count (its text index alone where it can),
+        # and only the newest ``few`` matches are read as rows.
+        number, params = store.count_sql(query, cap)
+        sampled, sample_params = store.match_sql(query, few)
+        head = f"WITH s AS MATERIALIZED ({sampled}), n AS MATERIALIZED ({number}) "
+        totals = "SELECT 'matched', NULL, NULL, NULL, n FROM n UNION ALL SELECT 'total', NULL, NULL, NULL, n FROM n "
+        params = [*sample_params, *params]
     # One row per group: the articles by outlet, language and day at once (one pass; a day is a
     # date on PostgreSQL, text on SQLite, and PostgreSQL types a UNION's NULLs from the branches
     # before them), then the counts, then people and labels, read by each article's text key
     # (CROSS JOIN: SQLite starts from the articles, not from every entity of the corpus;
     # PostgreSQL plans as it likes). The LIMIT tells SQLite how few the articles are: without
     # it, it read all of text_entities into a Bloom filter first, however few the matches.
-    newest = "" if few >= cap else f" ORDER BY doc_pk DESC LIMIT {few}"
     t = f"(SELECT text_pk FROM s LIMIT {few}) t"
     rows = store.query(
-        f"WITH x AS MATERIALIZED ({matched}), m AS MATERIALIZED (SELECT * FROM x WHERE 1 = 1{labels}), "
-        f"s AS MATERIALIZED (SELECT * FROM m{newest}) "
-        "SELECT 'article', outlet, language, published, count(*) FROM s GROUP BY outlet, language, published "
-        "UNION ALL SELECT 'matched', NULL, NULL, NULL, count(*) FROM x "
-        "UNION ALL SELECT 'total', NULL, NULL, NULL, count(*) FROM m "
+        head + "SELECT 'article', outlet, language, published, count(*) FROM s GROUP BY outlet, language, published "
+        f"UNION ALL {totals}"
         f"UNION ALL SELECT 'person', te.entity_id, NULL, NULL, count(*) FROM {t} CROSS JOIN text_entities te "
         "WHERE te.text_pk = t.text_pk AND te.type = 'PERSON' GROUP BY te.entity_id "
         f"UNION ALL SELECT l.facet, l.value, NULL, NULL, count(*) FROM {t} CROSS JOIN text_labels l "
         "WHERE l.text_pk = t.text_pk GROUP BY l.facet, l.value",
-        [*params, *label_params],
+        params,
     )
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     found = total = counted = 0
@@ -101,8 +116,12 @@ def total(
 ) -> tuple[int, int]:
     """The ``matched`` and ``total`` of :func:`count` without the facets (an API search that asks
     for none): no text's people or labels are read but for the filters."""
-    matched, params = store.match_sql(query, cap)
     labels, label_params = _labels(kind, technique)
+    if not labels:
+        number, params = store.count_sql(query, cap)
+        n = int(store.query(number, params)[0][0])
+        return n, n
+    matched, params = store.match_sql(query, cap)
     row = store.query(
         f"WITH x AS MATERIALIZED ({matched}) "
         f"SELECT (SELECT count(*) FROM x), (SELECT count(*) FROM x WHERE 1 = 1{labels})",

@@ -221,6 +221,11 @@ class Store(Protocol):
         statement that counts over them in the database (search facets) without the ids leaving
         it. Raises QueryError on what it reads of the query; a malformed one fails when it runs."""
 
+    def count_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        """The number of matches of ``match_sql`` (at most ``cap``) as a one-row SELECT (column
+        ``n``) with its parameters: what a search's total counts. Without filters a store may
+        count from its text index alone, reading no document rows."""
+
     def match_days(self, query: Query) -> list[tuple[str, int]]:
         """(ISO publication day, number of current documents matching ``query``) for each day
         with a match, over every match: what trends of a term count. Raises QueryError."""

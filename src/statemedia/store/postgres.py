@@ -138,6 +138,11 @@ class PostgresStore(SQLReader):
         sql, params = match_sql(query, cap)
         return sql.replace("%s", "?"), params  # the shared spelling, as query() takes it
 
+    def count_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        # Only current versions carry ``fts``: the matches are counted from the documents' rows.
+        sql, params = match_sql(query, cap, "1 AS one")
+        return f"SELECT count(*) AS n FROM ({sql.replace('%s', '?')}) c", params
+
 
 class PostgresWriter(BatchWriter):
     """Writes inside one open transaction of a :class:`PostgresStore`.

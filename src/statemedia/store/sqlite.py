@@ -20,7 +20,7 @@ from .dedupe import DedupeOptions, NearDuplicates
 from .layers import after_migration
 from .options import StoreOptions, store_options
 from .sql_reader import SQLITE, SQLReader, pending_migrations
-from .sqlite_search import match_days, match_sql, matches, search
+from .sqlite_search import count_sql, match_days, match_sql, matches, search
 from .sqlite_write import SQLiteWriter, now
 
 __all__ = ["SQLiteStore"]
@@ -144,6 +144,9 @@ class SQLiteStore(SQLReader):
 
     def match_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
         return match_sql(self.conn, query, cap, self.options)
+
+    def count_sql(self, query: Query, cap: int) -> tuple[str, list[Any]]:
+        return count_sql(self.conn, query, cap, self.options)
 
 
 def _statements(sql: str) -> Iterator[str]:

@@ -20,7 +20,7 @@ from .fts_prefix import expand_prefixes
 from .options import StoreOptions
 from .sql_reader import MATCHED_COLUMNS, SQLITE, filters, hits_in_rank_order
 
-__all__ = ["match_sql", "matches", "search"]
+__all__ = ["count_sql", "match_sql", "matches", "search"]
 
 # How many ranked rows to read per wanted hit: copies of one group are folded after ranking.
 _OVERFETCH = 4
@@ -30,16 +30,21 @@ _OVERFETCH = 4
 _FACETS = " INDEXED BY documents_pk_facets"
 
 
-def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[Hit]:
+def _fts_text(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> str:
+    """The query's text as FTS5 reads it (prefix terms expanded); QueryError when empty or malformed."""
     if not query.text.strip():
         raise QueryError("empty query", where="search")
-    if query.limit < 1:
-        raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
-    where, params = filters(query, SQLITE)
     try:
-        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
+        return expand_prefixes(conn, query.text, cap=options.prefix_words)
     except sqlite3.OperationalError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
+
+
+def search(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[Hit]:
+    if query.limit < 1:
+        raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
+    text = _fts_text(conn, query, options)
+    where, params = filters(query, SQLITE)
     join = " JOIN documents d ON d.doc_pk = f.rowid" if where else ""
     # Innermost: the newest candidates, read in FTS5's native rowid order (no sort); bm25 (FTS5's
     # rank, title weighted) is computed only for them. Then the best few, and only those are
@@ -74,16 +79,22 @@ def match_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOp
     return _match_sql(conn, query, cap, options, MATCHED_COLUMNS, _FACETS)
 
 
+def count_sql(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions) -> tuple[str, list[Any]]:
+    """The number of the newest ``cap`` matches as a one-row SELECT. Without filters, from the
+    FTS index alone (it holds only current versions): counting a broad query's 20,000 newest
+    matches then reads no document row (docs/workbench.md, "Measured")."""
+    if filters(query, SQLITE)[0]:
+        sql, params = _match_sql(conn, query, cap, options, "1", "")
+        return f"SELECT count(*) AS n FROM ({sql})", params
+    newest = f"SELECT rowid FROM docs_fts WHERE docs_fts MATCH ? ORDER BY rowid DESC LIMIT {int(cap)}"
+    return f"SELECT count(*) AS n FROM ({newest})", [_fts_text(conn, query, options)]
+
+
 def _match_sql(
     conn: sqlite3.Connection, query: Query, cap: int, options: StoreOptions, columns: str, index: str
 ) -> tuple[str, list[Any]]:
-    if not query.text.strip():
-        raise QueryError("empty query", where="search")
+    text = _fts_text(conn, query, options)
     where, params = filters(query, SQLITE)
-    try:
-        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
-    except sqlite3.OperationalError as exc:
-        raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
     sql = (
         f"SELECT {columns} FROM docs_fts f JOIN documents d{index} ON d.doc_pk = f.rowid "
         f"WHERE docs_fts MATCH ?{where} ORDER BY f.rowid DESC LIMIT {int(cap)}"
@@ -104,11 +115,9 @@ def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOpti
 def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[tuple[str, int]]:
     """(publication day, current documents matching) for every day with a match: trends count
     by the database, over every match (``matches`` stops at its cap)."""
-    if not query.text.strip():
-        raise QueryError("empty query", where="search")
+    text = _fts_text(conn, query, options)
     where, params = filters(query, SQLITE)
     try:
-        text = expand_prefixes(conn, query.text, cap=options.prefix_words)
         # A match needs only its day (and the filters' columns): all in the index (_FACETS).
         rows = conn.execute(
             f"SELECT d.published, count(*) FROM docs_fts f JOIN documents d{_FACETS} "

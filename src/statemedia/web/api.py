@@ -148,7 +148,7 @@ def api_entity(wb: WB, entity_id: str, unit: Unit = "month") -> dict[str, Any]:
     if wb.corpus.entity(entity_id) is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     return entity_detail(wb.corpus, entity_id, unit=unit, top=wb.options.co_appearances,
-                         recent=wb.options.entity_articles)
+                         recent=wb.options.entity_articles, sample=wb.options.co_mention_sample)
 
 
 @router.get("/quantities", summary="Quantities claimed in the articles")

@@ -19,6 +19,7 @@ class WebOptions:
     near_duplicates: int
     entity_articles: int
     co_appearances: int
+    co_mention_sample: int
     gap_days: int
     max_upload_bytes: int
     max_paste_chars: int

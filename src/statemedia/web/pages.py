@@ -223,6 +223,6 @@ def entity_page(request: Request, wb: WB, entity_id: str) -> HTMLResponse:
     if wb.corpus.entity(entity_id) is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     detail = entity_detail(wb.corpus, entity_id, unit="month", top=wb.options.co_appearances,
-                           recent=wb.options.entity_articles)
+                           recent=wb.options.entity_articles, sample=wb.options.co_mention_sample)
     chart = charts.bars(detail["series"], wb.periods("month"), label=f"articles mentioning {detail['name']} by month")
     return render(request, "entity.html", e=detail, chart=chart)
