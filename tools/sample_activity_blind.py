@@ -31,8 +31,23 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
   seeded order. Annotated in two halves (``entourage-a``: the first half of the order,
   ``entourage-b``: the rest); kept out of training like every drawn story.
 
+* "fresh-2011-12" (issue 14: the totals of the sets above had been seen too often; rule and seed
+  ``FRESH_SEED`` = 20261203 fixed on 2026-12-03 before drawing; annotated BLIND into
+  ``tests/data/activities_fresh_2011-12.jsonl``). Population: held-out (``split_of == "heldout"``,
+  so never reserved) English stories of KCNA 2011 and 2012 whose body names Kim Jong Il or Kim Jong
+  Un, minus every story id named under ``tests/`` at commit ``FRESH_PINNED`` (HEAD when the rule was
+  fixed: every earlier set, not this one, so the draw prints the same ids once its own file is
+  committed): 974 of the 3,297 held-out English stories not so named. Two strata, each drawn by
+  ``random.Random(f"{FRESH_SEED}-fresh-2011-12-{stratum}").sample`` over its sorted pool:
+  "verb", 60 of the 191 stories whose first two paragraphs name a leader followed in the same
+  sentence, within 200 characters, by a past-tense verb (``_VERB``: a lowercase word ending in
+  "-ed" or a listed irregular past; reported activities and false friends alike; the first two
+  paragraphs are preferred over the whole body, where 696 match, and hold more than 60); then
+  "body", 30 of the other 783 (the leader named later in the body or with no verb after him:
+  negatives and borderline cases).
+
 Run: ``python tools/sample_activity_blind.py DRAW`` prints the drawn ids in order; DRAW is 2011, 2012,
-2011-12-lead, 2024, 2024-more, entourage-a or entourage-b.
+2011-12-lead, 2024, 2024-more, entourage-a, entourage-b or fresh-2011-12.
 """
 
 from __future__ import annotations
@@ -64,11 +79,20 @@ _ENTOURAGE = re.compile(
     r"Kim Jong (?:Il|Un)[^.\n]{0,300}(?:accompanied by|together with)|[Aa]ccompanying him|He was accompanied"
 )
 _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
+FRESH_SEED = 20261203
+_IRREGULAR = (
+    "sent|gave|met|saw|made|took|held|went|had|paid|left|led|told|brought|wrote|spoke|heard|taught|built|won"
+    "|came|began|found|kept|chose|sat|stood|laid|rode|drove|flew|set|put|read|said|got|sang|ran|knew|thought"
+    "|bought|became|meant|lit|shook|stayed"
+)
+_VERB = re.compile(r"Kim Jong (?:Il|Un)\b[^.\n]{0,200}?\b(?:[a-z]+ed|" + _IRREGULAR + r")\b")
 
 
 # The tests/ tree whose story ids the draws exclude: as it stood when the draw rule was fixed
 # (later tests name drawn stories; reading the live tree would change the draws).
 PINNED = "8ebc0a1"
+# The same for the fresh-2011-12 draw: HEAD when its rule was fixed (before its own file existed).
+FRESH_PINNED = "625ea4dda67b98fd5c14bfe3e7c50771fea57a49"
 
 
 def known_ids(pinned: str = PINNED) -> set[str]:
@@ -119,7 +143,25 @@ def _entourage_sample() -> list[str]:
     return found
 
 
+def _fresh_sample() -> list[str]:
+    known, reserved = known_ids(FRESH_PINNED), reserved_ids(SHARED)
+    pools: dict[str, set[str]] = {"verb": set(), "body": set()}
+    for corpus in ("2011", "2012"):
+        for story in read_stories(FILES[corpus]):
+            if story.id in known or split_of(story.id, reserved) != "heldout" or not _LEADER.search(story.body):
+                continue
+            lead = " ".join(story.body.split("\n")[:2])
+            pools["verb" if _VERB.search(lead) else "body"].add(story.id)
+    drawn: list[str] = []
+    for stratum, size in (("verb", 60), ("body", 30)):
+        rng = random.Random(f"{FRESH_SEED}-fresh-2011-12-{stratum}")
+        drawn += rng.sample(sorted(pools[stratum]), min(size, len(pools[stratum])))
+    return drawn
+
+
 def sample(corpus: str) -> list[str]:
+    if corpus == "fresh-2011-12":
+        return _fresh_sample()
     if corpus in ("entourage-a", "entourage-b"):
         drawn = _entourage_sample()
         half = (len(drawn) + 1) // 2

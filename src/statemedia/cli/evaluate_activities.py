@@ -3,7 +3,9 @@
 ``--set dev`` (default) is the set the rules were written against; ``--set test`` the first held-out
 set (``tests/data/activities_test.jsonl``); ``--set blind`` the blind sets of issue 14
 (``tests/data/activities_blind_*.jsonl``: ``blind-2011-12`` and ``blind-2024`` each half), the
-honest numbers; ``--dev PATH`` scores any other file.
+honest numbers; ``--set fresh-2011-12`` the fresh blind set of KCNA 2011-12 drawn after the blind
+sets' totals had been seen (``tests/data/activities_fresh_2011-12.jsonl`` alone); ``--dev PATH``
+scores any other file.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from ._common import ErrorsOption, KcnaOption, ScoresJsonOption, print_scores
 
 
 class ActivitySet(StrEnum):
-    """The hand-annotated activity sets: dev (rules written on it), test (first held-out set), blind."""
+    """The hand-annotated activity sets: dev (rules written on it), test (first held-out set), blind, fresh."""
 
     dev = "dev"
     test = "test"
     blind = "blind"
     blind_2011_12 = "blind-2011-12"
     blind_2024 = "blind-2024"
+    fresh_2011_12 = "fresh-2011-12"
 
 
 # Stories of the blind sets by corpus year (the entourage strata mix years).
@@ -39,6 +42,8 @@ _PREFIXES = {
 def _files(which: ActivitySet) -> list[str]:
     if which in (ActivitySet.dev, ActivitySet.test):
         return [f"tests/data/activities_{which.value}.jsonl"]
+    if which is ActivitySet.fresh_2011_12:
+        return ["tests/data/activities_fresh_2011-12.jsonl"]
     return sorted(str(p) for p in Path("tests/data").glob("activities_blind_*.jsonl"))
 
 
@@ -46,7 +51,9 @@ def _files(which: ActivitySet) -> list[str]:
 def evaluate_activities(
     which: Annotated[
         ActivitySet,
-        typer.Option("--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024]"),
+        typer.Option(
+            "--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024], fresh-2011-12"
+        ),
     ] = ActivitySet.dev,
     dev: Annotated[
         str | None, typer.Option(help="another annotated file (JSON Lines: story id + expected activities)")
