@@ -36,11 +36,13 @@ def entity_days(rows: Rows, ids: Sequence[str]) -> Counter[date | None]:
     """Articles mentioning any of these entities by day of publication (None: undated)."""
     if not ids:
         return Counter()
-    # An (entity, text) row is unique, so for one entity count(*) already counts each article
-    # once: the distinct count, a sort of every article, is for several entities only.
-    counted = "count(*)" if len(ids) == 1 else "count(DISTINCT d.doc_pk)"
+    if len(ids) == 1:
+        # Kept by the database per entity and day (migration 011, entity_days).
+        kept = rows("SELECT day, n FROM entity_days WHERE entity_id = ? AND n > 0", [ids[0]])
+        return Counter({stored_day(day): int(n) for day, n in kept})  # "": undated, None
+    # An article that mentions several of them counts once: from their mentions, a distinct count.
     found = rows(
-        f"SELECT d.published, {counted} FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
+        f"SELECT d.published, count(DISTINCT d.doc_pk) FROM {CURRENT} JOIN text_entities te ON te.text_pk = d.text_pk "
         f"WHERE te.entity_id IN ({marks(len(ids))}) GROUP BY d.published",
         list(ids),
     )
