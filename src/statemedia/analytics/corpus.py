@@ -247,8 +247,10 @@ class Corpus:
         return Counter(days)  # a copy: the kept one is shared by every thread
 
     def entity_series(self, entity_ids: Iterable[str], unit: str) -> Counter[str]:
-        """Articles mentioning any of these entities, by period of publication."""
-        return fold_periods(self.entity_days(entity_ids).items(), unit)
+        """Articles mentioning any of these entities, by period of publication (kept, as a term's)."""
+        ids = sorted(set(entity_ids))
+        make = lambda: fold_periods(self.entity_days(ids).items(), unit)  # noqa: E731
+        return Counter(self._part(("entity-series", unit, *ids), make))
 
     def co_mentions(
         self, entity_id: str, top: int, sample: int, days: Counter[date | None]
@@ -285,8 +287,10 @@ class Corpus:
 
     def term_series(self, term: str, unit: str) -> Counter[str]:
         """Articles whose title or text holds the words of ``term`` in order (any case), by period:
-        the days of a term are counted once, then folded by month or year as asked."""
-        return fold_periods(self.term_days(term), unit)
+        the days of a term are counted once, then folded by month or year as asked (and kept: a
+        broad term has a row for most days of the corpus, tens of thousands at 1M stories)."""
+        key = ("term-series", " ".join(term.replace('"', " ").split()), unit)
+        return Counter(self._part(key, lambda: fold_periods(self.term_days(term), unit)))
 
     # --- activities -----------------------------------------------------------------------
     def activities(

@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from ..errors import QueryError
+from . import day_runs
 from .base import Hit, Query
 from .fts_prefix import expand_prefixes
 from .options import StoreOptions
@@ -118,6 +119,8 @@ def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) ->
     text = _fts_text(conn, query, options)
     where, params = filters(query, SQLITE)
     try:
+        if not where:  # every match counts: its day from its key alone
+            return day_runs.match_days(conn, text)
         # A match needs only its day (and the filters' columns): all in the index (_FACETS).
         rows = conn.execute(
             f"SELECT d.published, count(*) FROM docs_fts f JOIN documents d{_FACETS} "
