@@ -21,12 +21,9 @@ Rows = Callable[[str, Sequence[Any]], list[Any]]
 
 
 def table(rows: Rows) -> list[dict[str, Any]]:
-    """Entities by the number of articles that mention them (ties by id)."""
-    found = rows(
-        f"SELECT te.entity_id, min(te.name), min(te.type), count(*), sum(te.mentions) FROM {CURRENT} "
-        "JOIN text_entities te ON te.text_pk = d.text_pk GROUP BY te.entity_id",
-        (),
-    )
+    """Entities by the number of articles that mention them (ties by id): kept per entity by the
+    database (migration 011, ``entities``)."""
+    found = rows("SELECT entity_id, name, type, articles, mentions FROM entities WHERE articles > 0", ())
     out = [{"id": str(e), "name": str(n), "type": str(t), "articles": int(c), "mentions": int(m)}
            for e, n, t, c, m in found]  # fmt: skip
     return sorted(out, key=lambda r: (-r["articles"], r["id"]))
