@@ -61,6 +61,8 @@ class _Rules:
     target_lead: re.Pattern[str]
     stops: re.Pattern[str]
     stop_split: re.Pattern[str]
+    occasions: tuple[re.Pattern[str], ...]
+    new_place: re.Pattern[str]
     recently: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
@@ -83,6 +85,8 @@ def _rules() -> _Rules:
         target_lead=re.compile(data["target_lead"]),
         stops=re.compile("|".join(f"(?:{p})" for p in data["stops"])),
         stop_split=re.compile(data["stop_split"]),
+        occasions=tuple(re.compile(p) for p in data["occasions"]),
+        new_place=re.compile(data["new_place"]),
         recently=re.compile(data["recently"], re.I),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
@@ -125,7 +129,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "7"
+    version: ClassVar[str] = "8"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -155,7 +159,8 @@ class ActivityExtractor:
             # a named activity reads up to the next named one, a "He ..." one up to the next activity.
             later = [x for x in leads[i + 1 :] if lead.pronoun or not x.pronoun]
             last = later[0].sentence if later else len(spans)
-            event = self._event(doc, lead, spans, last)
+            until = leads[i + 1].start if i + 1 < len(leads) else len(doc.text)
+            event = self._event(doc, lead, spans, last, until)
             # "a floral basket and a congratulatory letter": one correspondence activity per item.
             items = self._items(doc.text[lead.verb[0] : lead.end]) if lead.kind == "correspondence" else []
             events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
@@ -176,6 +181,8 @@ class ActivityExtractor:
         predictions = load_model().predict([feats for _, feats in found], self.options.subject_none_floor)
         best: dict[int, _Lead] = {}
         for (c, feats), (label, p) in zip(found, predictions, strict=True):
+            if label == NONE and self._continues(doc, c, feats, best):
+                label = cue_kind(feats) or NONE
             # A sentence dated long before publication is history whatever its verb says.
             if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
                 continue
@@ -198,10 +205,40 @@ class ActivityExtractor:
                 and previous.kind != "correspondence"
                 and lead.pronoun
                 and not self.rules.stops.search(doc.text, lead.start, lead.end)
+                and not self._another_occasion(doc.text, previous, lead)
             )
             if not same_occasion:
                 leads.append(lead)
         return leads
+
+    def _continues(self, doc: Document, c: Candidate, feats: list[str], best: dict[int, _Lead]) -> bool:
+        """A "He ..." sentence with a cued verb and a day of its own, after a sentence where the story
+        has him act: the report goes on (the dated legs of a visit), whatever the detector says of "He
+        ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs)."""
+        return (
+            c.pronoun
+            and "lex_kind" in feats
+            and "old_date" not in feats
+            and any(lead.actor_id == c.actor_id and lead.sentence < c.sentence for lead in best.values())
+            and any(c.start <= at < c.end for at, _ in self._stated_days(doc))
+        )
+
+    def _another_occasion(self, text: str, previous: _Lead, lead: _Lead) -> bool:
+        """A later "He ..." of the same kind that is still another occasion: a meeting of another sort
+        (the banquet, then the talks), or a site or person named other than the last one's target
+        ("He met Wen Jiabao" after Hu Jintao; "He visited the Changchun ..." after a factory)."""
+        if lead.kind == "meeting":
+            sorts = [
+                next((i for i, p in enumerate(self.rules.occasions) if p.search(text, x.verb[0], x.end)), None)
+                for x in (previous, lead)
+            ]
+            if None not in sorts and sorts[0] != sorts[1]:
+                return True
+        if lead.kind in _SITE_KINDS and not self.rules.new_place.match(text, lead.verb[0], lead.end):
+            return False  # "He looked round the ... Room": a part of the site just visited
+        mine, theirs = (self._target(text, x.verb[1], x.end) or "" for x in (lead, previous))
+        named = re.search(r"\b[A-Z]", re.sub(r"^[Tt]he\s+", "", mine)) is not None
+        return named and mine.lower() not in theirs.lower() and theirs.lower() not in mine.lower()
 
     def _historical(self, doc: Document, start: int, end: int) -> bool:
         if doc.published is None:
@@ -219,11 +256,11 @@ class ActivityExtractor:
         return False
 
     # -- the event ----------------------------------------------------------------
-    def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int) -> Annotation:
+    def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int, until: int) -> Annotation:
         text = doc.text
         sender = _FROM.search(text, lead.verb[1], lead.end) if lead.direction == "received" else None
         target = self._target(text, sender.end() if sender else lead.verb[1], lead.end)
-        day, precision, source = self._date(doc, lead)
+        day, precision, source = self._date(doc, lead, until)
         summary = text[lead.verb[0] : lead.end].rstrip(" .!?")
         if len(summary) > self.options.max_summary:
             summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
@@ -301,10 +338,12 @@ class ActivityExtractor:
                     return domain
         return "economic"
 
-    def _date(self, doc: Document, lead: _Lead) -> tuple[str | None, str, str]:
+    def _date(self, doc: Document, lead: _Lead, until: int) -> tuple[str | None, str, str]:
         """The day its own sentence states; else the last day stated before it in the story (KCNA
         names the occasion first: "The ceremony took place on August 4. ... Kim Jong Un attended");
-        else the dateline's day; else publication."""
+        else the first day stated after it, before the next activity (``until``: "Kim Jong Un arranged
+        a reception ... Present at the reception, which took place ... on Thursday, were"); else the
+        dateline's day; else publication."""
         if self.rules.recently.search(doc.text, lead.start, lead.end):
             return None, "unknown", "recently"
         stated = self._stated_days(doc)
@@ -314,6 +353,9 @@ class ActivityExtractor:
         before = [(at, day) for at, day in stated if at < lead.start]
         if before:
             return before[-1][1], "day", "stated earlier"
+        after = [(at, day) for at, day in stated if lead.end <= at < until]
+        if after:
+            return after[0][1], "day", "stated after"
         for ann in doc.spans("dateline"):
             if ann.attrs.get("date"):
                 return str(ann.attrs["date"]), "day", "dateline"

@@ -18,6 +18,21 @@ Rule (seeded, fixed 2026-12-03, issue 14's second labelling round; see ``labelle
   further down; it qualifies otherwise in the headline or first two paragraphs; anywhere. Within a
   stratum the more thin kinds matched (where the stratum's test matched; the whole story in the
   last two) first, ties in a seeded order (``random.Random(SEED)`` over sorted ids).
+
+``python -m statemedia.training.activity_draw [SHARED] [N] --narratives`` prints the third round's
+draw (:func:`draw_narratives`), fixed 2026-12-03: stories that report several leader activities.
+
+* Population: as above, excluding the files as they stood at commit ``PINNED_NARRATIVES`` (the
+  second round's labels among them), KCNA 2011-12 and the 2024 file's train half.
+* Group 1, trips: stories published in or within a week after Kim Jong Il's 2011 foreign trips
+  (``TRIPS``: China May 20-27; Russia and north-east China August 20-27) that name him and China,
+  Chinese, Russia, Russian or Siberia.
+* Group 2, several activities: other stories with at least two sentences where a leader alive at
+  publication acts: his name followed in the sentence by a verb of ``THIN`` or ``NARRATIVE``
+  (banquets, receptions, arrivals, departures, sending off), or a sentence opening "He" (after
+  "Then", "Later", ...) once a sentence has named him, with such a verb.
+* Order: group 1 by date, then id; group 2 the more such sentences first, ties seeded
+  (``random.Random(SEED)`` over sorted ids).
 """
 
 from __future__ import annotations
@@ -34,7 +49,10 @@ from .activity_data import CORPORA, LABELLED, ROOT
 from .splits import reserved_ids, split_of
 from .weak_labels import Story, read_stories
 
-__all__ = ["PINNED", "SEED", "THIN", "draw", "thin_kinds"]
+__all__ = [
+    "NARRATIVE", "PINNED", "PINNED_NARRATIVES", "SEED", "THIN", "TRIPS", "acting_sentences", "draw", "draw_narratives",
+    "thin_kinds",
+]
 
 SEED = 20261203
 # The labelled and tests/data files the draw excludes: as they stood when the rule was fixed.
@@ -49,6 +67,13 @@ THIN = {
     "ceremony": r"attended|ceremony|parade|reviewed",
     "photo": r"photo",
 }
+# The third round's exclusions, and what else tells of an occasion during a visit.
+PINNED_NARRATIVES = "625ea4d"
+NARRATIVE = r"banquet|reception|arrived|left for|departed|returned|crossed|seen off|saw off|greeted|welcomed"
+TRIPS = (("2011-05-20", "2011-06-03"), ("2011-08-20", "2011-09-03"))
+_TRIP_WORDS = re.compile(r"China|Chinese|Russia|Russian|Siberia")
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+_HE = re.compile(r"\s*(?:(?:Then|Later|Afterwards|After that|Next|There|Also),?\s+)?He\s+[a-z]")
 _VERB = {kind: re.compile(pattern) for kind, pattern in THIN.items()}
 # A sentence's start, then titles only ("General Secretary", "the respected Comrade").
 _OPENING = r"(?:^|[.!?\n] ?)(?:(?:[Tt]he|[Rr]espected|[Dd]ear|[Gg]eneral|[Ss]ecretary|[Cc]omrade|[Mm]arshal"
@@ -77,12 +102,12 @@ def _git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
-def _excluded() -> set[str]:
+def _excluded(pinned: str = PINNED) -> set[str]:
     ids: set[str] = set()
     folders = (str(LABELLED.relative_to(ROOT)), "tests/data")
-    for name in _git("ls-tree", "-r", "--name-only", PINNED, *folders).split():
+    for name in _git("ls-tree", "-r", "--name-only", pinned, *folders).split():
         if name.endswith(".jsonl"):
-            for line in _git("show", f"{PINNED}:{name}").splitlines():
+            for line in _git("show", f"{pinned}:{name}").splitlines():
                 if line.strip():
                     ids.add(str(json.loads(line)["id"]))
     return ids
@@ -114,11 +139,54 @@ def draw(shared: Path) -> list[str]:
     return [r[-1] for r in order]
 
 
+def acting_sentences(text: str, date: str | None) -> int:
+    """Sentences where a live leader's name is followed by a verb of an occasion, or that open
+    "He" once a sentence has named him and hold such a verb."""
+    flat = re.sub(r"\s+", " ", text.replace("Jong Un", "Jong Un ").replace("Jong Il", "Jong Il "))
+    leaders = _leaders(date)
+    if not leaders:
+        return 0
+    name = re.compile(r"(?:" + "|".join(map(re.escape, leaders)) + r")\b")
+    verbs = [*_VERB.values(), re.compile(NARRATIVE)]
+    named, count = False, 0
+    for sentence in _SENTENCE.finditer(flat):
+        found = name.search(sentence.group())
+        if found:
+            rest, named = sentence.group()[found.end() :], True
+        elif named and _HE.match(sentence.group()):
+            rest = sentence.group()
+        else:
+            continue
+        count += any(verb.search(rest) for verb in verbs)
+    return count
+
+
+def draw_narratives(shared: Path) -> list[str]:
+    """The third round: 2011 trip stories by date, then stories where a leader acts in several sentences."""
+    reserved, excluded = reserved_ids(shared), _excluded(PINNED_NARRATIVES)
+    trips: list[tuple[str, str]] = []
+    several: list[tuple[int, str]] = []
+    for story in _stories(shared):
+        if story.id in excluded or split_of(story.id, reserved) != "train":
+            continue
+        day, flat = story.date or "", story.body.replace("Jong Il", "Jong Il ")
+        if any(a <= day <= b for a, b in TRIPS) and "Kim Jong Il " in flat and _TRIP_WORDS.search(story.body):
+            trips.append((day, story.id))
+        elif (count := acting_sentences(story.body, story.date)) >= 2:
+            several.append((-count, story.id))
+    several.sort(key=lambda r: r[1])
+    order = random.Random(SEED).sample(several, len(several))
+    order.sort(key=lambda r: r[0])
+    return [i for _, i in sorted(trips)] + [i for _, i in order]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
+    narratives = "--narratives" in args
+    args = [a for a in args if a != "--narratives"]
     shared = Path(args[0]) if args else ROOT.parent / "shared"
     limit = int(args[1]) if len(args) > 1 else None
-    for story_id in draw(shared)[:limit]:
+    for story_id in (draw_narratives if narratives else draw)(shared)[:limit]:
         print(story_id)
     return 0
 
