@@ -54,11 +54,13 @@ def test_runs_map_every_key_to_its_day_in_any_order_of_adding(tmp_path: Path, se
     rng.shuffle(keys)
     days = {k: rng.choice(["2012-01-01", "2012-01-02", None]) if k % 7 else "2012-01-03" for k in keys}
     with store.conn:
-        store.conn.execute("INSERT INTO articles (article_pk, key, first_seen, last_seen, current_pk) VALUES (1, 'a', '', '', 1)")
+        store.conn.execute(
+            "INSERT INTO articles (article_pk, key, first_seen, last_seen, current_pk) VALUES (1, 'a', '', '', 1)"
+        )
         for k in keys:
             store.conn.execute(
-                "INSERT INTO documents (doc_pk, article_pk, version, doc_id, text_pk, published, first_seen, last_seen) "
-                "VALUES (?, 1, ?, 'a', 1, ?, '', '')",
+                "INSERT INTO documents (doc_pk, article_pk, version, doc_id, text_pk, published, first_seen, "
+                "last_seen) VALUES (?, 1, ?, 'a', 1, ?, '', '')",
                 (k, k, days[k]),
             )
     runs = store.query("SELECT first_pk, day FROM day_runs ORDER BY first_pk")
