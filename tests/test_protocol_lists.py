@@ -421,6 +421,8 @@ def test_cli_roles_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         ("Choe Ryong Hae", 1),
     ]
     log_rows = runner.invoke(app, ["activities", str(corpus), "-f", "json"])
-    assert json.loads(log_rows.stdout)[0]["present"] == "Kim Yong Nam"
+    assert [m["name"] for m in json.loads(log_rows.stdout)[0]["present"]] == ["Kim Yong Nam"]
+    table = runner.invoke(app, ["activities", str(corpus), "-f", "csv"])
+    assert "Kim Yong Nam" in table.stdout.splitlines()[1]  # a table or CSV joins the list's names
     bad = runner.invoke(app, ["activities", str(corpus), "--view", "elite", "--roles", "audience"])
     assert bad.exit_code == 2 and "audience" in bad.stderr

@@ -34,6 +34,7 @@ __all__ = [
     "graphml",
     "listed",
     "movers",
+    "network",
     "parse_roles",
     "period_of",
     "ranking",
@@ -170,16 +171,26 @@ def _names(items: Iterable[Activity], roles: Sequence[str]) -> dict[str, str]:
     return names
 
 
-def edges_csv(items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence[str] = DEFAULT_ROLES) -> str:
-    """The co-appearance network as CSV: source, target, source_name, target_name, weight."""
+def network(
+    items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence[str] = DEFAULT_ROLES
+) -> list[dict[str, Any]]:
+    """The co-appearance network's edges, heaviest first: source, target, their names, weight."""
     acts = list(items)
     names = _names(acts, roles)
+    return [
+        {"source": a, "target": b, "source_name": names.get(a, a), "target_name": names.get(b, b), "weight": weight}
+        for (a, b), weight in sorted(co_appearances(acts, roles=roles).items(), key=lambda kv: (-kv[1], kv[0]))
+        if weight >= min_weight
+    ]
+
+
+def edges_csv(items: Iterable[Activity], *, min_weight: int = 1, roles: Sequence[str] = DEFAULT_ROLES) -> str:
+    """The co-appearance network (``network``) as CSV."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["source", "target", "source_name", "target_name", "weight"])
-    for (a, b), weight in sorted(co_appearances(acts, roles=roles).items(), key=lambda kv: (-kv[1], kv[0])):
-        if weight >= min_weight:
-            writer.writerow([safe_cell(c) for c in (a, b, names.get(a, a), names.get(b, b), weight)])
+    for edge in network(items, min_weight=min_weight, roles=roles):
+        writer.writerow([safe_cell(c) for c in edge.values()])
     return buffer.getvalue()
 
 

@@ -9,8 +9,11 @@ import typer
 
 from ..analytics import activities as log
 from ..analytics import elite
+from ..analytics.activity_views import RANKED_VIEWS, activity_rows, standing_rows
 from ..analytics.corpus import Corpus
+from ..config import load_config, options_for
 from ..model import Document
+from ..web.options import WebOptions
 from . import app
 from ._common import EXIT_INPUT, fail, out, parse_day, print_rows, report_error
 from ._db import existing_db, open_db
@@ -19,6 +22,7 @@ from ._db import existing_db, open_db
 class View(StrEnum):
     log = "log"
     calendar = "calendar"
+    gaps = "gaps"
     monthly = "monthly"
     elite = "elite"
     movers = "movers"
@@ -32,45 +36,14 @@ class Format(StrEnum):
     graphml = "graphml"
 
 
-def _rows(
-    view: View, acts: list[log.Activity], period: str, top: int | None, roles: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    if view is View.log:
-        rows = [a.to_dict() for a in acts]
-        for row in rows:
-            for role in log.PROTOCOL_ROLES:
-                row[role] = "; ".join(m["name"] for m in row[role])
-            row["stops"] = "; ".join(row["stops"])
-        return rows
-    if view is View.calendar:
-        return [
-            {
-                "actor": a.actor,
-                "date": a.day.isoformat(),
-                "gap_days": a.gap_days,
-                "kinds": ",".join(a.kinds),
-                "targets": "; ".join(a.targets),
-            }
-            for a in log.calendar(acts)
-        ]
-    if view is View.monthly:
-        return [
-            {"month": month, "by": by, "value": value, "count": n}
-            for month, counts in log.monthly_counts(acts).items()
-            for by, counter in counts.items()
-            for value, n in sorted(counter.items())
-        ]
-    return _ranked(view, elite.ranking(acts, period=period, top=top, roles=roles))
+def _flat(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for a table or CSV: lists joined ("; "), protocol lists by their members' names."""
+    def cell(value: Any) -> Any:
+        if isinstance(value, list):
+            return "; ".join(str(v["name"]) if isinstance(v, dict) else str(v) for v in value)
+        return value
 
-
-def _ranked(view: View, standings: list[elite.Standing]) -> list[dict[str, Any]]:
-    if view is View.elite:
-        return [vars_of(s) for s in standings]
-    return [vars_of(m) for m in elite.movers(standings)]
-
-
-def vars_of(obj: Any) -> dict[str, Any]:
-    return {name: getattr(obj, name) for name in obj.__slots__}
+    return [{key: cell(value) for key, value in row.items()} for row in rows]
 
 
 @app.command()
@@ -81,9 +54,12 @@ def activities(
     date_from: Annotated[str | None, typer.Option("--from", help="first activity day YYYY-MM-DD")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="last activity day YYYY-MM-DD")] = None,
     kind: Annotated[list[str] | None, typer.Option(help="activity kind (repeatable)")] = None,
-    view: Annotated[View, typer.Option(help="log, calendar, monthly, elite, movers or network")] = View.log,
+    view: Annotated[View, typer.Option(help="log, calendar, gaps, monthly, elite, movers or network")] = View.log,
     period: Annotated[str, typer.Option(help="elite/movers period: month, quarter or year")] = "year",
     top: Annotated[int | None, typer.Option(help="elite: the first N per period")] = None,
+    gap_days: Annotated[
+        int | None, typer.Option("--gap-days", help="gaps: the shortest absence listed (default: [web] gap_days)")
+    ] = None,
     roles: Annotated[
         str,
         typer.Option(
@@ -107,15 +83,17 @@ def activities(
     except ValueError as error:
         fail(f"--roles {error}")
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if gap_days is None:
+        gap_days = options_for(WebOptions, load_config(), "web").gap_days
     failures = 0
     if db is not None:
         # A store's activities as stored: the read model the web pages and the API show. The store
         # ranks by itself (Corpus.ranking), without reading every activity.
         corpus = Corpus(open_db(db, read_only=True))
-        if view in (View.elite, View.movers):
+        if view.value in RANKED_VIEWS:
             standings = corpus.ranking(leader=leader, start=start, end=end, kinds=kind, period=period, top=top,
                                        roles=chosen)  # fmt: skip
-            print_rows(_ranked(view, standings), format.value)
+            _print(standing_rows(view.value, standings), format)
             return
         acts = corpus.activities(leader=leader, start=start, end=end, kinds=kind)
     else:
@@ -127,10 +105,13 @@ def activities(
                 failures += 1
                 report_error(item)
         acts = list(log.select(log.activities(docs), leader=leader, start=start, end=end, kinds=kind))
-    if view is View.network:
-        text = elite.graphml(acts, roles=chosen) if format is Format.graphml else elite.edges_csv(acts, roles=chosen)
-        out.print(text.rstrip("\n"), markup=False)
+    if view is View.network and format is Format.graphml:
+        out.print(elite.graphml(acts, roles=chosen).rstrip("\n"), markup=False)
     else:
-        print_rows(_rows(view, acts, period, top, chosen), format.value)
+        _print(activity_rows(view.value, acts, period=period, gap_days=gap_days, roles=chosen, top=top), format)
     if failures:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _print(rows: list[dict[str, Any]], format: Format) -> None:
+    print_rows(rows if format is Format.json else _flat(rows), format.value)

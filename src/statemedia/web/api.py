@@ -16,6 +16,7 @@ from pydantic import StringConstraints
 
 from ..analytics import elite
 from ..analytics import quotations as quotes
+from ..analytics.activity_views import RANKED_VIEWS, VIEWS, activity_rows, standing_rows
 from ..analytics.corpus import ArticleRow
 from ..ingest import ingest
 from ..report import to_json
@@ -24,7 +25,7 @@ from .feeds import atom
 from .params import Format, Page, capped_body, listing, page, paged, search_params, workbench
 from .security import require_token
 from .service import SearchParams, Workbench
-from .views import ACTIVITY_VIEWS, RANKED_VIEWS, activity_rows, entity_detail, standing_rows
+from .views import entity_detail
 
 __all__ = ["router"]
 
@@ -111,7 +112,7 @@ def api_article(wb: WB, doc_id: str, version: Annotated[int | None, Query(ge=1)]
 @router.get("/activities", summary="Leader activities: log, calendar, gaps, monthly counts, elite ranking, movers")
 def api_activities(
     wb: WB, paging: Paging,
-    view: Annotated[str, Query(pattern="^(" + "|".join(ACTIVITY_VIEWS) + ")$")] = "log",
+    view: Annotated[str, Query(pattern="^(" + "|".join(VIEWS) + ")$")] = "log",
     leader: str | None = None,
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,

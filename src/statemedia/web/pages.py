@@ -14,13 +14,14 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from ..analytics import elite
+from ..analytics.activity_views import gaps
 from ..model import Document
 from . import charts
 from .highlight import LAYERS, highlighted, layer_counts, snippet_html
 from .params import Page as Paging
 from .params import capped_body, page, search_params, workbench
 from .service import SearchParams, Workbench
-from .views import day_counts, entity_detail, gaps
+from .views import day_counts, entity_detail
 
 __all__ = ["router", "templates"]
 

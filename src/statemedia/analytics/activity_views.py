@@ -1,0 +1,80 @@
+"""The views of the leader activity log as rows: one read model for the CLI, the API and the pages.
+
+Each view is a list of dicts whose values are JSON values (lists stay lists: a surface that
+prints a table or CSV joins them itself). The store ranks the elite and movers views by itself
+(``Corpus.ranking``), so those take the standings rather than the activities.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from . import activities as log
+from . import elite
+
+__all__ = ["RANKED_VIEWS", "VIEWS", "activity_rows", "gaps", "standing_rows"]
+
+VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers", "network")
+# The views the store ranks by itself (Corpus.ranking), without the activities.
+RANKED_VIEWS = ("elite", "movers")
+
+
+def gaps(acts: Sequence[log.Activity], min_days: int) -> list[dict[str, Any]]:
+    """Spells of ``min_days`` or more between a leader's public appearances, longest first."""
+    rows = [
+        {
+            "actor": a.actor,
+            "seen_again": a.day.isoformat(),
+            "gap_days": a.gap_days,
+            "kinds": list(a.kinds),
+            "targets": list(a.targets),
+        }
+        for a in log.calendar(acts)
+        if a.gap_days is not None and a.gap_days >= min_days
+    ]
+    return sorted(rows, key=lambda r: (-r["gap_days"], r["seen_again"]))
+
+
+def activity_rows(
+    view: str,
+    acts: Sequence[log.Activity],
+    *,
+    period: str,
+    gap_days: int,
+    roles: Sequence[str] = elite.DEFAULT_ROLES,
+    top: int | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of one view (``VIEWS``) of these activities; ``roles``: the protocol lists the elite,
+    movers and network views count (the entourage alone unless asked); ``top``: the elite's first N
+    per period."""
+    if view == "log":
+        return [a.to_dict() for a in acts]
+    if view == "calendar":
+        return [
+            {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": list(a.kinds),
+             "targets": list(a.targets)}
+            for a in log.calendar(acts)
+        ]  # fmt: skip
+    if view == "gaps":
+        return gaps(acts, gap_days)
+    if view == "monthly":
+        return [
+            {"month": month, "by": by, "value": value, "count": n}
+            for month, counts in log.monthly_counts(acts).items()
+            for by, counter in counts.items()
+            for value, n in sorted(counter.items())
+        ]
+    if view == "network":
+        return elite.network(acts, roles=roles)
+    if view in RANKED_VIEWS:
+        return standing_rows(view, elite.ranking(acts, period=period, top=top, roles=roles))
+    raise ValueError(f"no activity view {view!r}: {', '.join(VIEWS)}")
+
+
+def standing_rows(view: str, standings: list[elite.Standing]) -> list[dict[str, Any]]:
+    """The rows of the elite or movers view from the ranking (``Corpus.ranking`` for a store)."""
+    if view == "elite":
+        return [asdict(s) for s in standings]
+    return [asdict(m) for m in elite.movers(standings)]
