@@ -36,11 +36,13 @@ _SPANISH_VERB = re.compile(
     r"(?!(?:miembro|secretario|pueblo|como|cuando|pero|sino|mientras|tanto|todo|nuestro|nuevo|primero|mismo"
     r"|ello|eso|esto|uno|otro|centro|vicepresidente|ministro|diputado|encargado"
     r"|also|into|unto|photo|video|radio|ratio|auto)\b)"  # English words of the same shape
-    r"(?:[a-zñ]{2,}(?:[bcdfgjlmnprstvzñ]|i)[oó]|vio|fue|dio|hizo|estuvo|tuvo|sostuvo|puso|vino)\b"
+    r"(?:[a-zñ]{2,}(?:[bcdfgjlmnprstvzñ]|i)[oó]|[a-zñ]{2,}(?:ieron|aron)|vio|fue|dio|hizo|estuvo|tuvo|sostuvo"
+    r"|puso|vino)\b"  # "recibieron": he and others named with him
 )
 _VERBISH = re.compile(rf"{_ENGLISH_VERB}|{_SPANISH_VERB.pattern}")
 # Spanish titles may run into the verb with no comma ("..., y Comandante Supremo del EPC dirigio").
 _TITLE_END = re.compile(r"\b[A-Z][\w.'’-]*\s+")
+_TOGETHER = re.compile(r"\sjunto\s+con\s")
 _ADVERBS = re.compile(
     r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day"
     r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
@@ -116,19 +118,19 @@ class Candidate:
 def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
     """Where the predicate begins after a name: past an apposition of titles if there is one."""
     rest = text[after:end]
+    # "El Dirigente Kim Jong Il junto con Kim Yong Nam, presidente ..., envio": read as an apposition.
+    if _TOGETHER.match(rest):
+        rest = "," + rest[1:]
     if not rest.startswith(","):
         start, appos = after + len(rest) - len(rest.lstrip(" \u00a0")), False
     else:
         start, appos = after + len(rest) - len(rest.lstrip(" ,\u00a0")), False
-        for m in re.finditer(r",\s+", rest[:400]):
-            if _VERBISH.match(rest, m.end()):
-                start, appos = after + m.end(), True
-                break
-        else:
-            for m in _TITLE_END.finditer(rest[:400]):
-                if _SPANISH_VERB.match(rest, m.end()):
-                    start, appos = after + m.end(), True
-                    break
+        # The first verb after a comma, or a Spanish one right after a title (whichever comes first:
+        # "... Comandante Supremo del EPC tomo foto con los que, ..., levantaron" is "tomo").
+        found = [m.end() for m in re.finditer(r",\s+", rest[:400]) if _VERBISH.match(rest, m.end())][:1]
+        found += [m.end() for m in _TITLE_END.finditer(rest[:400]) if _SPANISH_VERB.match(rest, m.end())][:1]
+        if found:
+            start, appos = after + min(found), True
     adverbs = _ADVERBS.match(text, start, end)  # "also sent": the verb is what the cues read
     return (adverbs.end() if adverbs else start), appos
 
