@@ -11,8 +11,9 @@ Three sources, strongest first (a story counts once, under the first that has it
   conventions log no received mail): each gold kind to its first agreeing mention, the other
   mentions "none" except those of received mail;
 * ``headline``: weak labels (``headline_kinds.tsv``; ``headline_kinds_es.tsv`` for Spanish
-  stories, which are read too) of train-split stories whose headline names a leader: a kind goes to the first mention whose curated cue agrees (else the first mention as a
-  subject); in a "none" story every mention is "none".
+  stories, which are read too) of train-split stories whose headline names a leader: a kind goes
+  to the first mention whose curated cue agrees (else the first mention as a subject); in a
+  "none" story every mention is "none".
 
 Reserved stories and every story of a hand-annotated test set are never read for training.
 """
