@@ -83,7 +83,7 @@ def read_stories(path: Path, languages: Collection[str] = ("en",)) -> Iterator[S
             record = json.loads(line)
             body, sid = str(record.get("body") or ""), str(record["id"])
             language = _language(body, record.get("language"))
-            if sid in seen or language not in languages:
+            if sid in seen or language is None or language not in languages:
                 continue
             seen.add(sid)
             title = record.get("title")
