@@ -16,7 +16,7 @@ import pytest
 from statemedia.normalize.dates import DateNormalizer
 from statemedia.training.activity_check import predicted_label
 from statemedia.training.activity_data import prepare, story_document
-from statemedia.training.activity_data import test_set_ids as tests_data_ids
+from statemedia.training.activity_data import test_set_ids as _tests_data_ids
 from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import Story, english, headline_label, read_stories, spanish
 
@@ -97,7 +97,7 @@ def test_spanish_stories_yield_the_headlines_activity(
     spanish_docs: dict[str, Any], story_id: str, label: str, day: str | None
 ) -> None:
     reserved = reserved_ids(SHARED)
-    assert split_of(story_id, reserved) == "train" and story_id not in tests_data_ids()
+    assert split_of(story_id, reserved) == "train" and story_id not in _tests_data_ids()
     doc = spanish_docs[story_id]
     assert headline_label(doc.title, "es") == label
     assert predicted_label(doc) == label
