@@ -33,17 +33,17 @@ def check_activities(
     for column in ("corpus", "split", "stories", "agree", "share"):
         table.add_column(column)
     for key, row in result["agreement"].items():
-        group, split = key.split(" ")
+        group, split = key.rsplit(" ", 1)
         share = f"{row['share']:.3f}" if row["share"] is not None else "-"
         table.add_row(group, split, str(row["stories"]), str(row["agree"]), share)
     out.print(table)
-    confusion = Table(title="Stories not trained on: headline kind -> body kind")
-    for column in ("headline", "body", "stories"):
+    confusion = Table(title="Headline kind -> body kind: English stories not trained on, Spanish train-split ones")
+    for column in ("language", "split", "headline", "body", "stories"):
         confusion.add_column(column)
     for row in result["confusion"]:
-        confusion.add_row(row["headline"], row["body"], str(row["stories"]))
+        confusion.add_row(row["language"], row["split"], row["headline"], row["body"], str(row["stories"]))
     out.print(confusion)
-    worst = Table(title="The 20 commonest disagreements (all splits)")
+    worst = Table(title="The 20 commonest disagreements of each language (English: all splits; Spanish: train split)")
     for column in ("headline", "body", "stories", "e.g."):
         worst.add_column(column)
     for row in result["disagreements"]:

@@ -10,6 +10,7 @@ is an activity, and of which kind, is for the learned model (:mod:`.activity_mod
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -22,16 +23,35 @@ __all__ = ["Candidate", "Lexicon", "find_candidates", "lexicon"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 # A word that can begin the predicate after an apposition ("..., inspected"): a past tense.
-_VERBISH = re.compile(
+_ENGLISH_VERB = (
     r"(?:also\s+|warmly\s+|personally\s+|again\s+|recently\s+|today\s+|(?:on\s+)?[A-Z][a-z]+day\s+)*"
     r"(?!accompanied\b|elected\b|respected\b|beloved\b|revered\b|esteemed\b)"
     r"(?:[a-z]+ed|sent|made|gave|met|saw|took|had|went|paid|held|was|were|spoke|wrote|oversaw|rode|led|sat"
     r"|read|did|put|heard|came|set|received|visited|sent|congratulated|enjoyed|watched)\b"
 )
-_ADVERBS = re.compile(r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day)\s+)+")
+# Spanish: a third-person preterite, accented or not ("dirigió", "dirigio", "se reunio", "vio",
+# "fue"), not one of the nouns and links that end the same way in an apposition.
+_SPANISH_VERB = re.compile(
+    r"(?:(?:tambi[eé]n|nuevamente|personalmente|hoy|ayer)\s+)*(?:se\s+)?"
+    r"(?!(?:miembro|secretario|pueblo|como|cuando|pero|sino|mientras|tanto|todo|nuestro|nuevo|primero|mismo"
+    r"|ello|eso|esto|uno|otro|centro|vicepresidente|ministro|diputado|encargado"
+    r"|also|into|unto|photo|video|radio|ratio|auto)\b)"  # English words of the same shape
+    r"(?:[a-zñ]{2,}(?:[bcdfgjlmnprstvzñ]|i)[oó]|[a-zñ]{2,}(?:ieron|aron)|vio|fue|dio|hizo|estuvo|tuvo|sostuvo"
+    r"|puso|vino)\b"  # "recibieron": he and others named with him
+)
+_VERBISH = re.compile(rf"{_ENGLISH_VERB}|{_SPANISH_VERB.pattern}")
+# Spanish titles may run into the verb with no comma ("..., y Comandante Supremo del EPC dirigio").
+_TITLE_END = re.compile(r"\b[A-Z][\w.'’-]*\s+")
+_TOGETHER = re.compile(r"\sjunto\s+con\s")
+_ADVERBS = re.compile(
+    r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day"
+    r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
+)
 # What may stand before a name that is its sentence's subject: a dateline, titles, honorifics.
 _SUBJECT_PREFIX = re.compile(
-    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|of|the|and|respected|dear|great|beloved|leader|,)\s*)*",
+    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|of|the|and|respected|dear|great|beloved|leader|,"
+    # Spanish: articles and links between titles ("El Maximo Dirigente", "Acto seguido,").
+    r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n)\s*)*",
     re.S,
 )
 _PRONOUN = re.compile(r"\s*(?:(?:Then|Later|Afterwards|After\s+that|Next|There|Also),?\s+)?(He|he)\s+(?=[a-z])")
@@ -98,14 +118,19 @@ class Candidate:
 def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
     """Where the predicate begins after a name: past an apposition of titles if there is one."""
     rest = text[after:end]
+    # "El Dirigente Kim Jong Il junto con Kim Yong Nam, presidente ..., envio": read as an apposition.
+    if _TOGETHER.match(rest):
+        rest = "," + rest[1:]
     if not rest.startswith(","):
         start, appos = after + len(rest) - len(rest.lstrip(" \u00a0")), False
     else:
         start, appos = after + len(rest) - len(rest.lstrip(" ,\u00a0")), False
-        for m in re.finditer(r",\s+", rest[:400]):
-            if _VERBISH.match(rest, m.end()):
-                start, appos = after + m.end(), True
-                break
+        # The first verb after a comma, or a Spanish one right after a title (whichever comes first:
+        # "... Comandante Supremo del EPC tomo foto con los que, ..., levantaron" is "tomo").
+        found = [m.end() for m in re.finditer(r",\s+", rest[:400]) if _VERBISH.match(rest, m.end())][:1]
+        found += [m.end() for m in _TITLE_END.finditer(rest[:400]) if _SPANISH_VERB.match(rest, m.end())][:1]
+        if found:
+            start, appos = after + min(found), True
     adverbs = _ADVERBS.match(text, start, end)  # "also sent": the verb is what the cues read
     return (adverbs.end() if adverbs else start), appos
 
@@ -152,7 +177,10 @@ def find_candidates(
 
 
 def words(text: str, limit: int) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)[:limit]]
+    # Accents folded: KCNA's Spanish writes "dirigió" and "dirigio" alike (and [A-Za-z] would cut
+    # "dirigió" to "dirigi"); English words have none to fold.
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return [w.lower() for w in _WORD.findall(folded)[:limit]]
 
 
 def quoted(text: str, start: int, at: int) -> bool:

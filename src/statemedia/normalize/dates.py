@@ -4,7 +4,8 @@ Read forms: "October 21, 1950", "Oct. 21", "21 October 2012", "February 1952", "
 "(1950-1953)", Spanish "21 de octubre de 2012" and "diciembre del 100 (2011) de la Era Juche",
 kcna.kp's date stamps "[Juche113.1.17.]" and "(Juche112.11.28.)" (Juche year.month.day., a day);
 a Juche year (``juche_year``, made earlier) serves as the year of a date and is a year on its own.
-Dates without a year and relative days ("on Sunday", "yesterday", "este martes") are resolved
+Dates without a year and relative days ("on Sunday", "yesterday", "este martes", Spanish KCNA's
+"el dia 17": a day of this month or the last) are resolved
 against the publication date: the latest such day on or before it. Without a publication date
 they are skipped: a value we cannot know is not guessed. Named periods ("Fatherland Liberation
 War", "the three-year war") come from ``data/periods.tsv``.
@@ -69,6 +70,7 @@ _PATTERN = re.compile(
     | (?P<stamp>{_FILLER}+(?P<ys>\d{{4}})\.(?P<ms>1[0-2]|0?[1-9])\.(?P<ds>[12]\d|3[01]|0?[1-9])(?!\d)\.?)
     | (?P<juche>{_FILLER}+\d{{4}})
     | (?:\b(?i:{_alt(_words("weekday_cue"))})\s+)?\b(?P<weekday>{_alt(_WEEKDAYS)})\b
+    | \b(?i:el)\s+(?P<dom>(?i:d[ií]a)\s+(?P<d7>{_DAY}))(?!\s+(?:de\s+)?{_MONTH})
     | \b(?P<relative>(?i:{_alt(list(_RELATIVE))}))\b
     | \b(?P<period>(?i:{_alt(list(_PERIOD_BY_ALIAS))}))\b
     """,
@@ -113,6 +115,17 @@ def _latest(month: int, day: int, published: date) -> date | None:
     return None
 
 
+def _latest_day(day: int, published: date) -> date | None:
+    """The latest day ``day`` of a month on or before ``published`` (this month or the one before)."""
+    first = published.replace(day=1)
+    for month_start in (first, (first - timedelta(days=1)).replace(day=1)):
+        if day <= calendar.monthrange(month_start.year, month_start.month)[1]:
+            candidate = month_start.replace(day=day)
+            if candidate <= published:
+                return candidate
+    return None
+
+
 def _int(text: str) -> int:
     return int(text.replace(_FILLER, "").rstrip("stndrh"))
 
@@ -121,7 +134,7 @@ class DateNormalizer:
     """Adds ``date`` (attrs: ``value``, ``precision``, ``start``, ``end``, ``relative``, ``name``)."""
 
     name: ClassVar[str] = "dates"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     requires: ClassVar[tuple[str, ...]] = ("juche_year",)
     assigns: ClassVar[tuple[str, ...]] = ("date",)
 
@@ -188,6 +201,10 @@ class DateNormalizer:
             return _interval(start, end, f"{start}/{end}", row["name"])
         if not (self.options.relative and published):
             return None
+        if kind == "dom":
+            # KCNA's Spanish "el dia 17": the 17th of the publication's month, or of the month before.
+            resolved = _latest_day(_int(match["d7"]), published)
+            return _day(resolved, relative="dia") if resolved else None
         if kind == "weekday":
             word = match["weekday"]
             if word.lower() in _SPANISH_WEEKDAYS and match.start() == match.start("weekday"):

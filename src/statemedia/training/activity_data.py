@@ -10,9 +10,10 @@ Three sources, strongest first (a story counts once, under the first that has it
 * ``dev``: the first build's dev set (``tests/data/activities_dev.jsonl``: no evidence, and its
   conventions log no received mail): each gold kind to its first agreeing mention, the other
   mentions "none" except those of received mail;
-* ``headline``: weak labels (``headline_kinds.tsv``) of train-split stories whose headline names a
-  leader: a kind goes to the first mention whose curated cue agrees (else the first mention as a
-  subject); in a "none" story every mention is "none".
+* ``headline``: weak labels (``headline_kinds.tsv``; ``headline_kinds_es.tsv`` for Spanish
+  stories, which are read too) of train-split stories whose headline names a leader: a kind goes
+  to the first mention whose curated cue agrees (else the first mention as a subject); in a
+  "none" story every mention is "none".
 
 Reserved stories and every story of a hand-annotated test set are never read for training.
 """
@@ -34,7 +35,7 @@ from ..model import Document
 from ..registry import build_pipeline
 from .evaluate_activities import locate
 from .splits import reserved_ids, split_of
-from .weak_labels import Story, headline_label, read_stories
+from .weak_labels import LANGUAGES, Story, headline_label, read_stories
 
 __all__ = ["CORPORA", "Example", "collect", "labelled_stories", "prepare", "story_document", "test_set_ids"]
 
@@ -83,10 +84,10 @@ def labelled_stories(shared: Path, splits: tuple[str, ...]) -> Iterator[tuple[St
     of the hand-annotated test sets have the split "test" (no model trains on them either)."""
     reserved, tests = reserved_ids(shared), test_set_ids()
     for name in CORPORA:
-        for story in read_stories(shared / name):
+        for story in read_stories(shared / name, LANGUAGES):
             hashed = split_of(story.id, reserved)
             split = "test" if story.id in tests and hashed != "reserved" else hashed
-            label = headline_label(story.title)
+            label = headline_label(story.title, story.language)
             if label is None or split not in splits:
                 continue
             # The model's class for sent correspondence is the kind itself.
@@ -152,10 +153,11 @@ def collect(shared: Path) -> list[Example]:
     pipeline, extractor = prepare()
     examples: list[Example] = []
     for name in CORPORA:
-        for story in read_stories(shared / name):
+        for story in read_stories(shared / name, LANGUAGES):
             if story.id in tests or split_of(story.id, reserved) == "reserved":
                 continue
-            label = headline_label(story.title) if split_of(story.id, reserved) == "train" else None
+            train = split_of(story.id, reserved) == "train"
+            label = headline_label(story.title, story.language) if train else None
             if story.id not in hand and story.id not in dev and label is None:
                 continue
             doc = pipeline(story_document(story))
