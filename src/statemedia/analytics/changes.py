@@ -204,14 +204,27 @@ def _entities_of(store: Store, text_pks: Iterable[int]) -> dict[int, list[Entity
     return {pk: sorted(es, key=lambda e: (e.name.lower(), e.id)) for pk, es in found.items()}
 
 
-def _edit_removals(store: Store, where: str, params: Sequence[Any]) -> list[Removal]:
-    rows = store.query(
-        f"SELECT e.entity_id, e.name, e.type, n.doc_id, n.title, n.first_seen {_PAIRS}"
-        f" JOIN text_entities e ON e.text_pk = o.text_pk AND e.type IN {_TYPES_SQL}"
-        f" WHERE {_LATER} AND {_BOTH_ANALYSED} AND {_GONE}{where}",
+def _edit_removals(store: Store, where: str, params: Sequence[Any], ids: Sequence[str] | None = None) -> list[Removal]:
+    """The PERSON/ORG entities (of ``ids`` alone, when given) each edit dropped: in its version
+    before, not in it. Two statements, the edits and then their texts' entities, as for
+    withdrawals: joined in one, SQLite's planner, given statistics on text_entities and none on the
+    (empty or small) partial index of later versions, started from a scan of every entity row
+    (docs/workbench.md, "Measured")."""
+    pairs = store.query(
+        f"SELECT n.doc_id, n.title, n.first_seen, o.text_pk, n.text_pk {_PAIRS}"
+        f" WHERE {_LATER} AND {_BOTH_ANALYSED}{where}",
         params,
     )
-    return [Removal(Entity(r[0], r[1], r[2]), r[3], r[4], "edited", _day(r[5]), str(r[5])) for r in rows]
+    entities = _entities_of(store, (int(pk) for r in pairs for pk in (r[3], r[4])))
+    wanted = None if ids is None else set(ids)
+    found = []
+    for doc_id, title, first_seen, old_pk, new_pk in pairs:
+        kept = {e.id for e in entities.get(int(new_pk), [])}
+        found += [
+            Removal(e, doc_id, title, "edited", _day(first_seen), str(first_seen))
+            for e in entities.get(int(old_pk), []) if e.id not in kept and (wanted is None or e.id in wanted)
+        ]  # fmt: skip
+    return found
 
 
 def _withdrawal_removals(
@@ -351,9 +364,9 @@ def changes(
     days = [(d, edits_on.get(d, 0), gone_on.get(d, 0), back_on.get(d, 0)) for d in every]
 
     # The summary's own filters: removals of the matched entities, not all an edit removed.
-    who_edit, who_edit_params = where("n.first_seen", entity="{}")
+    who_edit, who_edit_params = where("n.first_seen")
     who_gone, who_gone_params = where("w.withdrawn_on")
-    found = _edit_removals(store, who_edit, who_edit_params) + _withdrawal_removals(
+    found = _edit_removals(store, who_edit, who_edit_params, ids) + _withdrawal_removals(
         store, who_gone, who_gone_params, ids
     )
 
