@@ -179,14 +179,23 @@ def test_fresh_set_floor() -> None:
 
 @pytest.mark.slow
 def test_blind_sets_are_the_seeded_draws() -> None:
-    """Each blind file (and the fresh set) holds exactly its draw, in draw order: drawn by rule, not picked."""
+    """Each blind file (and the fresh sets, English and Spanish) holds exactly its draw, in draw order: drawn
+    by rule, not picked."""
     import subprocess
     import sys
 
     data = ROOT / "tests/data"
-    files = [*sorted(data.glob("activities_blind_*.jsonl")), data / "activities_fresh_2011-12.jsonl"]
+    files = [
+        *sorted(data.glob("activities_blind_*.jsonl")),
+        data / "activities_fresh_2011-12.jsonl",
+        data / "activities_fresh-es_2011-12.jsonl",
+    ]
     for path in files:
-        draw = path.stem.removeprefix("activities_blind_").replace("activities_fresh_", "fresh-")
+        draw = (
+            path.stem.removeprefix("activities_blind_")
+            .replace("activities_fresh-es_", "fresh-es-")
+            .replace("activities_fresh_", "fresh-")
+        )
         printed = subprocess.run(
             [sys.executable, str(ROOT / "tools/sample_activity_blind.py"), draw],
             capture_output=True, text=True, check=True, cwd=ROOT,
@@ -196,11 +205,19 @@ def test_blind_sets_are_the_seeded_draws() -> None:
 
 
 @pytest.mark.slow
-def test_fresh_set_format() -> None:
-    """The fresh blind set, checked by hand rules only (no extractor runs): evidence verbatim, kinds of the
-    guideline, ISO dates or null, correspondence with a direction and an item, held-out stories only."""
+@pytest.mark.parametrize(
+    ("name", "size", "language"),
+    [("activities_fresh_2011-12.jsonl", 90, "en"), ("activities_fresh-es_2011-12.jsonl", 60, "es")],
+    ids=["fresh", "fresh_es"],
+)
+def test_fresh_set_format(name: str, size: int, language: str) -> None:
+    """The fresh blind sets (English, Spanish), checked by hand rules only (no extractor runs): evidence
+    verbatim, kinds of the guideline, ISO dates or null, correspondence with a direction and an item,
+    held-out stories of the set's language only."""
     import gzip
     import re
+
+    from statemedia.training.weak_labels import english, spanish
 
     guideline = (ROOT / "docs/activities-annotation.md").read_text(encoding="utf-8")
     kinds = set(re.findall(r"^\| `(\w+)` \|", guideline, flags=re.MULTILINE))
@@ -211,19 +228,21 @@ def test_fresh_set_format() -> None:
     assert len(kinds) == 12 and all(f"`{item}`" in guideline for item in items)
     records = [
         json.loads(line)
-        for line in (ROOT / "tests/data/activities_fresh_2011-12.jsonl").read_text(encoding="utf-8").splitlines()
+        for line in (ROOT / "tests/data" / name).read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     wanted = {r["id"] for r in records}
     bodies: dict[str, str] = {}
+    in_language = english if language == "en" else spanish
     for year in ("2011", "2012"):
         with gzip.open(SHARED / f"data/kcna/kcna-{year}.jsonl.gz", "rt", encoding="utf-8") as fh:
             for line in fh:
                 story = json.loads(line)
                 if story["id"] in wanted and story["id"] not in bodies:
                     bodies[story["id"]] = str(story.get("body") or "")
+                    assert in_language(bodies[story["id"]], story.get("language")), (story["id"], language)
     reserved = reserved_ids(SHARED)
-    assert len(records) == len(wanted) >= 90 and set(bodies) == wanted
+    assert len(records) == len(wanted) >= size and set(bodies) == wanted
     fields = {"actor", "kind", "direction", "item", "evidence", "target", "date", "entourage", "present", "hosts"}
     for record in records:
         assert split_of(record["id"], reserved) == "heldout", record["id"]

@@ -46,8 +46,19 @@ and stratum), fixed on 2026-12-02 before the activity model existed:
   "body", 30 of the other 783 (the leader named later in the body or with no verb after him:
   negatives and borderline cases).
 
+* "fresh-es-2011-12" (issue 14: a blind set of Spanish stories, now that Spanish stories are read;
+  rule and seed ``FRESH_ES_SEED`` = 20261204 fixed on 2026-12-03 before drawing; annotated BLIND
+  into ``tests/data/activities_fresh-es_2011-12.jsonl``). Population: held-out (``split_of ==
+  "heldout"``) Spanish stories (``read_stories(path, languages=("es",))``, i.e.
+  ``weak_labels.spanish``: "es" records and the 2011 Spanish stories the source labels "en") of
+  KCNA 2011 and 2012, minus every story id named under ``tests/`` at commit ``FRESH_ES_PINNED``
+  (HEAD when the rule was fixed, before this set's own file existed). Two strata, each drawn by
+  ``random.Random(f"{FRESH_ES_SEED}-fresh-es-2011-12-{stratum}").sample`` over its sorted pool:
+  "headline", 45 stories whose headline names Kim Jong Il or Kim Jong Un (``_LEADER``); then
+  "body", 15 whose body names one but whose headline does not.
+
 Run: ``python tools/sample_activity_blind.py DRAW`` prints the drawn ids in order; DRAW is 2011, 2012,
-2011-12-lead, 2024, 2024-more, entourage-a, entourage-b or fresh-2011-12.
+2011-12-lead, 2024, 2024-more, entourage-a, entourage-b, fresh-2011-12 or fresh-es-2011-12.
 """
 
 from __future__ import annotations
@@ -93,6 +104,9 @@ _VERB = re.compile(r"Kim Jong (?:Il|Un)\b[^.\n]{0,200}?\b(?:[a-z]+ed|" + _IRREGU
 PINNED = "8ebc0a1"
 # The same for the fresh-2011-12 draw: HEAD when its rule was fixed (before its own file existed).
 FRESH_PINNED = "625ea4dda67b98fd5c14bfe3e7c50771fea57a49"
+# The Spanish fresh draw (fresh-es-2011-12): its own seed, and HEAD when its rule was fixed.
+FRESH_ES_SEED = 20261204
+FRESH_ES_PINNED = "111221f964f2704b43af818f88408b831f5c765e"
 
 
 def known_ids(pinned: str = PINNED) -> set[str]:
@@ -159,7 +173,32 @@ def _fresh_sample() -> list[str]:
     return drawn
 
 
+def _fresh_es_pools() -> dict[str, list[str]]:
+    known, reserved = known_ids(FRESH_ES_PINNED), reserved_ids(SHARED)
+    pools: dict[str, set[str]] = {"headline": set(), "body": set()}
+    for corpus in ("2011", "2012"):
+        for story in read_stories(FILES[corpus], languages=("es",)):
+            if story.id in known or split_of(story.id, reserved) != "heldout":
+                continue
+            if _LEADER.search(story.title):
+                pools["headline"].add(story.id)
+            elif _LEADER.search(story.body):
+                pools["body"].add(story.id)
+    return {stratum: sorted(ids) for stratum, ids in pools.items()}
+
+
+def _fresh_es_sample() -> list[str]:
+    pools = _fresh_es_pools()
+    drawn: list[str] = []
+    for stratum, size in (("headline", 45), ("body", 15)):
+        rng = random.Random(f"{FRESH_ES_SEED}-fresh-es-2011-12-{stratum}")
+        drawn += rng.sample(pools[stratum], min(size, len(pools[stratum])))
+    return drawn
+
+
 def sample(corpus: str) -> list[str]:
+    if corpus == "fresh-es-2011-12":
+        return _fresh_es_sample()
     if corpus == "fresh-2011-12":
         return _fresh_sample()
     if corpus in ("entourage-a", "entourage-b"):

@@ -27,7 +27,10 @@ from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import read_stories
 
 _LEADER = re.compile(r"Kim Jong (?:Il|Un)\b")
-DRAWS = ("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b", "fresh-2011-12")
+DRAWS = (
+    *("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b"),
+    *("fresh-2011-12", "fresh-es-2011-12"),
+)
 
 
 def draw() -> list[str]:

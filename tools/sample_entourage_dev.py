@@ -40,7 +40,10 @@ from statemedia.training.splits import reserved_ids, split_of
 from statemedia.training.weak_labels import english
 
 SEED = "20261203-entourage-dev"
-DRAWS = ("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b", "fresh-2011-12")
+DRAWS = (
+    *("2011", "2012", "2011-12-lead", "2024", "2024-more", "entourage-a", "entourage-b"),
+    *("fresh-2011-12", "fresh-es-2011-12"),
+)
 _LEADER = re.compile(r"Kim\s*Jong\s*(?:Il|Un)\b")
 _CUE = re.compile(
     r"accompanied\s+(?:by|with)|[Aa]ccompanying|together\s+with|Present\s+(?:there|at)|were\s+present"

@@ -4,8 +4,9 @@
 set (``tests/data/activities_test.jsonl``); ``--set blind`` the blind sets of issue 14
 (``tests/data/activities_blind_*.jsonl``: ``blind-2011-12`` and ``blind-2024`` each half), the
 honest numbers; ``--set fresh-2011-12`` the fresh blind set of KCNA 2011-12 drawn after the blind
-sets' totals had been seen (``tests/data/activities_fresh_2011-12.jsonl`` alone); ``--dev PATH``
-scores any other file.
+sets' totals had been seen (``tests/data/activities_fresh_2011-12.jsonl`` alone);
+``--set fresh-es-2011-12`` the fresh blind set of Spanish KCNA 2011-12 stories
+(``tests/data/activities_fresh-es_2011-12.jsonl`` alone); ``--dev PATH`` scores any other file.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class ActivitySet(StrEnum):
     blind_2011_12 = "blind-2011-12"
     blind_2024 = "blind-2024"
     fresh_2011_12 = "fresh-2011-12"
+    fresh_es_2011_12 = "fresh-es-2011-12"
 
 
 # Stories of the blind sets by corpus year (the entourage strata mix years).
@@ -44,6 +46,8 @@ def _files(which: ActivitySet) -> list[str]:
         return [f"tests/data/activities_{which.value}.jsonl"]
     if which is ActivitySet.fresh_2011_12:
         return ["tests/data/activities_fresh_2011-12.jsonl"]
+    if which is ActivitySet.fresh_es_2011_12:
+        return ["tests/data/activities_fresh-es_2011-12.jsonl"]
     return sorted(str(p) for p in Path("tests/data").glob("activities_blind_*.jsonl"))
 
 
@@ -52,7 +56,9 @@ def evaluate_activities(
     which: Annotated[
         ActivitySet,
         typer.Option(
-            "--set", help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024], fresh-2011-12"
+            "--set",
+            help="dev (rules written on it), test (first held-out set), blind[-2011-12|-2024], fresh-2011-12,"
+            " fresh-es-2011-12 (Spanish)",
         ),
     ] = ActivitySet.dev,
     dev: Annotated[
