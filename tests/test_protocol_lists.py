@@ -424,5 +424,7 @@ def test_cli_roles_option(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
     assert [m["name"] for m in json.loads(log_rows.stdout)[0]["present"]] == ["Kim Yong Nam"]
     table = runner.invoke(app, ["activities", str(corpus), "-f", "csv"])
     assert "Kim Yong Nam" in table.stdout.splitlines()[1]  # a table or CSV joins the list's names
+    graph = runner.invoke(app, ["activities", str(corpus), "--view", "elite", "-f", "graphml"])
+    assert graph.exit_code == 2 and "--view network" in graph.stderr
     bad = runner.invoke(app, ["activities", str(corpus), "--view", "elite", "--roles", "audience"])
     assert bad.exit_code == 2 and "audience" in bad.stderr

@@ -83,6 +83,8 @@ def activities(
     except ValueError as error:
         fail(f"--roles {error}")
     start, end = parse_day(date_from, "--from"), parse_day(date_to, "--to")
+    if format is Format.graphml and view is not View.network:
+        fail("--format graphml is for --view network")
     if gap_days is None:
         gap_days = options_for(WebOptions, load_config(), "web").gap_days
     failures = 0
