@@ -116,3 +116,84 @@ def test_spanish_day_of_month() -> None:
     # "el dia 15 de abril" is the full date, read as one.
     (full,) = normalizer.find("el dia 15 de abril", [], published)
     assert full.attrs["value"] == "2011-04-15"
+
+
+# Spanish targets and lists (issue 14, 2026-12-03): synthetic sentences in KCNA's Spanish wording.
+@pytest.mark.parametrize(
+    ("rest", "target"),
+    [
+        (" el 4 de marzo una funcion del Conjunto Artistico Mansudae.", "una funcion del Conjunto Artistico Mansudae"),
+        (" el dia 25 el Palacio del Sol de Kumsusan y rindio homenaje postumo.", "el Palacio del Sol de Kumsusan"),
+        (" la Fabrica de Tejidos de Pyongyang el lunes.", "la Fabrica de Tejidos de Pyongyang"),
+        (" por la manana la Granja Fruticola de Kosan.", "la Granja Fruticola de Kosan"),
+        (" la Granja Fruticola de Kosan por la manana.", "la Granja Fruticola de Kosan"),
+        (" la unidad 4302 del EPC el dia 17.", "la unidad 4302 del EPC"),
+        (
+            " junto con los cuadros directivos del partido, el Estado y el ejercito"
+            " el concierto de la Orquesta Unhasu.",
+            "el concierto de la Orquesta Unhasu",
+        ),
+        (" con su esposa Ri Sol Ju el Parque Folclorico de Pyongyang.", "el Parque Folclorico de Pyongyang"),
+        (
+            " la Escuela Primaria de Changjon, la Casa Cuna de Kyongsang y el Jardin de Infancia.",
+            "la Escuela Primaria de Changjon, la Casa Cuna de Kyongsang y el Jardin de Infancia",
+        ),
+        (" la fabrica para conocer su produccion.", "la fabrica"),
+    ],
+)
+def test_spanish_target_cuts(rest: str, target: str) -> None:
+    from statemedia.extract.activities import ActivityExtractor, _rules
+
+    extractor = ActivityExtractor.__new__(ActivityExtractor)
+    extractor.rules = _rules()
+    text = "El Dirigente Kim Jong Il visito" + rest
+    start = text.index(" visito") + len(" visito")
+    assert extractor._target(text, start, len(text)) == target
+
+
+def test_english_target_cuts_unchanged() -> None:
+    from statemedia.extract.activities import ActivityExtractor, _rules
+
+    extractor = ActivityExtractor.__new__(ActivityExtractor)
+    extractor.rules = _rules()
+    for text, target in [
+        ("He inspected the KPA Unit 1973 on Monday.", "the KPA Unit 1973"),
+        (
+            "He appreciated together with his wife Ri Sol Ju the performance of the Moranbong Band.",
+            "the performance of the Moranbong Band",
+        ),
+        ("He visited the Complex, the Factory and the Farm.", "the Complex, the Factory and the Farm"),
+        ("He visited the Complex, where he learned about production.", "the Complex"),
+    ]:
+        start = text.index("He ") + len(text.split()[0]) + len(text.split()[1]) + 1
+        assert extractor._target(text, start, len(text)) == target
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role", "names"),
+    [
+        ("Estuvieron presentes Choe Yong Rim y Jang Song Thaek.", "present", ["Choe Yong Rim", "Jang Song Thaek"]),
+        ("Se encontraban presentes Choe Yong Rim y Jang Song Thaek.", "present", ["Choe Yong Rim", "Jang Song Thaek"]),
+        ("Participaron en la ocasion Choe Ryong Hae y Ri Myong Su.", "present", ["Choe Ryong Hae", "Ri Myong Su"]),
+        ("Vieron tambien la funcion Kim Ki Nam y Pak To Chun.", "present", ["Kim Ki Nam", "Pak To Chun"]),
+        (
+            "La disfrutaron tambien Kim Ki Nam, Jang Song Thaek y Pak To Chun.",
+            "present",
+            ["Kim Ki Nam", "Jang Song Thaek", "Pak To Chun"],
+        ),
+        (
+            "El Dirigente fue acogido en el terreno por Kim Ki Nam y Pak To Chun.",
+            "hosts",
+            ["Kim Ki Nam", "Pak To Chun"],
+        ),
+        ("Fue acogido en el terreno por Kim Ki Nam y Pak To Chun.", "hosts", ["Kim Ki Nam", "Pak To Chun"]),
+        ("Le acogieron en el lugar Kim Ki Nam y Pak To Chun.", "hosts", ["Kim Ki Nam", "Pak To Chun"]),
+        ("El Dirigente fue despedido por Kim Ki Nam y Pak To Chun.", "hosts", ["Kim Ki Nam", "Pak To Chun"]),
+    ],
+)
+def test_spanish_list_formulas(sentence: str, role: str, names: list[str]) -> None:
+    from statemedia.extract.entourage import load_gazetteer, scan_sentence
+
+    found = [f for f in scan_sentence(sentence, 0, len(sentence), gazetteer=load_gazetteer()) if f.skipped is None]
+    assert [f.formula.role for f in found] == [role]
+    assert [m.name for m in found[0].members] == names

@@ -276,7 +276,7 @@ def test_fresh_set_format(name: str, size: int, language: str) -> None:
 @pytest.mark.slow
 def test_hand_labelled_training_stories_are_train_split_and_drawn_by_rule() -> None:
     """Hand labels are of train-split stories in no test set; the second round is its seeded draw, in order."""
-    from statemedia.training.activity_draw import draw, draw_narratives
+    from statemedia.training.activity_draw import draw, draw_narratives, draw_spanish
 
     labelled = ROOT / "src/statemedia/training/labelled"
     reserved, tests = reserved_ids(SHARED), test_set_ids()
@@ -291,3 +291,6 @@ def test_hand_labelled_training_stories_are_train_split_and_drawn_by_rule() -> N
     narratives = ids["activities_2011-12-narratives.jsonl"]
     assert len(narratives) == len(set(narratives)) >= 60
     assert narratives == draw_narratives(SHARED)[: len(narratives)]
+    spanish = ids["activities_2011-12-es.jsonl"]
+    assert len(spanish) == len(set(spanish)) >= 25
+    assert spanish == draw_spanish(SHARED)[: len(spanish)]

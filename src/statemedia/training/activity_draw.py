@@ -33,6 +33,19 @@ draw (:func:`draw_narratives`), fixed 2026-12-03: stories that report several le
   "Then", "Later", ...) once a sentence has named him, with such a verb.
 * Order: group 1 by date, then id; group 2 the more such sentences first, ties seeded
   (``random.Random(SEED)`` over sorted ids).
+
+``python -m statemedia.training.activity_draw [SHARED] [N] --spanish`` prints the Spanish dev draw
+(:func:`draw_spanish`), fixed 2026-12-03 (issue 14, Spanish targets and lists).
+
+* Population: train-split Spanish stories (``read_stories(..., languages=("es",))``) of KCNA
+  2011-12, excluding the labelled and ``tests/data`` files as they stood at commit
+  ``PINNED_SPANISH``.
+* A story qualifies when its headline or first two paragraphs hold a live leader's name followed,
+  within 250 characters and no full stop, by a Spanish preterite of a kind in ``THIN_ES`` (visits
+  and field guidance, inspections, performances, photo sessions, ceremonies, meetings).
+* Order: stories whose body holds a list cue (``LIST_ES``: "acompañado", "presentes",
+  "acogido", "acogieron", "Participaron") first, then the more kinds matched, ties seeded
+  (``random.Random(SEED)`` over sorted ids).
 """
 
 from __future__ import annotations
@@ -50,8 +63,8 @@ from .splits import reserved_ids, split_of
 from .weak_labels import Story, read_stories
 
 __all__ = [
-    "NARRATIVE", "PINNED", "PINNED_NARRATIVES", "SEED", "THIN", "TRIPS", "acting_sentences", "draw", "draw_narratives",
-    "thin_kinds",
+    "LIST_ES", "NARRATIVE", "PINNED", "PINNED_NARRATIVES", "PINNED_SPANISH", "SEED", "THIN", "THIN_ES", "TRIPS",
+    "acting_sentences", "draw", "draw_narratives", "draw_spanish", "thin_kinds",
 ]
 
 SEED = 20261203
@@ -70,6 +83,16 @@ THIN = {
 # The third round's exclusions, and what else tells of an occasion during a visit.
 PINNED_NARRATIVES = "625ea4d"
 NARRATIVE = r"banquet|reception|arrived|left for|departed|returned|crossed|seen off|saw off|greeted|welcomed"
+PINNED_SPANISH = "e5eff71"
+THIN_ES = {
+    "site_visit": r"visit[oó]|dio (?:una )?orientaci[oó]n|dirigi[oó] sobre el terreno|recorri[oó]|inspeccion[oó]",
+    "performance": r"presenci[oó]|disfrut[oó]|vio |contempl[oó]|apreci[oó]",
+    "photo": r"fotograf[ií]a|se fotografi[oó]|foto",
+    "ceremony": r"asisti[oó]|particip[oó]|desfile|ceremonia",
+    "meeting": r"recibi[oó] a|se entrevist[oó]|convers[oó]|sostuvo (?:una )?conversaci[oó]n",
+}
+_VERB_ES = {kind: re.compile(pattern) for kind, pattern in THIN_ES.items()}
+LIST_ES = re.compile(r"acompa[nñ]ad[oa]|presentes|acogid[oa]|acogieron|Participaron")
 TRIPS = (("2011-05-20", "2011-06-03"), ("2011-08-20", "2011-09-03"))
 _TRIP_WORDS = re.compile(r"China|Chinese|Russia|Russian|Siberia")
 _SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+|$)")
@@ -180,13 +203,35 @@ def draw_narratives(shared: Path) -> list[str]:
     return [i for _, i in sorted(trips)] + [i for _, i in order]
 
 
+def draw_spanish(shared: Path) -> list[str]:
+    """The Spanish dev draw: train-split Spanish KCNA 2011-12 stories whose lead names a leader acting."""
+    reserved, excluded = reserved_ids(shared), _excluded(PINNED_SPANISH)
+    ranked: list[tuple[int, int, str]] = []
+    for name in CORPORA[:2]:
+        for story in read_stories(shared / name, languages=("es",)):
+            if story.id in excluded or split_of(story.id, reserved) != "train":
+                continue
+            head = story.title + ".\n" + "\n".join(story.body.split("\n")[:2])
+            flat = re.sub(r"\s+", " ", head.replace("Jong Un", "Jong Un ").replace("Jong Il", "Jong Il "))
+            kinds: set[str] = set()
+            for leader in _leaders(story.date):
+                for m in re.finditer(re.escape(leader) + r"[^.]{0,250}", flat):
+                    kinds |= {kind for kind, verb in _VERB_ES.items() if verb.search(m.group())}
+            if kinds:
+                ranked.append((0 if LIST_ES.search(story.body) else 1, -len(kinds), story.id))
+    ranked.sort(key=lambda r: r[-1])
+    order = random.Random(SEED).sample(ranked, len(ranked))
+    order.sort(key=lambda r: r[:2])
+    return [r[-1] for r in order]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
-    narratives = "--narratives" in args
-    args = [a for a in args if a != "--narratives"]
+    narratives, spanish = "--narratives" in args, "--spanish" in args
+    args = [a for a in args if a not in ("--narratives", "--spanish")]
     shared = Path(args[0]) if args else ROOT.parent / "shared"
     limit = int(args[1]) if len(args) > 1 else None
-    for story_id in (draw_narratives if narratives else draw)(shared)[:limit]:
+    for story_id in (draw_spanish if spanish else draw_narratives if narratives else draw)(shared)[:limit]:
         print(story_id)
     return 0
 
