@@ -48,6 +48,12 @@ def period_key(day: date, unit: str) -> str:
     return f"{day:%Y-%m}" if unit == "month" else str(day.year)
 
 
+def _phrase(term: str) -> str | None:
+    """The FTS phrase of a trend's term: its words in order, quoted; None when it has none."""
+    words = term.replace('"', " ").split()
+    return '"' + " ".join(words) + '"' if words else None
+
+
 def fold_periods(days: Iterable[tuple[date | None, int]], unit: str) -> Counter[str]:
     """Counts by day (None: undated, left out) summed by ``period_key``. Days are summed by year
     and month first and each period named once: naming one (strftime) costs more than a day's row."""
@@ -235,8 +241,8 @@ class Corpus:
     def _part(self, name: Hashable, make: Callable[[], Any]) -> Any:
         """One term's or entity's result, kept until the corpus changes among the last ``_PARTS``
         asked: the page, its API twin and the trend of the same name, by month or year, as counts
-        or shares, ask the same, and at 1M a broad term's days take up to 250 ms, a leader's
-        co-mentions ~70 (docs/workbench.md, "Measured")."""
+        or shares, ask the same, and at 1M a broad term's days or a leader's page parts each cost a
+        query that counts (docs/workbench.md, "Measured")."""
         return self._parts.get(self.state(), name, make)
 
     def entity_days(self, entity_ids: Iterable[str]) -> Counter[date | None]:
@@ -274,10 +280,9 @@ class Corpus:
     # --- trends ---------------------------------------------------------------------------
     def term_days(self, term: str) -> list[tuple[date | None, int]]:
         """Articles whose title or text holds the words of ``term`` in order (any case), by day."""
-        words = [w for w in term.replace('"', " ").split() if w]
-        if not words:
+        phrase = _phrase(term)
+        if phrase is None:
             return []
-        phrase = '"' + " ".join(words) + '"'
 
         def make() -> list[tuple[date | None, int]]:
             with self._readers.reading() as store:
@@ -289,7 +294,7 @@ class Corpus:
         """Articles whose title or text holds the words of ``term`` in order (any case), by period:
         the days of a term are counted once, then folded by month or year as asked (and kept: a
         broad term has a row for most days of the corpus, tens of thousands at 1M stories)."""
-        key = ("term-series", " ".join(term.replace('"', " ").split()), unit)
+        key = ("term-series", _phrase(term), unit)
         return Counter(self._part(key, lambda: fold_periods(self.term_days(term), unit)))
 
     # --- activities -----------------------------------------------------------------------
