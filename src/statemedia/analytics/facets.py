@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import Query, Store
-from ._columns import marks, stored_day
+from ._columns import marks
 
 __all__ = ["FACETS", "FacetCounts", "count", "labelled", "total"]
 
 # What a search page counts, in the order it shows them.
 FACETS = ("outlet", "year", "language", "person", "kind", "technique")
+# An article's year as text from its day (a date column on PostgreSQL, ISO text on SQLite).
+_YEAR = "substr(CAST(published AS TEXT), 1, 4)"
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,16 @@ def count(
         head = f"WITH s AS MATERIALIZED ({sampled}), n AS MATERIALIZED ({number}) "
         totals = "SELECT 'matched', NULL, NULL, NULL, n FROM n UNION ALL SELECT 'total', NULL, NULL, NULL, n FROM n "
         params = [*sample_params, *params]
-    # One row per group: the articles by outlet, language and day at once (one pass; a day is a
-    # date on PostgreSQL, text on SQLite, and PostgreSQL types a UNION's NULLs from the branches
-    # before them), then the counts, then people and labels, read by each article's text key
+    # One row per group: the articles by outlet, language and year at once (one pass; the year is
+    # cut from the day's ISO text on both stores, so a broad query's thousands of days come back
+    # as a few rows rather than one each to read in Python; PostgreSQL types a UNION's NULLs from
+    # the branches before them), then the counts, then people and labels, read by each article's text key
     # (CROSS JOIN: SQLite starts from the articles, not from every entity of the corpus;
     # PostgreSQL plans as it likes). The LIMIT tells SQLite how few the articles are: without
     # it, it read all of text_entities into a Bloom filter first, however few the matches.
     t = f"(SELECT text_pk FROM s LIMIT {few}) t"
     rows = store.query(
-        head + "SELECT 'article', outlet, language, published, count(*) FROM s GROUP BY outlet, language, published "
+        head + f"SELECT 'article', outlet, language, {_YEAR} AS year, count(*) FROM s GROUP BY outlet, language, year "
         f"UNION ALL {totals}"
         f"UNION ALL SELECT 'person', te.entity_id, NULL, NULL, count(*) FROM {t} CROSS JOIN text_entities te "
         "WHERE te.text_pk = t.text_pk AND te.type = 'PERSON' GROUP BY te.entity_id "
@@ -94,16 +97,15 @@ def count(
     )
     counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
     found = total = counted = 0
-    for facet, value, language, day, n in rows:
+    for facet, value, language, year, n in rows:
         if facet == "matched":
             found = int(n)
         elif facet == "total":
             total = int(n)
         elif facet == "article":
             counted += int(n)
-            published = stored_day(day)
             # An article without an outlet, language or date counts in the total only.
-            for name, key in (("outlet", value), ("language", language), ("year", published and published.year)):
+            for name, key in (("outlet", value), ("language", language), ("year", year)):
                 if key:
                     counts[name][str(key)] += int(n)
         else:

@@ -35,8 +35,12 @@ def match_days(conn: sqlite3.Connection, fts_query: str) -> list[tuple[str, int]
     if np.any(starts[1:] < starts[:-1]):  # SQLite keeps a subquery's order in group_concat, but does not promise it
         order = np.argsort(starts, kind="stable")
         starts, names = starts[order], [names[int(i)] for i in order]
-    # The run of each key: the last that starts at or before it (every document is in one).
-    per_run = np.bincount(np.searchsorted(starts, keys, side="right") - 1, minlength=len(starts))
+    # FTS5 gives the keys in rowid order, but does not promise it in group_concat either.
+    if np.any(keys[1:] < keys[:-1]):
+        keys.sort()
+    # Each run holds the keys from its first to the next run's first: where the runs' starts fall
+    # among the sorted keys (one search a run, not one a key: a broad term has ~20 keys a run).
+    per_run = np.diff(np.searchsorted(keys, starts, side="left"), append=len(keys))
     days: Counter[str] = Counter()
     for i in np.flatnonzero(per_run):
         if day := names[int(i)]:
