@@ -42,7 +42,9 @@ def match_days(conn: sqlite3.Connection, fts_query: str) -> list[tuple[str, int]
     # among the sorted keys (one search a run, not one a key: a broad term has ~20 keys a run).
     per_run = np.diff(np.searchsorted(keys, starts, side="left"), append=len(keys))
     days: Counter[str] = Counter()
-    for i in np.flatnonzero(per_run):
-        if day := names[int(i)]:
-            days[day] += int(per_run[i])
+    with_matches = np.flatnonzero(per_run)
+    # As Python ints: a numpy scalar a run costs more than the sum.
+    for i, n in zip(with_matches.tolist(), per_run[with_matches].tolist(), strict=True):
+        if day := names[i]:
+            days[day] += n
     return list(days.items())
