@@ -51,6 +51,7 @@ COPY = {
     "text_activities": "text_pk + {k}*{t}, ord, actor_id, actor, kind, date(day, '-{y} years'), attrs",
     "activity_members": "text_pk + {k}*{t}, ord, role, position, member_id, name, actor_id, actor, kind, "
     "date(day, '-{y} years')",
+    "activity_translations": "text_pk + {k}*{t}, ord, of_text_pk + {k}*{t}, of_ord",
     "text_quotations": 'text_pk + {k}*{t}, ord, start, "end", kind, speaker_id, speaker_name, speaker_key, who_fold, '
     "id_fold, text_fold, attrs",
     "text_claims": 'text_pk + {k}*{t}, ord, start, "end", counted, unit, subject_id, subject_name, subject_type, '

@@ -82,7 +82,7 @@ def test_a_version_1_store_upgrades(tmp_path: Path) -> None:
     store.conn.execute("DROP TABLE docs_fts_terms")
     for table in ("watch_passes", "watch_frontier", "fetches", "watch_urls", "withdrawals", "watchlists", "alerts",
                   "text_labels", "text_activities", "activity_members", "text_quotations", "text_claims",
-                  "claim_groups", "entity_days", "entities", "day_runs"):  # fmt: skip
+                  "claim_groups", "entity_days", "entities", "day_runs", "activity_translations"):  # fmt: skip
         store.conn.execute(f"DROP TABLE {table}")
     for trigger in ("entity_days_document_added", "entity_days_document_superseded", "entity_days_entity_added",
                     "entity_days_entity_removed", "day_runs_document_added"):  # fmt: skip

@@ -66,6 +66,9 @@ class Activity:
     present: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # present or attending
     hosts: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)  # greeted him, saw him off
     evidence: tuple[int, int] | None = None  # the sentence that states it, offsets into the text
+    # Story ids of its translations: the same event told in another language, counted once
+    # (a store's activity_translations, store/translations.py).
+    translations: tuple[str, ...] = ()
 
     @property
     def entourage_names(self) -> list[str]:
@@ -96,6 +99,7 @@ class Activity:
             "present": [dict(m) for m in self.present],
             "hosts": [dict(m) for m in self.hosts],
             "title": self.title,
+            "translations": list(self.translations),
         }
 
 
@@ -113,8 +117,16 @@ def _iso(value: Any) -> date | None:
         return None
 
 
-def activity_from_attrs(doc_id: str, published: date | None, title: str | None, attrs: Mapping[str, Any]) -> Activity:
-    """The activity an ``event`` annotation's attributes describe, in its article."""
+def activity_from_attrs(
+    doc_id: str,
+    published: date | None,
+    title: str | None,
+    attrs: Mapping[str, Any],
+    *,
+    translations: tuple[str, ...] = (),
+) -> Activity:
+    """The activity an ``event`` annotation's attributes describe, in its article (``translations``:
+    the story ids of the same event in other languages, as a store pairs them)."""
     precision = str(attrs.get("date_precision") or "unknown")
     return Activity(
         doc_id=doc_id,
@@ -134,6 +146,7 @@ def activity_from_attrs(doc_id: str, published: date | None, title: str | None, 
         present=tuple(dict(m) for m in attrs.get("present") or ()),
         hosts=tuple(dict(m) for m in attrs.get("hosts") or ()),
         evidence=_span(attrs.get("evidence")),
+        translations=translations,
     )
 
 

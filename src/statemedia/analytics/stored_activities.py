@@ -7,6 +7,9 @@ and an entity page ask the database for the members they count rather than read 
 of the corpus (issue 16). Their answers are those of ``analytics.elite`` over ``activities()``:
 the same counting rules, and ties broken by the same order of the activities (their day, else
 their story's, then the story's id and the activity's place in it), which the queries spell out.
+An activity that translates another (``activity_translations``, migrations/013: a Spanish story's
+activity paired with its English original's, store/translations.py) is one event: every answer
+here leaves it out (``_SHOWN``), and the log lists its story among the original's ``translations``.
 ``rows`` runs one statement of the shared dialect (``Store.query``) and returns its rows.
 """
 
@@ -35,6 +38,13 @@ _PERIODS = {
     "year": "substr({x}, 1, 4)",
     "quarter": "substr({x}, 1, 4) || '-Q' || CAST((CAST(substr({x}, 6, 2) AS INTEGER) + 2) / 3 AS TEXT)",
 }
+# Activities that are not a translation of another (of ``t``): each event counted once.
+_SHOWN = "NOT EXISTS (SELECT 1 FROM activity_translations x WHERE x.text_pk = {t}.text_pk AND x.ord = {t}.ord)"
+# The story ids of an activity's translation (o: its activity_translations row as the original).
+_TRANSLATION = (
+    "(SELECT min(d2.doc_id) FROM articles a2 JOIN documents d2 ON d2.doc_pk = a2.current_pk "
+    "WHERE d2.text_pk = o.text_pk)"
+)
 # Where the leader's own name goes among the people of an activity: after its lists, as
 # ``web.views.entity_detail`` always added it.
 _ACTOR_AFTER = 1_000_000
@@ -44,7 +54,7 @@ def activities(
     rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: list[str]
 ) -> list[Activity]:
     """Leader activities of the current versions, in date order; filters as ``select``."""
-    where, params = ["1 = 1"], []
+    where, params = [_SHOWN.format(t="t")], []
     if wanted:
         where.append(f"t.kind IN ({marks(len(wanted))})")
         params += wanted
@@ -58,12 +68,16 @@ def activities(
             where.append(f"(t.day {op} ? OR t.day IS NULL)")
             params.append(bound.isoformat())
     found = rows(
-        f"SELECT d.doc_id, d.published, d.title, t.attrs FROM {CURRENT} "
+        f"SELECT d.doc_id, d.published, d.title, t.attrs, {_TRANSLATION} FROM {CURRENT} "
         "JOIN text_activities t ON t.text_pk = d.text_pk "
+        "LEFT JOIN activity_translations o ON o.of_text_pk = t.text_pk AND o.of_ord = t.ord "
         f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
         params,
     )
-    acts = [activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs)) for i, p, title, attrs in found]
+    acts = [
+        activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs), translations=(str(tr),) if tr else ())
+        for i, p, title, attrs, tr in found
+    ]
     acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
     return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
 
@@ -72,7 +86,7 @@ def leaders(rows: Rows) -> list[tuple[str, int]]:
     """Leaders by number of activities (the name as stories give it)."""
     found = rows(
         f"SELECT t.actor, count(*) FROM {CURRENT} JOIN text_activities t ON t.text_pk = d.text_pk "
-        "WHERE t.actor IS NOT NULL GROUP BY t.actor",
+        f"WHERE t.actor IS NOT NULL AND {_SHOWN.format(t='t')} GROUP BY t.actor",
         (),
     )
     return sorted(((str(a), int(n)) for a, n in found), key=lambda r: (-r[1], r[0]))
@@ -100,7 +114,7 @@ def ranking(
         raise ValueError(f"unknown period {period!r}; use month, quarter or year")
     day = _DAY.format(t="m")
     rank = "CASE m.role " + " ".join(f"WHEN ? THEN {i}" for i in range(len(roles))) + " END"
-    where, params = [f"m.role IN ({marks(len(roles))})", f"{day} IS NOT NULL"], [*roles]
+    where, params = [f"m.role IN ({marks(len(roles))})", f"{day} IS NOT NULL", _SHOWN.format(t="m")], [*roles]
     if wanted:
         where.append(f"m.kind IN ({marks(len(wanted))})")
         params += wanted
@@ -195,10 +209,11 @@ def co_appearances(rows: Rows, entity_id: str, top: int) -> list[tuple[str, str,
 
 
 # The activities an entity shares (``hit``: it is in the entourage or the leader) in the current
-# versions (``acts``: one a story), and their other people (``people``: the entourage, then the leader;
-# ``{only}`` may keep some of them). The parameters: the entity four times, then those of ``{only}``.
-# A leader's activities without an entourage give no one to appear with: only those with one are read
-# (a tenth of Kim Jong Un's at 1M). The entity's own rows are left out before any is sorted.
+# versions (``acts``: one a story, translations left out as ``_SHOWN`` does), and their other
+# people (``people``: the entourage, then the leader; ``{only}`` may keep some of them). The
+# parameters: the entity four times, then those of ``{only}``. A leader's activities without an
+# entourage give no one to appear with: only those with one are read (a tenth of Kim Jong Un's at
+# 1M). The entity's own rows are left out before any is sorted.
 _SHARED = """hit AS MATERIALIZED (
     SELECT text_pk, ord FROM activity_members WHERE member_id = ? AND role = 'entourage'
     UNION SELECT text_pk, ord FROM activity_members WHERE actor_id = ? AND role = 'entourage'),
@@ -207,7 +222,8 @@ acts AS MATERIALIZED (
            coalesce(t.actor, 'None') AS actor, CASE WHEN {day} IS NULL THEN 0 ELSE 1 END AS dated,
            coalesce({day}, '') AS day
     FROM hit h JOIN text_activities t ON t.text_pk = h.text_pk AND t.ord = h.ord
-    JOIN documents d ON d.text_pk = t.text_pk JOIN articles a ON a.current_pk = d.doc_pk),
+    JOIN documents d ON d.text_pk = t.text_pk JOIN articles a ON a.current_pk = d.doc_pk
+    WHERE NOT EXISTS (SELECT 1 FROM activity_translations x WHERE x.text_pk = t.text_pk AND x.ord = t.ord)),
 people AS MATERIALIZED (
     SELECT * FROM (
         SELECT x.doc_pk, x.doc_id, x.text_pk, x.ord, x.dated, x.day, m.member_id AS pid, m.name, m.position AS pos

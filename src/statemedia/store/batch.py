@@ -29,6 +29,7 @@ from .dedupe import NearDuplicates
 from .layers import TABLES as LAYER_TABLES
 from .layers import claim_keys, refresh_groups
 from .layers import insert_rows as insert_layers
+from .translations import refresh as refresh_translations
 
 __all__ = ["MEMBER_COLUMNS", "BatchWriter", "now"]
 
@@ -292,6 +293,9 @@ class _Batch:
         )
         if self.touched or self.claims:
             refresh_groups(w, self.claims | claim_keys(w, self.touched))
+        # A story and its translation: one activity (store/translations.py), paired again around
+        # every text whose activities or current versions this batch changed.
+        refresh_translations(w, self.touched)
 
 
 # Tables kept per text from its annotations (migrations/004_corpus_views.sql, 007_activity_members.sql,

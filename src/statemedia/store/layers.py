@@ -173,8 +173,13 @@ def insert_rows(writer: BatchWriter, annotated: Mapping[int, Document]) -> None:
 
 
 def after_migration(name: str, writer: BatchWriter, annotation_order: str) -> None:
-    """The Python step of a migration just run, where it has one (this module's: :func:`backfill`)."""
-    if name == MIGRATION:
+    """The Python step of a migration just run, where it has one (this module's: :func:`backfill`;
+    store/translations.py's: pairing the activities of a story and its translation)."""
+    from . import translations
+
+    if name == translations.MIGRATION:
+        translations.pair_all(writer)
+    elif name == MIGRATION:
         backfill(writer, annotation_order)
     elif name == SUMMARIES:
         keep_summaries(writer, "", [])

@@ -41,6 +41,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("text_labels", ("facet", "value", "text_pk"), "facet, value, text_pk"),
     ("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), "text_pk, ord"),
     ("activity_members", MEMBER_COLUMNS, "text_pk, ord, role, position"),
+    ("activity_translations", ("text_pk", "ord", "of_text_pk", "of_ord"), "text_pk, ord"),
     ("text_quotations", QUOTE_COLUMNS, "text_pk, ord"),
     ("text_claims", CLAIM_COLUMNS, "text_pk, ord"),
     ("claim_groups", GROUP_COLUMNS, "ckey"),
