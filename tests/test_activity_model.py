@@ -294,3 +294,7 @@ def test_hand_labelled_training_stories_are_train_split_and_drawn_by_rule() -> N
     spanish = ids["activities_2011-12-es.jsonl"]
     assert len(spanish) == len(set(spanish)) >= 25
     assert spanish == draw_spanish(SHARED)[: len(spanish)]
+    # The second Spanish set: the next stories of the same draw, in order.
+    spanish_2 = ids["activities_2011-12-es-2.jsonl"]
+    assert len(spanish_2) == len(set(spanish_2)) >= 40 and not set(spanish_2) & set(spanish)
+    assert spanish_2 == draw_spanish(SHARED)[len(spanish) : len(spanish) + len(spanish_2)]

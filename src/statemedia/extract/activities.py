@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from typing import Any, ClassVar
 
 from ..datafiles import read_text, read_tsv
 from ..model import Annotation, Document
-from .activity_candidates import Candidate, find_candidates, lexicon
+from .activity_candidates import Candidate, continues_report, find_candidates, lexicon, quoted
 from .activity_model import KINDS, NONE, candidate_features, cue_kind, load_model
 from .entourage import Member, protocol_lists
 from .gazetteer import Gazetteer, load_gazetteer
@@ -63,6 +63,10 @@ class _Rules:
     stop_split: re.Pattern[str]
     occasions: tuple[re.Pattern[str], ...]
     new_place: re.Pattern[str]
+    neutral_stop: re.Pattern[str]
+    first_leg: re.Pattern[str]
+    also: re.Pattern[str]
+    eve: re.Pattern[str]
     recently: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
@@ -86,7 +90,11 @@ def _rules() -> _Rules:
         stops=re.compile("|".join(f"(?:{p})" for p in data["stops"])),
         stop_split=re.compile(data["stop_split"]),
         occasions=tuple(re.compile(p) for p in data["occasions"]),
-        new_place=re.compile(data["new_place"]),
+        new_place=re.compile(data["new_place"], re.I),
+        neutral_stop=re.compile(data["neutral_stop"], re.I),
+        first_leg=re.compile(data["first_leg"]),
+        also=re.compile(data["also"]),
+        eve=re.compile(data["eve"], re.I),
         recently=re.compile(data["recently"], re.I),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
@@ -129,7 +137,7 @@ class _Lead:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "8"
+    version: ClassVar[str] = "9"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -153,7 +161,8 @@ class ActivityExtractor:
     def __call__(self, doc: Document) -> Document:
         spans = sentences(doc.text)
         leads = self._leads(doc, spans)
-        events = []
+        events: list[Annotation] = []
+        summaries: set[int] = set()  # events of a lead that only sums up the stops reported after it
         for i, lead in enumerate(leads):
             # An outing's lists ("He was accompanied by ...") may follow its later "He ..." activities:
             # a named activity reads up to the next named one, a "He ..." one up to the next activity.
@@ -163,10 +172,27 @@ class ActivityExtractor:
             event = self._event(doc, lead, spans, last, until)
             # "a floral basket and a congratulatory letter": one correspondence activity per item.
             items = self._items(doc.text[lead.verb[0] : lead.end]) if lead.kind == "correspondence" else []
+            if self._sums_up(doc.text, lead, leads[i + 1] if i + 1 < len(leads) else None):
+                summaries.add(len(events))
             events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
                        for item in items] or [event]
-        doc.add(events)
+        if doc.language == "es":  # the convention the Spanish sets are labelled by (docs/activities.md)
+            events = _share_entourage(events, doc.text)
+        doc.add([event for i, event in enumerate(events) if i not in summaries])
         return doc
+
+    def _sums_up(self, text: str, lead: _Lead, following: _Lead | None) -> bool:
+        """A named lead whose next activity, his own, opens the first stop ("Kim Jong Un ... visito la
+        Fabrica A y la Fabrica B. ... Primero, Kim Jong Un estuvo en la Fabrica A"): the lead sums up
+        the stops reported one by one, and is none itself (docs/activities-annotation.md, one activity
+        per stop); its lists go to the stops."""
+        return (
+            following is not None
+            and not lead.pronoun
+            and lead.kind != "correspondence"
+            and following.actor_id == lead.actor_id
+            and self.rules.first_leg.match(text, following.start, following.end) is not None
+        )
 
     # -- which mentions are activities ---------------------------------------------
     def candidates(self, doc: Document, spans: list[tuple[int, int]]) -> list[tuple[Candidate, list[str]]]:
@@ -197,14 +223,24 @@ class ActivityExtractor:
             if c.sentence not in best or p > best[c.sentence].score:
                 best[c.sentence] = lead
         leads: list[_Lead] = []
+        spanish = doc.language == "es"
         for lead in sorted(best.values(), key=lambda x: x.start):
+            # Spanish: mail he gave during an outing ("dio como recuerdo binoculos") does not end it.
             previous = leads[-1] if leads else None
+            if spanish:
+                previous = next((x for x in reversed(leads) if x.kind != "correspondence"), None)
+            site = next((x for x in reversed(leads) if x.kind in _SITE_KINDS), None)
+            if lead.pronoun and lead.kind in _SITE_KINDS and site is not None and self.rules.neutral_stop.match(
+                doc.text, lead.verb[0], lead.end
+            ):
+                lead = replace(lead, kind=site.kind)  # "Estuvo primero en ...": a stop of the tour reported
             same_occasion = (
                 previous is not None
                 and _family(previous.kind) == _family(lead.kind)
                 and previous.kind != "correspondence"
-                and lead.pronoun
+                and (lead.pronoun or (spanish and self._restated(doc.text, previous, lead)))
                 and not self.rules.stops.search(doc.text, lead.start, lead.end)
+                and not self.rules.also.match(doc.text, lead.start, lead.end)
                 and not self._another_occasion(doc.text, previous, lead)
             )
             if not same_occasion:
@@ -214,14 +250,31 @@ class ActivityExtractor:
     def _continues(self, doc: Document, c: Candidate, feats: list[str], best: dict[int, _Lead]) -> bool:
         """A "He ..." sentence with a cued verb and a day of its own, after a sentence where the story
         has him act: the report goes on (the dated legs of a visit), whatever the detector says of "He
-        ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs)."""
+        ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs).
+        Spanish says so without a day: a sentence that drops its subject, or names him by a title,
+        after a connective ("Luego, recorrio ...", "Acto seguido, el Comandante Supremo inspecciono
+        ...") with a cued verb is the next part of the report (docs/activities.md, 2026-12-03)."""
         return (
             c.pronoun
             and "lex_kind" in feats
             and "old_date" not in feats
             and any(lead.actor_id == c.actor_id and lead.sentence < c.sentence for lead in best.values())
-            and any(c.start <= at < c.end for at, _ in self._stated_days(doc))
+            and (
+                continues_report(doc.text, c.start, c.end)
+                or any(c.start <= at < c.end for at, _ in self._stated_days(doc))
+            )
         )
+
+    def _restated(self, text: str, previous: _Lead, lead: _Lead) -> bool:
+        """A later sentence that names him again but only restates the occasion: its target names
+        nothing and is the last one's ("Se retrato ... Kim Jong Un tomo foto de recuerdo junto con
+        ellos"; "Kim Jong Un recorrio largo tiempo varios puntos de la exposicion")."""
+        mine, theirs = (self._target(text, x.verb[1], x.end) or "" for x in (lead, previous))
+        if _names(mine):
+            return False
+        if _PRONOUN_TARGET.match(mine):
+            return True
+        return bool(_content_words(mine) & _content_words(theirs))
 
     def _another_occasion(self, text: str, previous: _Lead, lead: _Lead) -> bool:
         """A later "He ..." of the same kind that is still another occasion: a meeting of another sort
@@ -237,8 +290,7 @@ class ActivityExtractor:
         if lead.kind in _SITE_KINDS and not self.rules.new_place.match(text, lead.verb[0], lead.end):
             return False  # "He looked round the ... Room": a part of the site just visited
         mine, theirs = (self._target(text, x.verb[1], x.end) or "" for x in (lead, previous))
-        named = re.search(r"\b[A-Z]", re.sub(r"^[Tt]he\s+", "", mine)) is not None
-        return named and mine.lower() not in theirs.lower() and theirs.lower() not in mine.lower()
+        return _names(mine) and mine.lower() not in theirs.lower() and theirs.lower() not in mine.lower()
 
     def _historical(self, doc: Document, start: int, end: int) -> bool:
         if doc.published is None:
@@ -347,9 +399,21 @@ class ActivityExtractor:
         if self.rules.recently.search(doc.text, lead.start, lead.end):
             return None, "unknown", "recently"
         stated = self._stated_days(doc)
+        # A day in parentheses glosses a named day ("Con motivo del Dia Internacional de la Mujer (8 de
+        # marzo), ... presencio el dia 7", "del Dia de la Juventud (28 de agosto)"), not the activity's.
+        # So does a day inside a quoted title ('la recitacion de poesia "Lider y el 15 de abril"').
+        if doc.language == "es":
+            text = doc.text
+            stated = [
+                (at, day)
+                for at, day in stated
+                if not _glossed(text, max(0, at - 200), at) and not quoted(text, text.rfind("\n", 0, at) + 1, at)
+            ]
         own = [(at, day) for at, day in stated if lead.start <= at < lead.end]
         if own:
             return own[0][1], "day", "stated"
+        if doc.published is not None and self.rules.eve.search(doc.text, lead.start, lead.end):
+            return (doc.published - timedelta(days=1)).isoformat(), "day", "stated"
         before = [(at, day) for at, day in stated if at < lead.start]
         if before:
             return before[-1][1], "day", "stated earlier"
@@ -382,6 +446,63 @@ class ActivityExtractor:
         """Entourage, those present and hosts, from this activity's sentence up to the next one's."""
         dead = frozenset(aid for aid in self.rules.actors if aid != lead.actor_id and not _active_on(aid, doc))
         return protocol_lists(doc.text, spans, lead.sentence, last, dead | {lead.actor_id}, self.gazetteer)
+
+
+# Kinds of an outing that share its "accompanied by" list: the visits, the performance he watched
+# there, the photo session; not the mail, talks, banquets or speeches.
+_OUTING_KINDS = _SITE_KINDS | {"performance", "photo_session", "ceremony", "military_drill"}
+
+
+def _share_entourage(events: list[Annotation], text: str) -> list[Annotation]:
+    """An outing's entourage is every one of its activities': a list read for one activity of an
+    outing (the lead, or the stop after which the story prints it) goes to the leader's other
+    outing activities that have none, from the nearest one before (else after) that has one. Not
+    a photo session's own "junto con" ("se fotografio junto con la conferenciante ..."): those are
+    the people in the photograph."""
+
+    def shareable(e: Annotation) -> bool:
+        names = [m["name"] for m in e.attrs["entourage"]]
+        own = e.attrs["kind"] == "photo_session" and any(n in text[e.start : e.end] for n in names)
+        return bool(names) and not own
+
+    outing = [i for i, e in enumerate(events) if e.attrs["kind"] in _OUTING_KINDS]
+    listed = [i for i in outing if shareable(events[i])]
+    shared = list(events)
+    for i in outing:
+        if events[i].attrs["entourage"]:
+            continue
+        actor = events[i].attrs["actor_id"]
+        mine = [j for j in listed if events[j].attrs["actor_id"] == actor]
+        source = next((j for j in reversed(mine) if j < i), None)
+        source = source if source is not None else next((j for j in mine if j > i), None)
+        if source is not None:
+            e = events[i]
+            attrs = {**e.attrs, "entourage": events[source].attrs["entourage"]}
+            shared[i] = Annotation(e.start, e.end, "event", attrs, e.producer)
+    return shared
+
+
+_NAMED_DAY = re.compile(r"\bD[ií]a\b[^()]{0,80}$")
+
+
+def _glossed(text: str, start: int, at: int) -> bool:
+    """``at`` lies inside parentheses, opened after ``start``, that gloss a named day ("Dia del Sol
+    (15 de abril ...)"); "en el banquete ... (25 de agosto)" is no gloss."""
+    opened = text.rfind("(", start, at)
+    return opened >= 0 and text.find(")", opened, at) < 0 and _NAMED_DAY.search(text, start, opened) is not None
+
+
+_PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|it)\b", re.I)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) >= 5}
+
+
+def _names(target: str | None) -> bool:
+    """The target names a site or person (a capital after its article): "the Changchun ...", "la
+    Fabrica ..."; "the ... Room" of a site, "los militares", "ellos" name nothing new."""
+    return re.search(r"\b[A-Z]", re.sub(r"^[Tt]he\s+", "", target or "")) is not None
 
 
 def _family(kind: str) -> str:

@@ -19,7 +19,7 @@ from ..datafiles import read_tsv
 from ..model import Document
 from .gazetteer import Gazetteer
 
-__all__ = ["Candidate", "Lexicon", "find_candidates", "lexicon"]
+__all__ = ["Candidate", "Lexicon", "continues_report", "find_candidates", "lexicon"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 # A word that can begin the predicate after an apposition ("..., inspected"): a past tense.
@@ -51,10 +51,47 @@ _ADVERBS = re.compile(
 _SUBJECT_PREFIX = re.compile(
     r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|of|the|and|respected|dear|great|beloved|leader|,"
     # Spanish: articles and links between titles ("El Maximo Dirigente", "Acto seguido,").
-    r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n)\s*)*",
+    r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n"
+    # ... and the connectives of a report's later stops ("El mismo dia, Kim Jong Un visito ...").
+    r"|mismo|d[ií]a|primer|lugar|todo|[uú]ltimo)\s*)*",
     re.S,
 )
 _PRONOUN = re.compile(r"\s*(?:(?:Then|Later|Afterwards|After\s+that|Next|There|Also),?\s+)?(He|he)\s+(?=[a-z])")
+# Spanish drops the pronoun, or names him by a title alone: a sentence that goes on with the report
+# ("Luego, recorrio ...", "Primeramente, estuvo en ...", "Acto seguido, el Comandante Supremo
+# inspecciono ...", "Por ultimo, el estuvo en ...") opens, after a connective, with a verb of a visit,
+# performance or photo session. Group 1 is the subject (a pronoun or title) where there is one; the
+# predicate starts at the verb. Only these verbs: most bare Spanish sentences ("Dijo que ...") are his
+# words, not another stop.
+_CONNECTIVE_ES = (
+    r"(?:Luego|Despu[eé]s|Posteriormente|Primeramente|Primero|En\s+primer\s+lugar|Ante\s+todo|Sobre\s+todo"
+    r"|A\s+continuaci[oó]n|Acto\s+seguido|Seguidamente|Por\s+[uú]ltimo|Al\s+final|Finalmente|Tambi[eé]n"
+    r"|Adem[aá]s|(?:El|Ese|Este)\s+(?:mismo\s+)?d[ií]a|En\s+el\s+camino\s+de\s+(?:regreso|vuelta))"
+)
+_TITLE_ES = (
+    r"(?:[EÉeé]l|[Ee]l\s+(?:M[aá]ximo\s+Dirigente|Dirigente|Comandante\s+Supremo|Mariscal)"
+    r"(?:\s+del\s+(?:EPC|Ej[eé]rcito\s+Popular\s+de\s+Corea))?)"
+)
+_STOP_VERB_ES = (
+    r"(?:estuvo\s+(?:primero\s+|tambi[eé]n\s+)?en|recorri[oó]|visit[oó]|inspeccion[oó]|sigui[oó]\s+inspeccion\w*"
+    r"|dirigi[oó]\s+(?:sobre|en)\s+el\s+terreno|se\s+dirigi[oó]\s+(?:a|al)|lleg[oó]\s+(?:a|al)|presenci[oó]|vio"
+    r"|disfrut[oó]|se\s+fotografi[oó]|se\s+retrat[oó]|tom[oó]\s+(?:una\s+|unas\s+|la\s+|las\s+)?fot\w*|se\s+reuni[oó]\s+con"
+    r"|asisti[oó]\s+(?:a|al)|particip[oó]\s+en|(?:dio|dej[oó]|entreg[oó])\s+como\s+recuerdos?)\b"
+)
+# What may open such a sentence before its verb: a place ("En el lugar de descanso, presencio ..."),
+# a finished occasion ("Terminada la funcion, el Dirigente se reunio con ...") or a gerund clause
+# ("Escuchando explicaciones sobre el monumento ..., se fotografio junto con ...").
+_OPENER_ES = (
+    r"(?:En\s+(?:el|la|los|las)\s+[^,.;]{1,80},\s+|(?:Terminad|Concluid|Finalizad)[oa]s?\s+[^,.;]{1,80},\s+"
+    r"|\w+(?:ando|iendo|yendo)\b[^.;]{0,200}?,\s+)"
+)
+_CONTINUES_ES = re.compile(
+    rf"\s*(?:{_CONNECTIVE_ES}\s*,?\s+)?{_OPENER_ES}?(?:({_TITLE_ES})\s+)?(?:(?:tambi[eé]n|nuevamente)\s+)?"
+    rf"(?:les?\s+)?(?={_STOP_VERB_ES})",
+    re.I,  # "Estuvo primero en ...", "Tomo una foto ...": the verb may open the sentence
+)
+# A title names one leader only where it is his: "el Dirigente" alone is Kim Jong Il, "el Mariscal" Kim Jong Un.
+_TITLE_OF = {"Dirigente": "Kim Jong Il", "Mariscal": "Kim Jong Un"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +144,21 @@ class Candidate:
     pronoun: bool
     apposition: bool
     subject: bool  # his name (or "He") opens the sentence, after a dateline, titles, honorifics
+    # A Spanish sentence that goes on with the report, its subject dropped or a title ("Luego,
+    # recorrio ..."): a pronoun candidate whose feature is its own, not English "He ..."'s.
+    continues: bool = False
 
     def left(self, text: str) -> str:
         return text[self.start : self.mention[0]]
 
     def right(self, text: str) -> str:
         return text[self.predicate : self.end]
+
+
+def continues_report(text: str, start: int, end: int) -> bool:
+    """A Spanish sentence that goes on with the report, its subject dropped or a title ("Luego,
+    recorrio ...", "Acto seguido, el Comandante Supremo inspecciono ...")."""
+    return _CONTINUES_ES.match(text, start, end) is not None
 
 
 def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
@@ -165,14 +211,30 @@ def find_candidates(
             subject = _SUBJECT_PREFIX.fullmatch(text, s, ms) is not None and not text.startswith(("'s", "’s"), me)
             found.append(Candidate(index, s, e, entry.id, entry.name, (ms, me), start, False, appos, subject))
             seen_in_sentence = True
+        if seen_in_sentence:
+            continue
         pronoun = _PRONOUN.match(text, s, e)
-        if seen_in_sentence or pronoun is None:
+        spanish = None if pronoun else _CONTINUES_ES.match(text, s, e)
+        if pronoun is None and spanish is None:
             continue
         before = [n for n in people if n[1] <= s]
-        if before and _active(actors, before[-1][2].id, doc.published):
+        if pronoun is not None and before and _active(actors, before[-1][2].id, doc.published):
             entry = before[-1][2]
             ps, pe = pronoun.span(1)
             found.append(Candidate(index, s, e, entry.id, entry.name, (ps, pe), pronoun.end(), True, False, True))
+            continue
+        # Spanish goes on with the leader of the report: the last leader who opened a sentence (his
+        # wife's "Ri Sol Ju regalo ..." between does not make "Por ultimo, el estuvo en ..." hers).
+        leaders = [n for n in before if _active(actors, n[2].id, doc.published)]
+        if spanish is not None and leaders:
+            entry = leaders[-1][2]
+            title = spanish.group(1) or ""
+            if any(t in title and name != entry.name for t, name in _TITLE_OF.items() if "ximo" not in title):
+                continue
+            ps, pe = spanish.span(1) if title else (spanish.end(), spanish.end())
+            found.append(
+                Candidate(index, s, e, entry.id, entry.name, (ps, pe), spanish.end(), True, False, True, True)
+            )
     return found
 
 

@@ -67,7 +67,9 @@ def candidate_features(doc: Document, candidate: Candidate, old_date: bool) -> l
     if context in KINDS:
         feats.append("ctx_kind")
     if candidate.pronoun:
-        feats.append("pronoun")
+        # Spanish reports that go on without a subject have their own weight: most English "He ..."
+        # sentences retell deeds in praise, most Spanish "Luego, recorrio ..." report the next stop.
+        feats.append("continues" if candidate.continues else "pronoun")
     if candidate.apposition:
         feats.append("apposition")
     if candidate.subject:

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..capture.records import capture_record
 from ..config import load_config, options_for
-from ..extract.activities import ActivityExtractor, sentences
+from ..extract.activities import ActivityExtractor, _rules, sentences
 from ..extract.activity_candidates import Candidate
 from ..extract.activity_model import NONE
 from ..model import Document
@@ -135,14 +135,30 @@ def _from_hand(
     doc: Document, found: list[tuple[Candidate, list[str]]], gold: list[dict[str, Any]]
 ) -> Iterator[tuple[list[str], str]]:
     chosen: dict[int, str] = {}
+    evidence: list[int] = []
     for activity in gold:
         at = locate(str(activity.get("evidence") or ""), doc.text)
+        evidence += [at] if at is not None else []
         in_sentence = [i for i, (c, _) in enumerate(found) if at is not None and c.start <= at < c.end]
         pick = next((i for i in in_sentence if i not in chosen and found[i][0].actor == activity["actor"]), None)
         if pick is not None:
             chosen[pick] = _class(activity)
-    for i, (_, feats) in enumerate(found):
+    spans = sentences(doc.text)
+    for i, (c, feats) in enumerate(found):
+        if i not in chosen and not c.pronoun and _sums_up(doc.text, spans, c, evidence):
+            continue  # a lead that sums up the stops labelled after it: the extractor's rule drops it, not the model
         yield feats, chosen.get(i, NONE)
+
+
+def _sums_up(text: str, spans: list[tuple[int, int]], c: Candidate, evidence: list[int]) -> bool:
+    """The next sentence holding a gold activity opens the first of the stops ("Primero, ... estuvo
+    en ..."): the candidate's sentence is a lead that names them together, none only by that rule
+    (``ActivityExtractor._sums_up``), so it is no "none" example for the detector."""
+    later = [at for at in evidence if at >= c.end]
+    if not later:
+        return False
+    start, end = next(((s, e) for s, e in spans if s <= min(later) < e), (min(later), min(later)))
+    return _rules().first_leg.match(text, start, end) is not None
 
 
 def collect(shared: Path) -> list[Example]:

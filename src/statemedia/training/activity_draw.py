@@ -46,6 +46,10 @@ draw (:func:`draw_narratives`), fixed 2026-12-03: stories that report several le
 * Order: stories whose body holds a list cue (``LIST_ES``: "acompañado", "presentes",
   "acogido", "acogieron", "Participaron") first, then the more kinds matched, ties seeded
   (``random.Random(SEED)`` over sorted ids).
+* Sets labelled from it (``labelled/README.md``): ``activities_2011-12-es.jsonl`` is positions 1-25,
+  ``activities_2011-12-es-2.jsonl`` (the second Spanish set) positions 26-65. The exclusions stay
+  pinned at ``PINNED_SPANISH``, so the order does not move as sets are labelled: a third set takes
+  the positions after both.
 """
 
 from __future__ import annotations
