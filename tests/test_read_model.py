@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -53,6 +54,25 @@ def test_activities_agree(db: str, client: TestClient, kind: str | None) -> None
     assert [(r["period"], r["id"], r["appearances"]) for r in ranking[:200]] == [
         (r["period"], r["id"], r["appearances"]) for r in api_ranking["items"]
     ]
+
+
+def test_the_log_is_read_a_page_at_a_time(db: str, client: TestClient) -> None:
+    """The database orders and cuts the log: the API's pages put together are the CLI's whole log,
+    and the activity page's log is its newest rows, newest first."""
+    log = cli("activities", "--db", db, "--leader", LEADER, "--format", "json")
+    # In date order: the activity's day, else its story's (undated first), then the story's id.
+    order = [(r["date"] or r["published"] or "", r["doc_id"]) for r in log]
+    assert order == sorted(order)
+    rows = [(r["doc_id"], r["kind"], r["date"]) for r in log]
+    pages: list[tuple[str, str, str]] = []
+    for offset in range(0, len(rows) + 7, 7):
+        api = client.get("/api/activities", params={"leader": LEADER, "offset": offset, "limit": 7}).json()
+        assert api["total"] == len(rows)
+        pages += [(r["doc_id"], r["kind"], r["date"]) for r in api["items"]]
+    assert pages == rows and len(rows) > 7
+    page = client.get("/activities", params={"leader": LEADER}).text
+    linked = [unquote(i) for i in re.findall(r'<td><a href="/articles/([^"]+)"', page[page.index('id="log"') :])]
+    assert linked == [doc_id for doc_id, _, _ in reversed(rows)][:200]
 
 
 @pytest.mark.parametrize("view", ["log", "calendar", "gaps", "monthly", "elite", "movers", "network"])

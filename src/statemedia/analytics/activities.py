@@ -27,6 +27,7 @@ __all__ = [
     "PROTOCOL_ROLES",
     "Activity",
     "Appearance",
+    "Seen",
     "activities",
     "activity_from_attrs",
     "activity_pipeline",
@@ -204,12 +205,24 @@ class Appearance:
     gap_days: int | None
 
 
-def calendar(items: Iterable[Activity]) -> list[Appearance]:
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What a calendar and a timeline read of an activity with a day of its own: a store reads
+    only these (``stored_activities.seen``), not the whole activity with its protocol lists."""
+
+    actor: str
+    day: date
+    kind: str
+    target: str | None
+    title: str | None
+
+
+def calendar(items: Iterable[Activity | Seen]) -> list[Appearance]:
     """Each leader's public appearances by day (letters excluded), with the gap since the last one.
 
     Activities whose day is unknown ("recently") have no place on a calendar and are left out.
     """
-    days: dict[tuple[str, date], list[Activity]] = {}
+    days: dict[tuple[str, date], list[Activity | Seen]] = {}
     for act in items:
         if act.day is not None and act.kind not in _NOT_APPEARANCES:
             days.setdefault((act.actor, act.day), []).append(act)

@@ -21,7 +21,7 @@ VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers", "network")
 RANKED_VIEWS = ("elite", "movers")
 
 
-def gaps(acts: Sequence[log.Activity], min_days: int) -> list[dict[str, Any]]:
+def gaps(acts: Sequence[log.Activity | log.Seen], min_days: int) -> list[dict[str, Any]]:
     """Spells of ``min_days`` or more between a leader's public appearances, longest first."""
     rows = [
         {

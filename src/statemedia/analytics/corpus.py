@@ -27,7 +27,7 @@ from . import quotations as quotes
 from . import stored_activities as stored
 from ._columns import marks, stored_day, stored_json
 from ._results import Results
-from .activities import Activity
+from .activities import Activity, Seen
 from .elite import DEFAULT_ROLES, Standing
 
 __all__ = ["ArticleRow", "Corpus", "fold_periods", "period_key"]
@@ -322,6 +322,34 @@ class Corpus:
         key = f"activities:{leader}:{start}:{end}:{','.join(wanted)}"
         acts: list[Activity] = self._cached(key, lambda: stored.activities(self._rows, leader, start, end, wanted))
         return acts
+
+    def seen(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[Seen]:
+        """The dated ones of ``activities(...)`` as calendars and timelines read them (kept as they are)."""
+        wanted = sorted(kinds or ())
+        key = f"seen:{leader}:{start}:{end}:{','.join(wanted)}"
+        found: list[Seen] = self._cached(key, lambda: stored.seen(self._rows, leader, start, end, wanted))
+        return found
+
+    def activity_log(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None, offset: int = 0, limit: int, newest_first: bool = False,
+    ) -> tuple[int, list[Activity]]:
+        """How many activities ``activities`` gives, and one page of them (``newest_first``: from
+        the newest): only the page's activities are read, however many the leader has."""
+        wanted = sorted(kinds or ())
+
+        def make() -> tuple[int, list[Activity]]:
+            page = stored.activities(self._rows, leader, start, end, wanted, offset=offset, limit=limit,
+                                     newest_first=newest_first)  # fmt: skip
+            return stored.count(self._rows, leader, start, end, wanted), page
+
+        found: tuple[int, list[Activity]] = self._part(
+            ("activity-log", leader, start, end, *wanted, offset, limit, newest_first), make
+        )
+        return found
 
     def ranking(
         self, *, leader: str | None = None, start: date | None = None, end: date | None = None,

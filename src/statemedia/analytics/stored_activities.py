@@ -21,10 +21,10 @@ from datetime import date
 from typing import Any
 
 from ._columns import marks, stored_day, stored_json
-from .activities import Activity, activity_from_attrs, select
+from .activities import Activity, Seen, activity_from_attrs
 from .elite import DEFAULT_ROLES, Standing
 
-__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "kinds", "leaders", "ranking"]
+__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "count", "kinds", "leaders", "ranking", "seen"]
 
 Rows = Callable[[str, Sequence[Any]], list[Any]]
 # The current version of every article.
@@ -50,36 +50,76 @@ _TRANSLATION = (
 _ACTOR_AFTER = 1_000_000
 
 
-def activities(
-    rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: list[str]
-) -> list[Activity]:
-    """Leader activities of the current versions, in date order; filters as ``select``."""
-    where, params = [_SHOWN.format(t="t")], []
+def _selected(
+    leader: str | None, start: date | None, end: date | None, wanted: Sequence[str], t: str = "t"
+) -> tuple[str, list[Any]]:
+    """The conditions ``activities.select`` applies, on the activity columns of ``t`` (text_activities,
+    or activity_members' copy of them) of a current version ``d`` (its day, else its story's,
+    compared as ISO text), and each event once (``_SHOWN``)."""
+    where, params = [_SHOWN.format(t=t)], list[Any]()
     if wanted:
-        where.append(f"t.kind IN ({marks(len(wanted))})")
+        where.append(f"{t}.kind IN ({marks(len(wanted))})")
         params += wanted
     if leader:
-        where.append("(lower(t.actor) = lower(?) OR lower(t.actor_id) = lower(?))")
+        where.append(f"(lower({t}.actor) = lower(?) OR lower({t}.actor_id) = lower(?))")
         params += [leader, leader]
-    # The activity's day, else its story's: the bounds are ISO text, which a day column compares
-    # as text and a date column reads as a date. ``select`` below applies the exact rule.
     for bound, op in ((start, ">="), (end, "<=")):
         if bound is not None:
-            where.append(f"(t.day {op} ? OR t.day IS NULL)")
+            where.append(f"{_DAY.format(t=t)} {op} ?")
             params.append(bound.isoformat())
+    return " AND ".join(where), params
+
+
+def activities(
+    rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str], *,
+    offset: int = 0, limit: int | None = None, newest_first: bool = False,
+) -> list[Activity]:
+    """Leader activities of the current versions in date order (their day, else their story's; then
+    the story's id and the activity's place in it), filtered as ``select``; with ``limit``, the page
+    of them after ``offset`` (``newest_first``: in the reverse order): the database orders and cuts
+    them, so a page of a leader's tens of thousands of activities reads only its own rows."""
+    where, params = _selected(leader, start, end, wanted)
+    way = " DESC" if newest_first else ""
+    # Undated (no day of its own, no story day) first, as ``date.min`` sorted them.
+    order = ", ".join(f"{column}{way}" for column in (f"coalesce({_DAY.format(t='t')}, '')", "d.doc_id", "t.text_pk",
+                                                      "t.ord"))  # fmt: skip
+    page, more = ("", []) if limit is None else (" LIMIT ? OFFSET ?", [limit, offset])
     found = rows(
         f"SELECT d.doc_id, d.published, d.title, t.attrs, {_TRANSLATION} FROM {CURRENT} "
         "JOIN text_activities t ON t.text_pk = d.text_pk "
         "LEFT JOIN activity_translations o ON o.of_text_pk = t.text_pk AND o.of_ord = t.ord "
-        f"WHERE {' AND '.join(where)} ORDER BY t.text_pk, t.ord",
-        params,
+        f"WHERE {where} ORDER BY {order}{page}",
+        [*params, *more],
     )
-    acts = [
+    return [
         activity_from_attrs(str(i), stored_day(p), title, stored_json(attrs), translations=(str(tr),) if tr else ())
         for i, p, title, attrs, tr in found
     ]
-    acts.sort(key=lambda a: (a.day or a.published or date.min, a.doc_id))
-    return list(select(acts, leader=leader, start=start, end=end, kinds=wanted or None))
+
+
+def seen(rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str]) -> list[Seen]:
+    """The activities ``activities`` gives that have a day of their own, in its order, as calendars
+    and timelines read them: a leader's page draws all of them, and an activity's protocol lists
+    cost most of building one (four times these)."""
+    where, params = _selected(leader, start, end, wanted)
+    found = rows(
+        f"SELECT t.actor, t.day, t.kind, t.attrs, d.title FROM {CURRENT} JOIN text_activities t "
+        f"ON t.text_pk = d.text_pk WHERE {where} AND t.day IS NOT NULL ORDER BY t.day, d.doc_id, t.text_pk, t.ord",
+        params,
+    )
+    out = []
+    for actor, day, kind, attrs, title in found:
+        if (on := stored_day(day)) is not None:
+            out.append(Seen(str(actor), on, str(kind), stored_json(attrs).get("target"), title))
+    return out
+
+
+def count(rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str]) -> int:
+    """How many activities ``activities`` gives for these filters."""
+    where, params = _selected(leader, start, end, wanted)
+    found = rows(f"SELECT count(*) FROM {CURRENT} JOIN text_activities t ON t.text_pk = d.text_pk WHERE {where}",
+                 params)  # fmt: skip
+    return int(found[0][0])
 
 
 def leaders(rows: Rows) -> list[tuple[str, int]]:
@@ -114,17 +154,8 @@ def ranking(
         raise ValueError(f"unknown period {period!r}; use month, quarter or year")
     day = _DAY.format(t="m")
     rank = "CASE m.role " + " ".join(f"WHEN ? THEN {i}" for i in range(len(roles))) + " END"
-    where, params = [f"m.role IN ({marks(len(roles))})", f"{day} IS NOT NULL", _SHOWN.format(t="m")], [*roles]
-    if wanted:
-        where.append(f"m.kind IN ({marks(len(wanted))})")
-        params += wanted
-    if leader:
-        where.append("(lower(m.actor) = lower(?) OR lower(m.actor_id) = lower(?))")
-        params += [leader, leader]
-    for bound, op in ((start, ">="), (end, "<=")):
-        if bound is not None:
-            where.append(f"{day} {op} ?")
-            params.append(bound.isoformat())
+    selected, params = _selected(leader, start, end, wanted, "m")
+    where, params = [f"m.role IN ({marks(len(roles))})", f"{day} IS NOT NULL", selected], [*roles, *params]
     # An official counts once an activity (a story's copy of it each), at his first place in the
     # first role asked for (``elite.listed``).
     once = f"""WITH listed AS (

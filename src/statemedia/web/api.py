@@ -127,6 +127,10 @@ def api_activities(
         counted = elite.parse_roles(roles)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
+    if view == "log":  # a page of the log: the store orders and cuts it
+        total, shown = wb.corpus.activity_log(leader=leader, start=date_from, end=date_to, kinds=kind,
+                                             offset=paging.offset, limit=paging.limit)  # fmt: skip
+        return listing([a.to_dict() for a in shown], paging, format, name="activities-log", total=total)
     if view in RANKED_VIEWS:
         standings = wb.corpus.ranking(leader=leader, start=date_from, end=date_to, kinds=kind, period=period,
                                       roles=counted)  # fmt: skip

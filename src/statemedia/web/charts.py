@@ -147,6 +147,10 @@ def calendar_year(year: int, counts: Mapping[date, int], gap_starts: Mapping[dat
     return _frame(width, height, label, body)
 
 
+# Months between a timeline's ticks, the fewest that give a dozen ticks or fewer over its span.
+_TICK_MONTHS = (1, 3, 6, 12, 24, 60, 120)
+
+
 def timeline(points: Sequence[tuple[date, str, str]], rows: Sequence[str], *, label: str,
              width: int = 900) -> Markup:
     """Dots on a time axis, one row per category: ``points`` are (day, row, tooltip)."""
@@ -163,22 +167,34 @@ def timeline(points: Sequence[tuple[date, str, str]], rows: Sequence[str], *, la
     def x_of(d: date) -> float:
         return left + plot_w * (d - lo).days / span
 
-    month = date(lo.year, lo.month, 1)
+    # A tick every month over a year or so, else every few months or years: a dozen labels at most.
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    step = next((s for s in _TICK_MONTHS if months <= 12 * s), _TICK_MONTHS[-1])
+    month = date(lo.year, lo.month, 1) if step < 12 else date(lo.year - lo.year % (step // 12), 1, 1)
     while month <= hi:
         if month >= lo:
             x = x_of(month)
             body.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="6" y2="{height - 18}" stroke="#e5e7eb"/>')
-            body.append(f'<text x="{x + 2:.1f}" y="{height - 6}" fill="#4b5563">{month:%b %Y}</text>')
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+            body.append(f'<text x="{x + 2:.1f}" y="{height - 6}" fill="#4b5563">'
+                        f'{month.strftime("%b %Y" if step < 12 else "%Y")}</text>')  # fmt: skip
+        ahead = month.month - 1 + step
+        month = date(month.year + ahead // 12, ahead % 12 + 1, 1)
     for i, row in enumerate(rows):
         y = 14 + row_h * i
         body.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" fill="#111827">{escape(row)}</text>')
         body.append(f'<line x1="{left}" x2="{width - 20}" y1="{y}" y2="{y}" stroke="#f3f4f6"/>')
     index = {row: i for i, row in enumerate(rows)}
+    # One dot per row and pixel: dots nearer than that hide each other, and a leader's tens of
+    # thousands of activities over decades drew as many dots (megabytes of page); a dot that
+    # stands for several says how many, and their first and last days.
+    dots: dict[tuple[int, int], list[tuple[date, str]]] = {}
     for day, row, tip in points:
-        i = index[row]
+        dots.setdefault((index[row], round(x_of(day))), []).append((day, tip))
+    for (i, x), found in sorted(dots.items()):
+        days = sorted(day for day, _ in found)
+        tip = found[0][1] if len(found) == 1 else f"{len(found)} × {rows[i]}, {days[0]} to {days[-1]}"
         body.append(
-            f'<circle class="dot" cx="{x_of(day):.1f}" cy="{14 + row_h * i}" r="4" '
+            f'<circle class="dot" cx="{x}" cy="{14 + row_h * i}" r="4" '
             f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="0.75"><title>{escape(tip)}</title></circle>'
         )
     return _frame(width, height, label, body)

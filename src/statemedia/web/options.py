@@ -21,6 +21,8 @@ class WebOptions:
     co_appearances: int
     co_mention_sample: int
     gap_days: int
+    activity_log_rows: int
+    calendar_years: int
     max_upload_bytes: int
     max_paste_chars: int
     read_connections: int

@@ -158,20 +158,22 @@ def activities_page(
 ) -> HTMLResponse:
     leaders = wb.leaders()
     chosen = leader or (leaders[0][0] if leaders else None)
-    acts = wb.activities(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None)
-    dated = [a for a in acts if a.day]
-    rows = sorted({a.kind for a in dated})
+    kinds = [kind] if kind else None
+    # The log shows the newest of the activities, read as a page; the timeline, the calendar and
+    # the gaps draw every dated one, read without their protocol lists.
+    total, newest = wb.corpus.activity_log(leader=chosen, start=date_from, end=date_to, kinds=kinds,
+                                           limit=wb.options.activity_log_rows, newest_first=True)  # fmt: skip
+    dated = wb.corpus.seen(leader=chosen, start=date_from, end=date_to, kinds=kinds)
     timeline = charts.timeline(
-        [(a.day, a.kind, f"{a.day}: {a.kind} — {a.target or a.title or ''}") for a in dated if a.day],
-        rows, label=f"activities of {chosen}",
+        [(a.day, a.kind, f"{a.day}: {a.kind} — {a.target or a.title or ''}") for a in dated],
+        sorted({a.kind for a in dated}), label=f"activities of {chosen}",
     )
-    spells = gaps(acts, wb.options.gap_days)
+    spells = gaps(dated, wb.options.gap_days)
     starts = {date.fromisoformat(g["seen_again"]): int(g["gap_days"]) for g in spells}
-    counts = day_counts(acts)
-    calendars = [
-        charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}")
-        for y in sorted({d.year for d in counts})
-    ]
+    counts = day_counts(dated)
+    years = sorted({d.year for d in counts})
+    drawn = years[-wb.options.calendar_years :]
+    calendars = [charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}") for y in drawn]
     standings = wb.corpus.ranking(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None,
                                   period=period)  # fmt: skip
     latest = max((s.period for s in standings), default=None)
@@ -179,7 +181,8 @@ def activities_page(
     return render(
         request, "activities.html", leaders=leaders, leader=chosen, kind=kind, period=period,
         date_from=date_from, date_to=date_to, kinds=wb.corpus.activity_kinds(),
-        acts=acts, timeline=timeline, calendars=calendars, gaps=spells, gap_days=wb.options.gap_days,
+        total=total, newest=newest, timeline=timeline, years_left=len(years) - len(drawn), calendars=calendars,
+        gaps=spells, gap_days=wb.options.gap_days,
         ranking=[s for s in standings if s.period == latest][:30], latest=latest,
         risers=sorted(moves, key=lambda m: -(m.change or 0))[:10],
         fallers=sorted(moves, key=lambda m: m.change or 0)[:10],

@@ -50,6 +50,6 @@ def entity_detail(
     }
 
 
-def day_counts(acts: Sequence[log.Activity]) -> Counter[date]:
+def day_counts(acts: Sequence[log.Activity | log.Seen]) -> Counter[date]:
     """Leaders seen in public per day (the calendar's shading; letters do not count)."""
     return Counter(a.day for a in log.calendar(acts))
