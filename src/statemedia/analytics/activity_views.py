@@ -21,8 +21,9 @@ VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers", "network")
 RANKED_VIEWS = ("elite", "movers")
 
 
-def gaps(acts: Sequence[log.Activity | log.Seen], min_days: int) -> list[dict[str, Any]]:
-    """Spells of ``min_days`` or more between a leader's public appearances, longest first."""
+def gaps(appearances: Sequence[log.Appearance], min_days: int) -> list[dict[str, Any]]:
+    """Spells of ``min_days`` or more between a leader's public appearances (``log.calendar``),
+    longest first."""
     rows = [
         {
             "actor": a.actor,
@@ -31,7 +32,7 @@ def gaps(acts: Sequence[log.Activity | log.Seen], min_days: int) -> list[dict[st
             "kinds": list(a.kinds),
             "targets": list(a.targets),
         }
-        for a in log.calendar(acts)
+        for a in appearances
         if a.gap_days is not None and a.gap_days >= min_days
     ]
     return sorted(rows, key=lambda r: (-r["gap_days"], r["seen_again"]))
@@ -58,7 +59,7 @@ def activity_rows(
             for a in log.calendar(acts)
         ]  # fmt: skip
     if view == "gaps":
-        return gaps(acts, gap_days)
+        return gaps(log.calendar(acts), gap_days)
     if view == "monthly":
         return [
             {"month": month, "by": by, "value": value, "count": n}

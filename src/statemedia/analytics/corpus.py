@@ -371,11 +371,13 @@ class Corpus:
         return shared
 
     def leaders(self) -> list[tuple[str, int]]:
-        """Leaders by number of activities (the name as stories give it)."""
-        return stored.leaders(self._rows)
+        """Leaders by number of activities (the name as stories give it); every activity page asks."""
+        found: list[tuple[str, int]] = self._cached("leaders", lambda: stored.leaders(self._rows))
+        return found
 
     def activity_kinds(self) -> list[str]:
-        return stored.kinds(self._rows)
+        found: list[str] = self._cached("activity-kinds", lambda: stored.kinds(self._rows))
+        return found
 
     # --- layers across the corpus -----------------------------------------------------------
     def spans(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from importlib import resources
 from typing import Annotated, Any
@@ -12,8 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 
 from ..analytics import elite
+from ..analytics.activities import calendar
 from ..analytics.activity_views import gaps
 from ..model import Document
 from . import charts
@@ -21,7 +24,7 @@ from .highlight import LAYERS, highlighted, layer_counts, snippet_html
 from .params import Page as Paging
 from .params import capped_body, page, search_params, workbench
 from .service import SearchParams, Workbench
-from .views import day_counts, entity_detail
+from .views import entity_detail
 
 __all__ = ["router", "templates"]
 
@@ -163,17 +166,24 @@ def activities_page(
     # the gaps draw every dated one, read without their protocol lists.
     total, newest = wb.corpus.activity_log(leader=chosen, start=date_from, end=date_to, kinds=kinds,
                                            limit=wb.options.activity_log_rows, newest_first=True)  # fmt: skip
-    dated = wb.corpus.seen(leader=chosen, start=date_from, end=date_to, kinds=kinds)
-    timeline = charts.timeline(
-        [(a.day, a.kind, f"{a.day}: {a.kind} — {a.target or a.title or ''}") for a in dated],
-        sorted({a.kind for a in dated}), label=f"activities of {chosen}",
-    )
-    spells = gaps(dated, wb.options.gap_days)
-    starts = {date.fromisoformat(g["seen_again"]): int(g["gap_days"]) for g in spells}
-    counts = day_counts(dated)
-    years = sorted({d.year for d in counts})
-    drawn = years[-wb.options.calendar_years :]
-    calendars = [charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}") for y in drawn]
+
+    def draw() -> tuple[Markup, list[Markup], int, list[dict[str, Any]]]:
+        dated = wb.corpus.seen(leader=chosen, start=date_from, end=date_to, kinds=kinds)
+        timeline = charts.timeline(
+            [(a.day, a.kind, f"{a.day}: {a.kind} — {a.target or a.title or ''}") for a in dated],
+            sorted({a.kind for a in dated}), label=f"activities of {chosen}",
+        )
+        seen = calendar(dated)
+        spells = gaps(seen, wb.options.gap_days)
+        starts = {date.fromisoformat(g["seen_again"]): int(g["gap_days"]) for g in spells}
+        counts = Counter(a.day for a in seen)
+        years = sorted({d.year for d in counts})
+        drawn = years[-wb.options.calendar_years :]
+        calendars = [charts.calendar_year(y, counts, starts, label=f"{chosen} appearances {y}") for y in drawn]
+        return timeline, calendars, len(years) - len(drawn), spells
+
+    # Drawn once per change of the corpus: a leader's decades of activities are tens of thousands of dots.
+    timeline, calendars, years_left, spells = wb.kept(("activity-charts", chosen, date_from, date_to, kind), draw)
     standings = wb.corpus.ranking(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None,
                                   period=period)  # fmt: skip
     latest = max((s.period for s in standings), default=None)
@@ -181,7 +191,7 @@ def activities_page(
     return render(
         request, "activities.html", leaders=leaders, leader=chosen, kind=kind, period=period,
         date_from=date_from, date_to=date_to, kinds=wb.corpus.activity_kinds(),
-        total=total, newest=newest, timeline=timeline, years_left=len(years) - len(drawn), calendars=calendars,
+        total=total, newest=newest, timeline=timeline, years_left=years_left, calendars=calendars,
         gaps=spells, gap_days=wb.options.gap_days,
         ranking=[s for s in standings if s.period == latest][:30], latest=latest,
         risers=sorted(moves, key=lambda m: -(m.change or 0))[:10],

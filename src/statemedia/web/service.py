@@ -9,11 +9,12 @@ process keeps no copy of the corpus and a story stored a moment ago shows on the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from ..analysis import analyze_text
 from ..analytics import facets
@@ -29,6 +30,10 @@ from ..store import Hit, Query, Store, VersionInfo, open_store
 from ..store.diff import VersionDiff, diff_versions
 from ..store.readers import Readers
 from .options import WebOptions
+
+T = TypeVar("T")
+# Page parts drawn from the corpus and kept (``Workbench.kept``): a few leaders' activity pages.
+_DRAWN = 16
 
 __all__ = ["ArticleView", "Facet", "SearchParams", "SearchResult", "Workbench"]
 
@@ -106,6 +111,7 @@ class Workbench:
         self._readers = Readers(self.store, self.options.read_connections)
         self.corpus = Corpus(self.store, self._readers)
         self._searches = Results(self.options.search_results)
+        self._drawn = Results(_DRAWN)
         # The pipeline for pasted articles (/analyze), built on first use: spaCy and the
         # technique model take seconds to load and most sessions never paste anything.
         self._pipeline: Pipeline | None = None
@@ -120,6 +126,11 @@ class Workbench:
     def close(self) -> None:
         self._readers.close()
         self.store.close()
+
+    def kept(self, name: Hashable, make: Callable[[], T]) -> T:
+        """A page's part drawn from the corpus (charts of a leader's activities), kept until the
+        corpus changes among the last few drawn: drawing is most of such a page's time."""
+        return self._drawn.get(self.corpus.state(), name, make)
 
     # --- a pasted article -------------------------------------------------------------------
     def analyze(self, text: str, *, title: str | None = None, published: date | None = None) -> Document:

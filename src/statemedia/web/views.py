@@ -1,17 +1,13 @@
-"""Rows for the entity pages and the activity calendar, shared by the pages and the API (the
-activity views' rows: ``analytics.activity_views``)."""
+"""Rows for the entity pages, shared by the pages and the API (the activity views' rows:
+``analytics.activity_views``)."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-from ..analytics import activities as log
 from ..analytics.corpus import Corpus, fold_periods
 
-__all__ = ["day_counts", "entity_detail"]
+__all__ = ["entity_detail"]
 
 
 def entity_detail(
@@ -48,8 +44,3 @@ def entity_detail(
             for d, mentions in newest
         ],
     }
-
-
-def day_counts(acts: Sequence[log.Activity | log.Seen]) -> Counter[date]:
-    """Leaders seen in public per day (the calendar's shading; letters do not count)."""
-    return Counter(a.day for a in log.calendar(acts))
