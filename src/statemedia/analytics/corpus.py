@@ -341,15 +341,16 @@ class Corpus:
         the newest): only the page's activities are read, however many the leader has."""
         wanted = sorted(kinds or ())
 
-        def make() -> tuple[int, list[Activity]]:
-            page = stored.activities(self._rows, leader, start, end, wanted, offset=offset, limit=limit,
+        def make() -> list[Activity]:
+            return stored.activities(self._rows, leader, start, end, wanted, offset=offset, limit=limit,
                                      newest_first=newest_first)  # fmt: skip
-            return stored.count(self._rows, leader, start, end, wanted), page
 
-        found: tuple[int, list[Activity]] = self._part(
-            ("activity-log", leader, start, end, *wanted, offset, limit, newest_first), make
-        )
-        return found
+        # The count once for every page of the same filters.
+        total: int = self._part(("activity-count", leader, start, end, *wanted),
+                                lambda: stored.count(self._rows, leader, start, end, wanted))  # fmt: skip
+        page: list[Activity] = self._part(("activity-log", leader, start, end, *wanted, offset, limit, newest_first),
+                                          make)  # fmt: skip
+        return total, page
 
     def ranking(
         self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
