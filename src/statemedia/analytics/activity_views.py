@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from . import activities as log
 from . import elite
+from .corpus import Corpus
 
-__all__ = ["RANKED_VIEWS", "VIEWS", "activity_rows", "gaps", "standing_rows"]
+__all__ = ["APPEARANCE_VIEWS", "RANKED_VIEWS", "VIEWS", "activity_rows", "appearance_rows", "gaps", "standing_rows",
+           "stored_rows"]
 
 VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers", "network")
 # The views the store ranks by itself (Corpus.ranking), without the activities.
 RANKED_VIEWS = ("elite", "movers")
+# The views of a leader's appearances by day: of the dated activities alone.
+APPEARANCE_VIEWS = ("calendar", "gaps")
 
 
 def gaps(appearances: Sequence[log.Appearance], min_days: int) -> list[dict[str, Any]]:
@@ -52,14 +57,8 @@ def activity_rows(
     per period."""
     if view == "log":
         return [a.to_dict() for a in acts]
-    if view == "calendar":
-        return [
-            {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": list(a.kinds),
-             "targets": list(a.targets)}
-            for a in log.calendar(acts)
-        ]  # fmt: skip
-    if view == "gaps":
-        return gaps(log.calendar(acts), gap_days)
+    if view in APPEARANCE_VIEWS:
+        return appearance_rows(view, log.calendar(acts), gap_days)
     if view == "monthly":
         return [
             {"month": month, "by": by, "value": value, "count": n}
@@ -72,6 +71,36 @@ def activity_rows(
     if view in RANKED_VIEWS:
         return standing_rows(view, elite.ranking(acts, period=period, top=top, roles=roles))
     raise ValueError(f"no activity view {view!r}: {', '.join(VIEWS)}")
+
+
+def appearance_rows(view: str, appearances: Sequence[log.Appearance], gap_days: int) -> list[dict[str, Any]]:
+    """The rows of the calendar or gaps view from a leader's appearances (``log.calendar``: of his
+    activities, or of the dated ones alone as a store reads them, ``Corpus.seen``)."""
+    if view == "gaps":
+        return gaps(appearances, gap_days)
+    return [
+        {"actor": a.actor, "date": a.day.isoformat(), "gap_days": a.gap_days, "kinds": list(a.kinds),
+         "targets": list(a.targets)}
+        for a in appearances
+    ]  # fmt: skip
+
+
+def stored_rows(
+    corpus: Corpus, view: str, *, leader: str | None, start: date | None, end: date | None,
+    kinds: Sequence[str] | None, period: str, gap_days: int, roles: Sequence[str] = elite.DEFAULT_ROLES,
+    top: int | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of one view of a store's activities, each read as it needs: the ranked views
+    counted by the store, the calendar and gaps from the dated activities alone, the others from
+    all of them (the CLI and the API both ask here)."""
+    if view in RANKED_VIEWS:
+        return standing_rows(view, corpus.ranking(leader=leader, start=start, end=end, kinds=kinds, period=period,
+                                                  top=top, roles=roles))  # fmt: skip
+    if view in APPEARANCE_VIEWS:
+        seen = corpus.seen(leader=leader, start=start, end=end, kinds=kinds)
+        return appearance_rows(view, log.calendar(seen), gap_days)
+    acts = corpus.activities(leader=leader, start=start, end=end, kinds=kinds)
+    return activity_rows(view, acts, period=period, gap_days=gap_days, roles=roles, top=top)
 
 
 def standing_rows(view: str, standings: list[elite.Standing]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ import typer
 
 from ..analytics import activities as log
 from ..analytics import elite
-from ..analytics.activity_views import RANKED_VIEWS, activity_rows, standing_rows
+from ..analytics.activity_views import activity_rows, stored_rows
 from ..analytics.corpus import Corpus
 from ..config import load_config, options_for
 from ..model import Document
@@ -92,10 +92,9 @@ def activities(
         # A store's activities as stored: the read model the web pages and the API show. The store
         # ranks by itself (Corpus.ranking), without reading every activity.
         corpus = Corpus(open_db(db, read_only=True))
-        if view.value in RANKED_VIEWS:
-            standings = corpus.ranking(leader=leader, start=start, end=end, kinds=kind, period=period, top=top,
-                                       roles=chosen)  # fmt: skip
-            _print(standing_rows(view.value, standings), format)
+        if not (view is View.network and format is Format.graphml):
+            _print(stored_rows(corpus, view.value, leader=leader, start=start, end=end, kinds=kind, period=period,
+                               gap_days=gap_days, roles=chosen, top=top), format)  # fmt: skip
             return
         acts = corpus.activities(leader=leader, start=start, end=end, kinds=kind)
     else:

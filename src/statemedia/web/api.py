@@ -16,7 +16,7 @@ from pydantic import StringConstraints
 
 from ..analytics import elite
 from ..analytics import quotations as quotes
-from ..analytics.activity_views import RANKED_VIEWS, VIEWS, activity_rows, standing_rows
+from ..analytics.activity_views import VIEWS, stored_rows
 from ..analytics.corpus import ArticleRow
 from ..ingest import ingest
 from ..report import to_json
@@ -131,13 +131,8 @@ def api_activities(
         total, shown = wb.corpus.activity_log(leader=leader, start=date_from, end=date_to, kinds=kind,
                                              offset=paging.offset, limit=paging.limit)  # fmt: skip
         return listing([a.to_dict() for a in shown], paging, format, name="activities-log", total=total)
-    if view in RANKED_VIEWS:
-        standings = wb.corpus.ranking(leader=leader, start=date_from, end=date_to, kinds=kind, period=period,
-                                      roles=counted)  # fmt: skip
-        rows = standing_rows(view, standings)
-    else:
-        acts = wb.activities(leader=leader, start=date_from, end=date_to, kinds=kind)
-        rows = activity_rows(view, acts, period=period, gap_days=wb.options.gap_days, roles=counted)
+    rows = stored_rows(wb.corpus, view, leader=leader, start=date_from, end=date_to, kinds=kind, period=period,
+                       gap_days=wb.options.gap_days, roles=counted)  # fmt: skip
     return paged(rows, paging, format, name=f"activities-{view}")
 
 

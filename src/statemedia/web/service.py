@@ -19,7 +19,6 @@ from typing import TypeVar
 from ..analysis import analyze_text
 from ..analytics import facets
 from ..analytics._results import Results
-from ..analytics.activities import Activity
 from ..analytics.corpus import ArticleRow, Corpus
 from ..config import Config, load_config, options_for
 from ..errors import QueryError
@@ -264,12 +263,6 @@ class Workbench:
             return diff_versions(store, doc_id, old, new)
 
     # --- activities -------------------------------------------------------------------------
-    def activities(
-        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
-        kinds: Iterable[str] | None = None,
-    ) -> list[Activity]:
-        return self.corpus.activities(leader=leader, start=start, end=end, kinds=kinds)
-
     def leaders(self) -> list[tuple[str, int]]:
         return self.corpus.leaders()
 
