@@ -48,7 +48,10 @@ COPY = {
     "annotations": 'text_pk + {k}*{t}, start, "end", label, attrs, producer',
     "text_entities": "entity_id, name, type, text_pk + {k}*{t}, mentions",
     "text_labels": "facet, value, text_pk + {k}*{t}",
-    "text_activities": "text_pk + {k}*{t}, ord, actor_id, actor, kind, date(day, '-{y} years'), attrs",
+    # The day moves back with the copy's stories, in the column and in the attributes alike.
+    "text_activities": "text_pk + {k}*{t}, ord, actor_id, actor, kind, date(day, '-{y} years'), "
+    "CASE WHEN length(json_extract(attrs, '$.date')) = 10 "
+    "THEN json_set(attrs, '$.date', date(json_extract(attrs, '$.date'), '-{y} years')) ELSE attrs END",
     "activity_members": "text_pk + {k}*{t}, ord, role, position, member_id, name, actor_id, actor, kind, "
     "date(day, '-{y} years')",
     "activity_translations": "text_pk + {k}*{t}, ord, of_text_pk + {k}*{t}, of_ord",

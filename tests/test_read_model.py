@@ -14,7 +14,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import statemedia.cli.commands  # noqa: F401  (registers every command)
+from statemedia.analytics.activity_views import activity_rows, stored_rows
+from statemedia.analytics.corpus import Corpus
 from statemedia.cli import app
+from statemedia.store import open_store
 from statemedia.web.app import create_app
 from web_fixtures import both_stores_db_fixture, kcna_store_fixture, web_db_fixture  # noqa: F401
 
@@ -73,6 +76,18 @@ def test_the_log_is_read_a_page_at_a_time(db: str, client: TestClient) -> None:
     page = client.get("/activities", params={"leader": LEADER}).text
     linked = [unquote(i) for i in re.findall(r'<td><a href="/articles/([^"]+)"', page[page.index('id="log"') :])]
     assert linked == [doc_id for doc_id, _, _ in reversed(rows)][:200]
+
+
+@pytest.mark.parametrize("leader", [LEADER, None])
+def test_the_calendar_of_the_dated_activities_is_the_calendar_of_all(db: str, leader: str | None) -> None:
+    """A store's calendar and gaps read only the dated activities, without their lists
+    (``Corpus.seen``): the same rows as from every activity read whole."""
+    corpus = Corpus(open_store(db))
+    acts = corpus.activities(leader=leader)
+    for view in ("calendar", "gaps"):
+        light = stored_rows(corpus, view, leader=leader, start=None, end=None, kinds=None, period="year", gap_days=3)
+        assert light == activity_rows(view, acts, period="year", gap_days=3)
+        assert light or view == "gaps"
 
 
 @pytest.mark.parametrize("view", ["log", "calendar", "gaps", "monthly", "elite", "movers", "network"])
