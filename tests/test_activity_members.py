@@ -85,6 +85,21 @@ def test_ranking_by_the_store_is_the_python_ranking(store: Store, roles: Sequenc
         assert movers == elite.movers(elite.ranking(acts, period=period, roles=roles))
 
 
+@pytest.mark.parametrize("roles", ROLES)
+def test_the_network_by_the_store_is_the_python_network(store: Store, roles: Sequence[str]) -> None:
+    corpus = Corpus(store)
+    filters: list[dict[str, Any]] = [
+        {},
+        {"leader": LEADER},
+        {"leader": "person:kim-jong-un", "kinds": ["field_guidance"]},
+        {"start": date(2012, 3, 1), "end": date(2012, 8, 31)},
+    ]
+    for f in filters:
+        expected = elite.network(corpus.activities(**f), roles=roles)
+        assert corpus.network(**f, roles=roles) == expected, f
+        assert expected or f or "entourage" not in roles
+
+
 def test_co_appearances_by_the_store_are_the_python_ones(store: Store) -> None:
     corpus = Corpus(store)
     people = {r[4] for r in _members(store) if r[2] == "entourage"} | {"person:kim-jong-un", "person:nobody"}

@@ -90,15 +90,17 @@ def stored_rows(
     kinds: Sequence[str] | None, period: str, gap_days: int, roles: Sequence[str] = elite.DEFAULT_ROLES,
     top: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The rows of one view of a store's activities, each read as it needs: the ranked views
-    counted by the store, the calendar and gaps from the dated activities alone, the others from
-    all of them (the CLI and the API both ask here)."""
+    """The rows of one view of a store's activities, each read as it needs: the ranked views and
+    the network counted by the store, the calendar and gaps from the dated activities alone, the
+    log and monthly counts from all of them (the CLI and the API both ask here)."""
     if view in RANKED_VIEWS:
         return standing_rows(view, corpus.ranking(leader=leader, start=start, end=end, kinds=kinds, period=period,
                                                   top=top, roles=roles))  # fmt: skip
     if view in APPEARANCE_VIEWS:
         seen = corpus.seen(leader=leader, start=start, end=end, kinds=kinds)
         return appearance_rows(view, log.calendar(seen), gap_days)
+    if view == "network":
+        return corpus.network(leader=leader, start=start, end=end, kinds=kinds, roles=roles)
     acts = corpus.activities(leader=leader, start=start, end=end, kinds=kinds)
     return activity_rows(view, acts, period=period, gap_days=gap_days, roles=roles, top=top)
 

@@ -365,6 +365,18 @@ class Corpus:
         ))  # fmt: skip
         return standings
 
+    def network(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None, roles: Sequence[str] = DEFAULT_ROLES,
+    ) -> list[dict[str, Any]]:
+        """``elite.network`` of ``activities(...)`` (same filters), counted by the store; kept as it is."""
+        wanted = sorted(kinds or ())
+        key = f"network:{leader}:{start}:{end}:{','.join(wanted)}:{','.join(roles)}"
+        edges: list[dict[str, Any]] = self._cached(
+            key, lambda: stored.network(self._rows, leader, start, end, wanted, roles)
+        )
+        return edges
+
     def co_appearances(self, entity_id: str, top: int) -> list[tuple[str, str, int]]:
         """The people most often in the same leader activities as this entity (stored_activities)."""
         make = lambda: stored.co_appearances(self._rows, entity_id, top)  # noqa: E731

@@ -24,7 +24,8 @@ from ._columns import marks, stored_day, stored_json
 from .activities import Activity, Seen, activity_from_attrs
 from .elite import DEFAULT_ROLES, Standing
 
-__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "count", "kinds", "leaders", "ranking", "seen"]
+__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "count", "kinds", "leaders", "network", "ranking",
+           "seen"]
 
 Rows = Callable[[str, Sequence[Any]], list[Any]]
 # The current version of every article.
@@ -192,6 +193,47 @@ def ranking(
         for i, (pid, name, n, total) in enumerate(ranked[:top] if top else ranked, 1):
             out.append(Standing(p, pid, name, n, round(total / n, 2), i))
     return out
+
+
+def network(
+    rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str],
+    roles: Sequence[str] = DEFAULT_ROLES,
+) -> list[dict[str, Any]]:
+    """``elite.network`` of the activities ``activities(rows, leader, start, end, wanted)`` gives,
+    counted by the database: each pair of people in the same activity (its members in ``roles`` and
+    its leader; a story's copy of it each), heaviest first, each named where first seen (the
+    activities in order; in one, its leader first, then its lists in the order of ``roles``)."""
+    selected, params = _selected(leader, start, end, wanted, "m")
+    rank = "CASE m.role " + " ".join(f"WHEN ? THEN {i}" for i in range(len(roles))) + " END"
+    key = f"coalesce({_DAY.format(t='m')}, '')"
+    # Each person of an activity with a list once, with where he is first seen in it: the leader
+    # (-1), else his role's place in ``roles`` and his position in that list.
+    people = f"""WITH listed AS MATERIALIZED (
+        SELECT d.doc_pk, d.doc_id, m.text_pk, m.ord, {key} AS day, m.member_id AS pid, m.name, {rank} AS r, m.position,
+               m.actor_id, m.actor
+        FROM {CURRENT} JOIN activity_members m ON m.text_pk = d.text_pk
+        WHERE m.role IN ({marks(len(roles))}) AND {selected}),
+    people AS MATERIALIZED (
+        SELECT doc_pk, doc_id, text_pk, ord, day, pid, name, r, position FROM listed
+        UNION SELECT DISTINCT doc_pk, doc_id, text_pk, ord, day, actor_id, actor, -1, 0 FROM listed
+        WHERE actor_id IS NOT NULL AND actor_id <> '')"""
+    args = [*roles, *roles, *params]
+    edges = rows(
+        f"{people} SELECT a.pid, b.pid, count(*) FROM (SELECT DISTINCT doc_pk, text_pk, ord, pid FROM people) a "
+        "JOIN (SELECT DISTINCT doc_pk, text_pk, ord, pid FROM people) b "
+        "ON b.doc_pk = a.doc_pk AND b.text_pk = a.text_pk AND b.ord = a.ord AND a.pid < b.pid GROUP BY a.pid, b.pid",
+        args,
+    )
+    names = {str(pid): str(name) for pid, name in rows(
+        f"{people} SELECT pid, name FROM (SELECT pid, name, ROW_NUMBER() OVER (PARTITION BY pid "
+        "ORDER BY day, doc_id, text_pk, ord, r, position) AS f FROM people) n WHERE f = 1",
+        args,
+    )}  # fmt: skip
+    found = [(str(a), str(b), int(n)) for a, b, n in edges]
+    return [
+        {"source": a, "target": b, "source_name": names.get(a, a), "target_name": names.get(b, b), "weight": n}
+        for a, b, n in sorted(found, key=lambda e: (-e[2], e[0], e[1]))
+    ]
 
 
 def co_appearances(rows: Rows, entity_id: str, top: int) -> list[tuple[str, str, int]]:
