@@ -101,7 +101,7 @@ def activities(
 def seen(rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str]) -> list[Seen]:
     """The activities ``activities`` gives that have a day of their own, in its order, as calendars
     and timelines read them: a leader's page draws all of them, and an activity's protocol lists
-    cost most of building one (four times these)."""
+    cost most of building one (docs/workbench.md, "The activity log and page")."""
     where, params = _selected(leader, start, end, wanted)
     found = rows(
         f"SELECT t.actor, t.day, t.kind, t.attrs, d.title FROM {CURRENT} JOIN text_activities t "
