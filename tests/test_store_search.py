@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from conftest import kcna_sample
 from statemedia.errors import QueryError
 from statemedia.ingest import ingest
-from statemedia.store import Query, Store
+from statemedia.store import Query, Store, postgres_search, postgres_stats
 from statemedia.store.postgres import PostgresStore
 from store_fixtures import STORES, make_store, write_jsonl_gz
 
@@ -176,28 +178,96 @@ def test_count_sql_counts_what_matches_finds(corpus: Store, query: Query) -> Non
         assert corpus.query(sql, params)[0][0] == len(corpus.matches(query, cap))
 
 
-@pytest.mark.parametrize(
-    ("text", "tsquery", "language"),
-    [("Kim", "kim", None), ('"field guidance"', "field <-> guidance", "en"), ("anniversar*", "anniversar:*", "en")],
-)
-def test_postgresql_ranks_as_a_plain_ts_rank_of_the_newest_candidates(
-    corpus: Store, text: str, tsquery: str, language: str | None
-) -> None:
-    """The ranking statement (candidates read back by row address, issue 16) ranks what a
-    plain ``ts_rank`` over the newest matches ranks, one hit per duplicate group."""
-    if not isinstance(corpus, PostgresStore):
-        pytest.skip("PostgreSQL's ranking statement")
-    weights = [0.0, 0.0, 1.0 / max(corpus.options.title_weight, 1.0), 1.0]
-    rows = corpus.conn.execute(
+def _plain_ranking(store: PostgresStore, tsquery: str, language: str | None, candidates: int) -> list[str]:
+    """The best document of each duplicate group, best first, by a plain ``ts_rank`` over the
+    newest ``candidates`` matches: what PostgreSQL's search must rank."""
+    weights = [0.0, 0.0, 1.0 / max(store.options.title_weight, 1.0), 1.0]
+    rows = store.conn.execute(
         "SELECT d.doc_id, t.group_pk FROM (SELECT d.doc_pk, "
         "ts_rank(%s::real[], d.fts, to_tsquery('statemedia', %s), 1) AS score FROM documents d "
         "WHERE d.fts @@ to_tsquery('statemedia', %s) AND (%s::text IS NULL OR d.language = %s) "
         "ORDER BY d.doc_pk DESC LIMIT %s) r JOIN documents d ON d.doc_pk = r.doc_pk "
         "JOIN texts t ON t.text_pk = d.text_pk ORDER BY r.score DESC, r.doc_pk",
-        [weights, tsquery, tsquery, language, language, corpus.options.search_candidates],
+        [weights, tsquery, tsquery, language, language, candidates],
     ).fetchall()
     first: dict[int, str] = {}  # duplicate group -> its best document
     for doc_id, group_pk in rows:
         first.setdefault(group_pk, doc_id)
-    hits = corpus.search(Query(text, language=language, limit=15))
-    assert [h.id for h in hits] == list(first.values())[:15]
+    return list(first.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "tsquery", "language"),
+    [("Kim", "kim", None), ('"field guidance"', "field <-> guidance", "en"), ("anniversar*", "anniversar:*", "en")],
+)
+@pytest.mark.parametrize("analysed", [True, False])
+def test_postgresql_ranks_as_a_plain_ts_rank_of_the_newest_candidates(
+    corpus: Store, text: str, tsquery: str, language: str | None, analysed: bool
+) -> None:
+    """The ranking statement (issue 16: each match ranked as it is read; without statistics,
+    the newest chosen by key and only those read again to be ranked) ranks what a plain
+    ``ts_rank`` over the newest matches ranks, one hit per duplicate group."""
+    if not isinstance(corpus, PostgresStore):
+        pytest.skip("PostgreSQL's ranking statement")
+    if analysed:
+        corpus.conn.execute("ANALYZE documents")
+        postgres_stats._stats_cache.pop(corpus.conn, None)
+    else:
+        unknown = dataclasses.replace(postgres_stats.NO_STATS, read_at=time.monotonic())
+        postgres_stats._stats_cache[corpus.conn] = unknown
+    try:
+        assert bool(postgres_stats.read_stats(corpus.conn).lexemes) == analysed
+        expected = _plain_ranking(corpus, tsquery, language, corpus.options.search_candidates)
+        hits = corpus.search(Query(text, language=language, limit=15))
+        assert [h.id for h in hits] == expected[:15]
+    finally:
+        postgres_stats._stats_cache.pop(corpus.conn, None)
+
+
+@pytest.mark.parametrize("margin", [0.2, 1.1, 5.0])
+@pytest.mark.parametrize(("text", "tsquery", "language"), [("Kim", "kim", None), ("Kim", "kim", "en")])
+def test_postgresql_window_of_newest_documents_keeps_the_ranking(
+    corpus: Store, monkeypatch: pytest.MonkeyPatch, margin: float, text: str, tsquery: str, language: str | None
+) -> None:
+    """A broad query is read from a window of the newest documents, and the older ones only when
+    the window held too few matches (issue 16): whatever the window's size (a margin of 0.2 is
+    always too small, 5 more than enough), the candidates and the ranking are the same."""
+    if not isinstance(corpus, PostgresStore):
+        pytest.skip("PostgreSQL's ranking statement")
+    corpus.conn.execute("ANALYZE documents")  # the lexeme frequencies the window is sized from
+    postgres_stats._stats_cache.pop(corpus.conn, None)
+    candidates = 150
+    options = dataclasses.replace(corpus.options, search_candidates=candidates)
+    stats = postgres_stats.read_stats(corpus.conn)
+    share = postgres_search._parse(text, stats)[2]
+    assert share > 0.3  # "Kim": in about half the stories
+    query = Query(text, language=language, limit=15)
+    window = postgres_stats.newest_window(stats, share, query, candidates)
+    assert window is not None and window > 1
+    monkeypatch.setattr(postgres_stats, "_WINDOW_MARGIN", margin)
+    hits = postgres_search.search(corpus.conn, query, options)
+    assert [h.id for h in hits] == _plain_ranking(corpus, tsquery, language, candidates)[:15]
+    if margin == 0.2:  # the window held too few: the older matches filled the candidates
+        window = postgres_stats.newest_window(stats, share, query, candidates)
+        assert window is not None
+        newer = corpus.conn.execute(
+            "SELECT count(*) FROM documents WHERE fts @@ 'kim'::tsquery AND doc_pk >= %s", [window]
+        ).fetchone()
+        assert newer is not None and newer[0] < candidates
+
+
+def test_postgresql_query_shares_err_high() -> None:
+    """The guessed share of documents a query matches, from the common lexemes' frequencies: the
+    least of an AND's (and a phrase's words), the sum of an OR's and a prefix's, 0 for a word
+    the statistics do not list."""
+    stats = postgres_stats.Stats({"kim": 0.5, "jong": 0.4, "juche": 0.2, "visit": 0.1, "visits": 0.05},
+                                   {}, 1000.0, 1000, 0.0)  # fmt: skip
+
+    def share(text: str) -> float:
+        return postgres_search._parse(text, stats)[2]
+
+    assert share("Kim") == 0.5 and share("KIM") == 0.5 and share('"Kim Jong"') == 0.4
+    assert share("Kim Juche") == 0.2 and share("Kim AND Juche") == 0.2 and share("Juche NOT Kim") == 0.2
+    assert share("Kim OR Juche") == pytest.approx(0.7) and share("Kim OR Jong OR Juche") == 1.0
+    assert share("visit*") == pytest.approx(0.15) and share("hydroelectric") == 0.0
+    assert share("NEAR(Kim Jong, 2)") == 0.0

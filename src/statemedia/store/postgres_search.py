@@ -19,6 +19,7 @@ import psycopg
 from ..errors import QueryError
 from .base import Hit, Query
 from .options import StoreOptions
+from .postgres_stats import NO_STATS, Stats, newest_window, read_stats
 from .sql_reader import MATCHED_COLUMNS, POSTGRES, filters, hits_in_rank_order
 
 __all__ = ["match_sql", "matches", "search", "to_tsquery_sql"]
@@ -46,8 +47,9 @@ def _tokens(text: str) -> list[str]:
 class _Parser:
     """FTS5 precedence: NOT binds tighter than AND (explicit or implied), AND than OR."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, stats: Stats | None = None) -> None:
         self.text = text
+        self.stats = stats or NO_STATS
         self.tokens = _tokens(text)
         self.pos = 0
         self.params: list[Any] = []
@@ -58,35 +60,42 @@ class _Parser:
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def parse(self) -> str:
+    def parse(self) -> tuple[str, float]:
         sql = self.or_expr()
         if self.peek() is not None:
             raise self.fail(f"unexpected {self.peek()!r}")
         return sql
 
-    def or_expr(self) -> str:
+    # Each rule returns its SQL and a guess at the share of documents it matches, from the
+    # statistics' lexeme frequencies (postgres_stats.Stats), erring high (the sum for OR, the least for AND):
+    # too broad a guess costs a query little, too narrow one ranks every match (search()).
+    def or_expr(self) -> tuple[str, float]:
         parts = [self.and_expr()]
         while self.peek() == "OR":
             self.pos += 1
             parts.append(self.and_expr())
-        return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
+        if len(parts) == 1:
+            return parts[0]
+        return "(" + " || ".join(sql for sql, _ in parts) + ")", min(1.0, sum(share for _, share in parts))
 
-    def and_expr(self) -> str:
+    def and_expr(self) -> tuple[str, float]:
         parts = [self.not_expr()]
         while (token := self.peek()) is not None and token not in ("OR", ")"):
             if token == "AND":
                 self.pos += 1
             parts.append(self.not_expr())
-        return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
+        if len(parts) == 1:
+            return parts[0]
+        return "(" + " && ".join(sql for sql, _ in parts) + ")", min(share for _, share in parts)
 
-    def not_expr(self) -> str:
-        sql = self.primary()
+    def not_expr(self) -> tuple[str, float]:
+        sql, share = self.primary()
         while self.peek() == "NOT":
             self.pos += 1
-            sql = f"({sql} && !!{self.primary()})"
-        return sql
+            sql = f"({sql} && !!{self.primary()[0]})"
+        return sql, share
 
-    def primary(self) -> str:
+    def primary(self) -> tuple[str, float]:
         token = self.peek()
         if token is None:
             raise self.fail("ends where a term was expected")
@@ -115,7 +124,7 @@ class _Parser:
         self.pos += prefix
         return self.term(_Term(word, prefix))
 
-    def near(self) -> str:
+    def near(self) -> tuple[str, float]:
         """``NEAR(a b, N)``: the two phrases in either order with at most N tokens between them.
 
         tsquery has no "within N" operator, only "exactly d apart" (``tsquery_phrase(a, b, d)``,
@@ -152,58 +161,105 @@ class _Parser:
             for first, second in (phrases, phrases[::-1]):
                 self.params += [first, second]
                 ways.append(f"tsquery_phrase({phrase}, {phrase}, {gap})")
-        return "(" + " || ".join(ways) + ")"
+        return "(" + " || ".join(ways) + ")", 0.0  # rare enough: no guess
 
-    def term(self, term: _Term) -> str:
+    def term(self, term: _Term) -> tuple[str, float]:
+        words = re.findall(r"[^\W_]+", term.text)
         if not term.prefix:
             self.params.append(term.text)
-            return f"phraseto_tsquery('{_CONFIG}', %s)"
-        words = re.findall(r"[^\W_]+", term.text)
+            share = min((self.stats.share(w) for w in words), default=0.0)
+            return f"phraseto_tsquery('{_CONFIG}', %s)", share
         if not words:
             raise self.fail(f"nothing to match in {term.text!r}*")
         # The last word is the prefix: quoted as a tsquery lexeme (it has no quote characters).
         self.params.append(f"'{words[-1]}':*")
         last = f"to_tsquery('{_CONFIG}', %s)"
+        share = min([self.stats.prefix_share(words[-1]), *(self.stats.share(w) for w in words[:-1])])
         if len(words) == 1:
-            return last
+            return last, share
         self.params.append(" ".join(words[:-1]))
-        return f"tsquery_phrase(phraseto_tsquery('{_CONFIG}', %s), {last})"
+        return f"tsquery_phrase(phraseto_tsquery('{_CONFIG}', %s), {last})", share
 
 
 def to_tsquery_sql(text: str) -> tuple[str, list[Any]]:
     """An SQL expression (with its parameters) for the ``tsquery`` of an FTS5 query."""
+    sql, params, _ = _parse(text)
+    return sql, params
+
+
+def _parse(text: str, stats: Stats | None = None) -> tuple[str, list[Any], float]:
+    """The tsquery's SQL, its parameters and the share of documents it is guessed to match."""
     if not text.strip():
         raise QueryError("empty query", where="search")
-    parser = _Parser(text)
-    return parser.parse(), parser.params
+    parser = _Parser(text, stats)
+    sql, share = parser.parse()
+    return sql, parser.params, share
 
 
 def search(conn: psycopg.Connection[Any], query: Query, options: StoreOptions) -> list[Hit]:
-    tsquery, q_params = to_tsquery_sql(query.text)
+    stats = read_stats(conn)
+    tsquery, q_params, share = _parse(query.text, stats)
     if query.limit < 1:
         raise QueryError(f"limit must be at least 1, not {query.limit}", where="search")
     where, params = filters(query, POSTGRES)
     # ts_rank weights are {D, C, B, A} in [0, 1]: the title (A) counts title_weight times the body (B).
     weights = [0.0, 0.0, 1.0 / max(options.title_weight, 1.0), 1.0]
-    # The newest candidates are chosen by key alone: sorting them with their tsvectors (~4 KB
-    # each) cost as much as ranking them. They are read back for ranking by row address, all
-    # in one Tid Scan (in page order; the addresses hold within this statement's snapshot),
-    # not by a primary-key lookup each (bench/search_pg.py). Only the ranked few are joined
-    # to their texts for the duplicate group (joining all 5,000 candidates first cost ~5 ms
-    # on "Kim" at 22k).
+    cands = int(options.search_candidates)
+    # Numbers are written into the statement, only the user's text and filters are parameters:
+    # psycopg prepares a statement run five times, and PostgreSQL's generic plan for it, not
+    # knowing the LIMIT, computed ts_rank after the sort by key, sorting every match with its
+    # vector (~2 KB each, on disk: "Juche" 46 ms against 12). OFFSET 0 keeps the ranking below
+    # the sort whatever the plan.
+    literal = ",".join(repr(float(w)) for w in weights)
+    scored = (
+        f"SELECT d.doc_pk, d.text_pk, ts_rank('{{{literal}}}'::float8[]::real[], d.fts, q.q, 1) AS score "
+        "FROM documents d, q WHERE "
+    )
+    ranked = f"{scored}d.fts @@ q.q"
+    # Matches not ranked as read: the newest by key alone, then only those read again by row
+    # address (one Tid Scan, in page order; the addresses hold within the statement's snapshot)
+    # to be ranked.
+    def newest(condition: str) -> str:
+        return (
+            f"o AS MATERIALIZED (SELECT d.ctid AS tid FROM documents d, q WHERE d.fts @@ q.q{condition}"
+            f"{where} ORDER BY d.doc_pk DESC LIMIT {cands}), "
+        )
+
+    reread = f"{scored}d.ctid = ANY(ARRAY(SELECT tid FROM o))"
+    window = newest_window(stats, share, query, cands)
+    if not stats.lexemes:
+        # Not analysed yet: no telling a broad query, whose every match ranked costs twice as
+        # much as reading it; all matches are read by key and only the candidates ranked.
+        cte = newest("") + f"c AS ({reread})"
+        c_params: list[Any] = params
+    elif window is None:
+        # Each match is ranked as its row is read: reading the candidates' rows once to choose
+        # the newest by key and again to rank them cost a third more than ranking every match in
+        # one read, up to a few thousand matches (bench/search_pg.py). The candidates are sorted
+        # with their scores, not their vectors.
+        cte = f"c AS MATERIALIZED (SELECT * FROM ({ranked}{where} OFFSET 0) m ORDER BY doc_pk DESC LIMIT {cands})"
+        c_params = params
+    else:
+        # A broad query (a common name, in half the documents) has many more matches than
+        # candidates: the newest documents from doc_pk `window` on are read and ranked first,
+        # and the older ones only when those held fewer than the candidates, then by key alone,
+        # only the newest of them ranked. The two parts split the keys, so the candidates are
+        # the newest matches whatever the window; its size costs only time.
+        cte = (
+            f"w AS MATERIALIZED ({ranked} AND d.doc_pk >= {int(window)}{where}), "
+            + newest(f" AND d.doc_pk < {int(window)} AND (SELECT count(*) FROM w) < {cands}")
+            + f"c AS (SELECT * FROM w UNION ALL {reread} ORDER BY doc_pk DESC LIMIT {cands})"
+        )
+        c_params = [*params, *params]
     sql = (
-        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q), "
-        "c AS MATERIALIZED (SELECT d.ctid AS tid FROM documents d, q "
-        f"WHERE d.fts @@ q.q{where} ORDER BY d.doc_pk DESC LIMIT %s), "
-        "r AS (SELECT d.doc_pk, d.text_pk, ts_rank(%s::real[], d.fts, q.q, 1) AS score "
-        "FROM documents d, q WHERE d.ctid = ANY(ARRAY(SELECT tid FROM c)) ORDER BY score DESC, d.doc_pk LIMIT %s) "
+        f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q), {cte}, "
+        "r AS (SELECT doc_pk, text_pk, score FROM c ORDER BY score DESC, doc_pk "
+        f"LIMIT {int(query.limit) * _OVERFETCH}) "
         "SELECT r.doc_pk, r.score, t.group_pk FROM r JOIN texts t ON t.text_pk = r.text_pk "
         "ORDER BY r.score DESC, r.doc_pk"
     )
     try:
-        rows = conn.execute(
-            sql, [*q_params, *params, options.search_candidates, weights, query.limit * _OVERFETCH]
-        ).fetchall()
+        rows = conn.execute(sql, [*q_params, *c_params]).fetchall()
     except psycopg.errors.DataError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
     best: dict[int, tuple[int, float]] = {}  # group -> its best document and score, in rank order
