@@ -115,6 +115,51 @@ def test_legs_of_a_trip_are_separate_activities() -> None:
     assert "banquet" in TRIP[events[3]["evidence"]["start"] : events[3]["evidence"]["end"]]
 
 
+def test_conjoined_predicates_are_activities_of_their_own() -> None:
+    """One sentence, two things he did ("inspected ... and watched a performance"): each conjoined
+    predicate of his is an activity of the kind its verb names; the sentence's lists go to the first,
+    the target of "with them" is the first predicate's object (docs/activities.md, 2026-12-03)."""
+    text = (
+        "Pyongyang, March 2 (KCNA) -- Kim Jong Un inspected the Pyongyang Cornstarch Factory and watched a "
+        "performance given by its workers.\nHe was accompanied by Jo Yong Won and Hyon Song Wol."
+    )
+    events = _activities(text, datetime.date(2024, 3, 2))
+    got = [(e["kind"], e["target"], [m["name"] for m in e["entourage"]]) for e in events]
+    assert got == [
+        ("inspection", "the Pyongyang Cornstarch Factory", ["Jo Yong Won", "Hyon Song Wol"]),
+        ("performance", "a performance given by its workers", []),
+    ]
+    text = (
+        "Pyongyang, March 2 (KCNA) -- Kim Jong Un met the model workers and had a photo session with them and "
+        "gave them a gift."
+    )
+    got = [(e["kind"], e["item"], e["target"]) for e in _activities(text, datetime.date(2024, 3, 2))]
+    assert got == [
+        ("meeting", None, "the model workers"),
+        ("photo_session", None, "the model workers"),
+        ("correspondence", "gift", "the model workers"),
+    ]
+
+
+def test_conjoined_predicates_of_one_occasion_stay_one() -> None:
+    """ "and then enjoyed a concert" is another activity; "met ... and had talks with him" and "visited
+    ... and paid tribute" are one occasion; a tribute paid by others to his portrait is none of his."""
+    text = (
+        "Pyongyang, August 25 (KCNA) -- Kim Jong Il visited the Kim Chaek University of Technology and then "
+        "enjoyed a concert given by its students.\nKim Jong Il met Russian President Medvedev in Ulan-Ude "
+        "and had talks with him on August 24.\nThe participants laid a floral basket before the portrait of "
+        "Kim Jong Il and paid tribute to him."
+    )
+    got = [(e["kind"], e["target"]) for e in _activities(text, datetime.date(2011, 8, 25))]
+    assert got == [
+        ("visit", "the Kim Chaek University of Technology"),
+        ("performance", "a concert given by its students"),
+        ("meeting", "Russian President Medvedev"),
+    ]
+    text = "Pyongyang, February 16 (KCNA) -- Kim Jong Un visited the Kumsusan Palace of the Sun and paid tribute."
+    assert [e["kind"] for e in _activities(text, datetime.date(2012, 2, 16))] == ["visit"]
+
+
 def test_day_stated_after_the_activity() -> None:
     """No day in its sentence nor before it: the first day stated before the next activity ("handed the
     gift over ... on Wednesday")."""

@@ -66,6 +66,7 @@ class _Rules:
     neutral_stop: re.Pattern[str]
     first_leg: re.Pattern[str]
     also: re.Pattern[str]
+    sequence: re.Pattern[str]
     eve: re.Pattern[str]
     recently: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
@@ -94,6 +95,7 @@ def _rules() -> _Rules:
         neutral_stop=re.compile(data["neutral_stop"], re.I),
         first_leg=re.compile(data["first_leg"]),
         also=re.compile(data["also"]),
+        sequence=re.compile(data["sequence"], re.I),
         eve=re.compile(data["eve"], re.I),
         recently=re.compile(data["recently"], re.I),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
@@ -133,11 +135,22 @@ class _Lead:
     kind: str
     direction: str | None
     score: float
+    # A predicate conjoined to the first one of his in the sentence ("... and watched a performance"):
+    # ``joint`` is where its conjunction starts; ``clause_end`` where the lead's own predicate ends
+    # (the next conjoined one's conjunction, else the sentence's end): its target and summary end there.
+    conjoined: bool = False
+    joint: int = -1
+    clause_end: int = -1
+    first_verb: tuple[int, int] = (-1, -1)  # a conjoined lead's: the verb of his first predicate
+
+    @property
+    def stop(self) -> int:
+        return self.clause_end if self.clause_end >= 0 else self.end
 
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "9"
+    version: ClassVar[str] = "10"  # 10: conjoined predicates (docs/activities.md, 2026-12-03)
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -166,13 +179,15 @@ class ActivityExtractor:
         for i, lead in enumerate(leads):
             # An outing's lists ("He was accompanied by ...") may follow its later "He ..." activities:
             # a named activity reads up to the next named one, a "He ..." one up to the next activity.
-            later = [x for x in leads[i + 1 :] if lead.pronoun or not x.pronoun]
+            # A sentence's conjoined activities are no "next" one: its lists go to its first activity.
+            after = [x for x in leads[i + 1 :] if x.sentence > lead.sentence]
+            later = [x for x in after if lead.pronoun or not x.pronoun]
             last = later[0].sentence if later else len(spans)
-            until = leads[i + 1].start if i + 1 < len(leads) else len(doc.text)
+            until = after[0].start if after else len(doc.text)
             event = self._event(doc, lead, spans, last, until)
             # "a floral basket and a congratulatory letter": one correspondence activity per item.
-            items = self._items(doc.text[lead.verb[0] : lead.end]) if lead.kind == "correspondence" else []
-            if self._sums_up(doc.text, lead, leads[i + 1] if i + 1 < len(leads) else None):
+            items = self._items(doc.text[lead.verb[0] : lead.stop]) if lead.kind == "correspondence" else []
+            if not lead.conjoined and self._sums_up(doc.text, lead, after[0] if after else None):
                 summaries.add(len(events))
             events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
                        for item in items] or [event]
@@ -205,9 +220,20 @@ class ActivityExtractor:
     def _leads(self, doc: Document, spans: list[tuple[int, int]]) -> list[_Lead]:
         found = self.candidates(doc, spans)
         predictions = load_model().predict([feats for _, feats in found], self.options.subject_none_floor)
-        best: dict[int, _Lead] = {}
+        best: dict[tuple[int, int], _Lead] = {}
         for (c, feats), (label, p) in zip(found, predictions, strict=True):
-            if label == NONE and self._continues(doc, c, feats, best):
+            first = None
+            if c.conjoined:
+                # A predicate conjoined to his first one: an activity where that one is (the same
+                # subject goes on acting), of the kind its own verb names, whatever the detector says.
+                first = best.get((c.sentence, -1))
+                if first is None or first.actor_id != c.actor_id or "old_date" in feats:
+                    continue
+                if label == NONE or p < self.options.min_probability:
+                    label, p = cue_kind(feats) or NONE, first.score
+                if label == NONE:
+                    continue
+            elif label == NONE and self._continues(doc, c, feats, best):
                 label = cue_kind(feats) or NONE
             # A sentence dated long before publication is history whatever its verb says.
             if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
@@ -220,15 +246,33 @@ class ActivityExtractor:
             lead = _Lead(
                 c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p
             )
-            if c.sentence not in best or p > best[c.sentence].score:
-                best[c.sentence] = lead
+            if first is not None and c.conjoined:
+                lead = replace(lead, conjoined=True, joint=c.joint, first_verb=first.verb)
+            key = (c.sentence, c.predicate if c.conjoined else -1)
+            if key not in best or p > best[key].score:
+                best[key] = lead
+        ordered = sorted(best.values(), key=lambda x: (x.start, x.verb[0]))
+        # Each predicate ends where the next conjoined one of its sentence begins.
+        ordered = [
+            replace(x, clause_end=next((y.joint for y in ordered[i + 1 :] if y.sentence == x.sentence), -1))
+            for i, x in enumerate(ordered)
+        ]
+        # "felicito a los ejecutantes ... y se retrato con estos": praise said in person at the occasion
+        # the sentence goes on to report, no mail.
+        joined = {x.sentence for x in ordered if x.conjoined}
+        ordered = [
+            x
+            for x in ordered
+            if x.conjoined
+            or x.sentence not in joined
+            or x.kind != "correspondence"
+            or not _CONGRATULATED.match(doc.text, x.verb[0], x.end)
+        ]
         leads: list[_Lead] = []
         spanish = doc.language == "es"
-        for lead in sorted(best.values(), key=lambda x: x.start):
+        for lead in ordered:
             # Spanish: mail he gave during an outing ("dio como recuerdo binoculos") does not end it.
-            previous = leads[-1] if leads else None
-            if spanish:
-                previous = next((x for x in reversed(leads) if x.kind != "correspondence"), None)
+            previous = _previous([x for x in leads if x.kind != "correspondence"] if spanish else leads, lead)
             site = next((x for x in reversed(leads) if x.kind in _SITE_KINDS), None)
             if lead.pronoun and lead.kind in _SITE_KINDS and site is not None and self.rules.neutral_stop.match(
                 doc.text, lead.verb[0], lead.end
@@ -238,16 +282,18 @@ class ActivityExtractor:
                 previous is not None
                 and _family(previous.kind) == _family(lead.kind)
                 and previous.kind != "correspondence"
-                and (lead.pronoun or (spanish and self._restated(doc.text, previous, lead)))
-                and not self.rules.stops.search(doc.text, lead.start, lead.end)
-                and not self.rules.also.match(doc.text, lead.start, lead.end)
+                and (lead.conjoined or lead.pronoun or (spanish and self._restated(doc.text, previous, lead)))
+                and not self.rules.stops.search(doc.text, lead.joint if lead.conjoined else lead.start, lead.stop)
+                and not (not lead.conjoined and self.rules.also.match(doc.text, lead.start, lead.end))
                 and not self._another_occasion(doc.text, previous, lead)
             )
             if not same_occasion:
                 leads.append(lead)
         return leads
 
-    def _continues(self, doc: Document, c: Candidate, feats: list[str], best: dict[int, _Lead]) -> bool:
+    def _continues(
+        self, doc: Document, c: Candidate, feats: list[str], best: dict[tuple[int, int], _Lead]
+    ) -> bool:
         """A "He ..." sentence with a cued verb and a day of its own, after a sentence where the story
         has him act: the report goes on (the dated legs of a visit), whatever the detector says of "He
         ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs).
@@ -269,7 +315,7 @@ class ActivityExtractor:
         """A later sentence that names him again but only restates the occasion: its target names
         nothing and is the last one's ("Se retrato ... Kim Jong Un tomo foto de recuerdo junto con
         ellos"; "Kim Jong Un recorrio largo tiempo varios puntos de la exposicion")."""
-        mine, theirs = (self._target(text, x.verb[1], x.end) or "" for x in (lead, previous))
+        mine, theirs = (self._target(text, x.verb[1], x.stop) or "" for x in (lead, previous))
         if _names(mine):
             return False
         if _PRONOUN_TARGET.match(mine):
@@ -282,14 +328,16 @@ class ActivityExtractor:
         ("He met Wen Jiabao" after Hu Jintao; "He visited the Changchun ..." after a factory)."""
         if lead.kind == "meeting":
             sorts = [
-                next((i for i, p in enumerate(self.rules.occasions) if p.search(text, x.verb[0], x.end)), None)
+                next((i for i, p in enumerate(self.rules.occasions) if p.search(text, x.verb[0], x.stop)), None)
                 for x in (previous, lead)
             ]
             if None not in sorts and sorts[0] != sorts[1]:
                 return True
-        if lead.kind in _SITE_KINDS and not self.rules.new_place.match(text, lead.verb[0], lead.end):
+        if lead.kind in _SITE_KINDS and not self.rules.new_place.match(text, lead.verb[0], lead.stop):
             return False  # "He looked round the ... Room": a part of the site just visited
-        mine, theirs = (self._target(text, x.verb[1], x.end) or "" for x in (lead, previous))
+        if lead.kind in _SITE_KINDS and lead.conjoined and not self.rules.sequence.match(text, lead.joint):
+            return False  # sites named in one sentence are one tour, unless "and then visited ..."
+        mine, theirs = (self._target(text, x.verb[1], x.stop) or "" for x in (lead, previous))
         return _names(mine) and mine.lower() not in theirs.lower() and theirs.lower() not in mine.lower()
 
     def _historical(self, doc: Document, start: int, end: int) -> bool:
@@ -310,13 +358,18 @@ class ActivityExtractor:
     # -- the event ----------------------------------------------------------------
     def _event(self, doc: Document, lead: _Lead, spans: list[tuple[int, int]], last: int, until: int) -> Annotation:
         text = doc.text
-        sender = _FROM.search(text, lead.verb[1], lead.end) if lead.direction == "received" else None
-        target = self._target(text, sender.end() if sender else lead.verb[1], lead.end)
+        sender = _FROM.search(text, lead.verb[1], lead.stop) if lead.direction == "received" else None
+        target = self._target(text, sender.end() if sender else lead.verb[1], lead.stop)
+        if lead.conjoined and (target is None or _PRONOUN_TARGET.fullmatch(target)):
+            # "... met the delegates and had a photo session with them": his first predicate's object.
+            target = self._target(text, lead.first_verb[1], lead.joint) or target
         day, precision, source = self._date(doc, lead, until)
-        summary = text[lead.verb[0] : lead.end].rstrip(" .!?")
+        summary = text[lead.verb[0] : lead.stop].rstrip(" .!?,")
         if len(summary) > self.options.max_summary:
             summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
-        lists = self._protocol(doc, lead, spans, last)
+        # A conjoined activity's sentence and the ones after it are its first activity's to read.
+        empty: dict[str, list[Member]] = {"entourage": [], "present": [], "hosts": []}
+        lists = empty if lead.conjoined else self._protocol(doc, lead, spans, last)
         attrs: dict[str, Any] = {
             "kind": lead.kind,
             "direction": lead.direction,
@@ -492,6 +545,7 @@ def _glossed(text: str, start: int, at: int) -> bool:
     return opened >= 0 and text.find(")", opened, at) < 0 and _NAMED_DAY.search(text, start, opened) is not None
 
 
+_CONGRATULATED = re.compile(r"(?:congratulated|felicit[oó])\b", re.I)
 _PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|it)\b", re.I)
 
 
@@ -503,6 +557,15 @@ def _names(target: str | None) -> bool:
     """The target names a site or person (a capital after its article): "the Changchun ...", "la
     Fabrica ..."; "the ... Room" of a site, "los militares", "ellos" name nothing new."""
     return re.search(r"\b[A-Z]", re.sub(r"^[Tt]he\s+", "", target or "")) is not None
+
+
+def _previous(leads: list[_Lead], lead: _Lead) -> _Lead | None:
+    """The activity a later one may be the same occasion as: of the last sentence with activities,
+    the last one of its family, else its last (a sentence may hold several: "... and watched")."""
+    if not leads:
+        return None
+    last = [x for x in leads if x.sentence == leads[-1].sentence]
+    return next((x for x in reversed(last) if _family(x.kind) == _family(lead.kind)), last[-1])
 
 
 def _family(kind: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -19,7 +19,7 @@ from ..datafiles import read_tsv
 from ..model import Document
 from .gazetteer import Gazetteer
 
-__all__ = ["Candidate", "Lexicon", "continues_report", "find_candidates", "lexicon"]
+__all__ = ["Candidate", "Lexicon", "conjoined", "continues_report", "find_candidates", "lexicon"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 # A word that can begin the predicate after an apposition ("..., inspected"): a past tense.
@@ -90,6 +90,22 @@ _CONTINUES_ES = re.compile(
     rf"(?:les?\s+)?(?={_STOP_VERB_ES})",
     re.I,  # "Estuvo primero en ...", "Tomo una foto ...": the verb may open the sentence
 )
+# A predicate conjoined to the leader's first one, sharing its subject: "and" (Spanish "y", "e"), an
+# optional comma before it and an adverb of sequence after it, then the verb ("inspected the X
+# Factory and watched a performance", "... and then enjoyed a concert", "felicito ... y se
+# fotografio con ellos"). Only a verb a cue names a kind for counts (``conjoined``); a verb right
+# after "and" has no subject of its own, so it shares his. Not "congratulated"/"felicito" alone:
+# praise said in person at a visit, not mail; nor a tribute ("visited the Kumsusan Palace of the Sun
+# and paid tribute", "sent a wreath ... and paid homage"): a visit to pay tribute is one visit, and a
+# wreath one correspondence (docs/activities-annotation.md; docs/activities.md, 2026-12-03).
+_CONJUNCTION = re.compile(
+    r",?\s+(?:and|y|e)\s+(?:(?:then|also|later|afterwards|luego|despu[eé]s|tambi[eé]n|finalmente)\s+)?(?=[a-zé])"
+)
+_NOT_CONJOINED = re.compile(
+    r"(?:congratulated|felicit[oó]|paid\s+(?:\w+\s+)?(?:tribute|homage|respects?)|made\s+a\s+bow|laid\s|placed\s"
+    r"|rindi[oó]|deposit[oó])\b",
+    re.I,
+)
 # A title names one leader only where it is his: "el Dirigente" alone is Kim Jong Il, "el Mariscal" Kim Jong Un.
 _TITLE_OF = {"Dirigente": "Kim Jong Il", "Mariscal": "Kim Jong Un"}
 
@@ -147,6 +163,10 @@ class Candidate:
     # A Spanish sentence that goes on with the report, its subject dropped or a title ("Luego,
     # recorrio ..."): a pronoun candidate whose feature is its own, not English "He ..."'s.
     continues: bool = False
+    # A second predicate of the same subject in the sentence ("inspected the factory and watched a
+    # performance"): ``predicate`` is its verb, ``joint`` where its conjunction starts (", and then").
+    conjoined: bool = False
+    joint: int = -1
 
     def left(self, text: str) -> str:
         return text[self.start : self.mention[0]]
@@ -159,6 +179,26 @@ def continues_report(text: str, start: int, end: int) -> bool:
     """A Spanish sentence that goes on with the report, its subject dropped or a title ("Luego,
     recorrio ...", "Acto seguido, el Comandante Supremo inspecciono ...")."""
     return _CONTINUES_ES.match(text, start, end) is not None
+
+
+def conjoined(text: str, c: Candidate) -> list[Candidate]:
+    """The predicates conjoined to a candidate's, each a candidate of its own: his name (or "He")
+    opens the sentence as its subject, and "and" is followed by a verb a cue names a kind for. The
+    conjunction must lie outside a quotation and a parenthesis."""
+    if not c.subject or c.conjoined:
+        return []
+    lex = lexicon()
+    out: list[Candidate] = []
+    for m in _CONJUNCTION.finditer(text, c.predicate + 1, c.end):
+        if _NOT_CONJOINED.match(text, m.end()) or quoted(text, c.start, m.start()):
+            continue
+        if text.count("(", c.start, m.start()) > text.count(")", c.start, m.start()):
+            continue
+        kind = lex.predicate_kind(text[m.end() : c.end])
+        if kind == "unknown":
+            continue
+        out.append(replace(c, predicate=m.end(), conjoined=True, joint=m.start()))
+    return out
 
 
 def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
@@ -235,7 +275,7 @@ def find_candidates(
             found.append(
                 Candidate(index, s, e, entry.id, entry.name, (ps, pe), spanish.end(), True, False, True, True)
             )
-    return found
+    return [x for c in found for x in (c, *conjoined(text, c))]
 
 
 def words(text: str, limit: int) -> list[str]:

@@ -70,6 +70,8 @@ def candidate_features(doc: Document, candidate: Candidate, old_date: bool) -> l
         # Spanish reports that go on without a subject have their own weight: most English "He ..."
         # sentences retell deeds in praise, most Spanish "Luego, recorrio ..." report the next stop.
         feats.append("continues" if candidate.continues else "pronoun")
+    if candidate.conjoined:
+        feats.append("conjoined")  # a second predicate of his in the sentence ("... and watched")
     if candidate.apposition:
         feats.append("apposition")
     if candidate.subject:

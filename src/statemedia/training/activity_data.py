@@ -140,7 +140,10 @@ def _from_hand(
         at = locate(str(activity.get("evidence") or ""), doc.text)
         evidence += [at] if at is not None else []
         in_sentence = [i for i, (c, _) in enumerate(found) if at is not None and c.start <= at < c.end]
-        pick = next((i for i in in_sentence if i not in chosen and found[i][0].actor == activity["actor"]), None)
+        free = [i for i in in_sentence if i not in chosen and found[i][0].actor == activity["actor"]]
+        # Evidence that starts at a conjoined predicate ("made a congratulatory speech there") is its.
+        joined = [i for i in free if found[i][0].conjoined and at is not None and found[i][0].joint <= at]
+        pick = joined[-1] if joined else next(iter(free), None)
         if pick is not None:
             chosen[pick] = _class(activity)
     spans = sentences(doc.text)
