@@ -142,20 +142,18 @@ def test_spanish_day_of_month() -> None:
     ],
 )
 def test_spanish_target_cuts(rest: str, target: str) -> None:
-    from statemedia.extract.activities import ActivityExtractor, _rules
+    from statemedia.extract.activity_attributes import read_target
+    from statemedia.extract.activity_rules import load_rules
 
-    extractor = ActivityExtractor.__new__(ActivityExtractor)
-    extractor.rules = _rules()
     text = "El Dirigente Kim Jong Il visito" + rest
     start = text.index(" visito") + len(" visito")
-    assert extractor._target(text, start, len(text)) == target
+    assert read_target(load_rules(), text, start, len(text)) == target
 
 
 def test_english_target_cuts_unchanged() -> None:
-    from statemedia.extract.activities import ActivityExtractor, _rules
+    from statemedia.extract.activity_attributes import read_target
+    from statemedia.extract.activity_rules import load_rules
 
-    extractor = ActivityExtractor.__new__(ActivityExtractor)
-    extractor.rules = _rules()
     for text, target in [
         ("He inspected the KPA Unit 1973 on Monday.", "the KPA Unit 1973"),
         (
@@ -166,7 +164,7 @@ def test_english_target_cuts_unchanged() -> None:
         ("He visited the Complex, where he learned about production.", "the Complex"),
     ]:
         start = text.index("He ") + len(text.split()[0]) + len(text.split()[1]) + 1
-        assert extractor._target(text, start, len(text)) == target
+        assert read_target(load_rules(), text, start, len(text)) == target
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from statemedia.analysis import analyze_text
-from statemedia.extract.activities import ActivityExtractor, _rules
+from statemedia.extract.activity_attributes import read_target
 from statemedia.extract.activity_candidates import continues_report
+from statemedia.extract.activity_rules import load_rules
 
 
 def _activities(text: str, published: datetime.date) -> list[Any]:
@@ -146,11 +147,9 @@ def test_which_sentences_go_on_with_the_report(sentence: str, continues: bool) -
     ],
 )
 def test_spanish_target_starts_and_cuts(verb: str, rest: str, target: str) -> None:
-    extractor = ActivityExtractor.__new__(ActivityExtractor)
-    extractor.rules = _rules()
     text = "El Dirigente Kim Jong Il" + verb + rest
     start = text.index(verb) + len(verb)
-    assert extractor._target(text, start, len(text)) == target
+    assert read_target(load_rules(), text, start, len(text)) == target
 
 
 @pytest.mark.parametrize(

@@ -28,9 +28,10 @@ from typing import Any
 
 from ..capture.records import capture_record
 from ..config import load_config, options_for
-from ..extract.activities import ActivityExtractor, _rules, sentences
+from ..extract.activities import ActivityExtractor, sentences
 from ..extract.activity_candidates import Candidate
 from ..extract.activity_model import NONE
+from ..extract.activity_rules import load_rules
 from ..model import Document
 from ..registry import build_pipeline
 from .evaluate_activities import locate
@@ -156,12 +157,12 @@ def _from_hand(
 def _sums_up(text: str, spans: list[tuple[int, int]], c: Candidate, evidence: list[int]) -> bool:
     """The next sentence holding a gold activity opens the first of the stops ("Primero, ... estuvo
     en ..."): the candidate's sentence is a lead that names them together, none only by that rule
-    (``ActivityExtractor._sums_up``), so it is no "none" example for the detector."""
+    (``activity_occasions.sums_up``), so it is no "none" example for the detector."""
     later = [at for at in evidence if at >= c.end]
     if not later:
         return False
     start, end = next(((s, e) for s, e in spans if s <= min(later) < e), (min(later), min(later)))
-    return _rules().first_leg.match(text, start, end) is not None
+    return load_rules().first_leg.match(text, start, end) is not None
 
 
 def collect(shared: Path) -> list[Example]:

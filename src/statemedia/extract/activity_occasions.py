@@ -1,0 +1,195 @@
+"""Which sentences where a leader acts are occasions of their own: a later "He ..." sentence of the
+same kind goes on with the last occasion unless it says it is another (a stop, another site or
+person, a meeting of another sort); a lead that only sums up the stops reported one by one is
+none; in Spanish an outing's entourage is every one of its activities'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from ..model import Annotation, Document
+from .activity_attributes import read_target, stated_days
+from .activity_candidates import Candidate, continues_report
+from .activity_rules import ActivityRules
+
+__all__ = ["PRONOUN_TARGET", "SITE_KINDS", "Lead", "continues", "separate_occasions", "share_entourage", "sums_up"]
+
+SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
+# Kinds of an outing that share its "accompanied by" list: the visits, the performance he watched
+# there, the photo session; not the mail, talks, banquets or speeches.
+_OUTING_KINDS = SITE_KINDS | {"performance", "photo_session", "ceremony", "military_drill"}
+PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|it)\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Lead:
+    """An accepted candidate: a sentence where a leader acts, with the model's kind."""
+
+    start: int  # the sentence
+    end: int
+    sentence: int
+    actor_id: str
+    actor: str
+    mention_end: int
+    pronoun: bool  # "He ...": the leader named in an earlier sentence
+    verb: tuple[int, int]  # the predicate's verb phrase; its object (the target) follows
+    kind: str
+    direction: str | None
+    score: float
+    # A predicate conjoined to the first one of his in the sentence ("... and watched a performance"):
+    # ``joint`` is where its conjunction starts; ``clause_end`` where the lead's own predicate ends
+    # (the next conjoined one's conjunction, else the sentence's end): its target and summary end there.
+    conjoined: bool = False
+    joint: int = -1
+    clause_end: int = -1
+    first_verb: tuple[int, int] = (-1, -1)  # a conjoined lead's: the verb of his first predicate
+
+    @property
+    def stop(self) -> int:
+        return self.clause_end if self.clause_end >= 0 else self.end
+
+
+def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[Lead], max_lag_days: int) -> bool:
+    """A "He ..." sentence with a cued verb and a day of its own, after a sentence where the story
+    has him act: the report goes on (the dated legs of a visit), whatever the detector says of "He
+    ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs).
+    Spanish says so without a day: a sentence that drops its subject, or names him by a title,
+    after a connective ("Luego, recorrio ...", "Acto seguido, el Comandante Supremo inspecciono
+    ...") with a cued verb is the next part of the report (docs/activities.md, 2026-12-03)."""
+    return (
+        c.pronoun
+        and "lex_kind" in feats
+        and "old_date" not in feats
+        and any(lead.actor_id == c.actor_id and lead.sentence < c.sentence for lead in earlier)
+        and (
+            continues_report(doc.text, c.start, c.end)
+            or any(c.start <= at < c.end for at, _ in stated_days(doc, max_lag_days))
+        )
+    )
+
+
+def separate_occasions(rules: ActivityRules, text: str, spanish: bool, ordered: list[Lead]) -> list[Lead]:
+    """The leads (in text order) that are occasions of their own. One that goes on with the last
+    occasion is dropped, and its sentence is read for that occasion's lists."""
+    leads: list[Lead] = []
+    for lead in ordered:
+        # Spanish: mail he gave during an outing ("dio como recuerdo binoculos") does not end it.
+        previous = _previous([x for x in leads if x.kind != "correspondence"] if spanish else leads, lead)
+        site = next((x for x in reversed(leads) if x.kind in SITE_KINDS), None)
+        if lead.pronoun and lead.kind in SITE_KINDS and site is not None and rules.neutral_stop.match(
+            text, lead.verb[0], lead.end
+        ):
+            lead = replace(lead, kind=site.kind)  # "Estuvo primero en ...": a stop of the tour reported
+        same_occasion = (
+            previous is not None
+            and _family(previous.kind) == _family(lead.kind)
+            and previous.kind != "correspondence"
+            and (lead.conjoined or lead.pronoun or (spanish and _restated(rules, text, previous, lead)))
+            and not rules.stops.search(text, lead.joint if lead.conjoined else lead.start, lead.stop)
+            and not (not lead.conjoined and rules.also.match(text, lead.start, lead.end))
+            and not _another_occasion(rules, text, previous, lead)
+        )
+        if not same_occasion:
+            leads.append(lead)
+    return leads
+
+
+def sums_up(rules: ActivityRules, text: str, lead: Lead, following: Lead | None) -> bool:
+    """A named lead whose next activity, his own, opens the first stop ("Kim Jong Un ... visito la
+    Fabrica A y la Fabrica B. ... Primero, Kim Jong Un estuvo en la Fabrica A"): the lead sums up
+    the stops reported one by one, and is none itself (docs/activities-annotation.md, one activity
+    per stop); its lists go to the stops."""
+    return (
+        following is not None
+        and not lead.pronoun
+        and lead.kind != "correspondence"
+        and following.actor_id == lead.actor_id
+        and rules.first_leg.match(text, following.start, following.end) is not None
+    )
+
+
+def _restated(rules: ActivityRules, text: str, previous: Lead, lead: Lead) -> bool:
+    """A later sentence that names him again but only restates the occasion: its target names
+    nothing and is the last one's ("Se retrato ... Kim Jong Un tomo foto de recuerdo junto con
+    ellos"; "Kim Jong Un recorrio largo tiempo varios puntos de la exposicion")."""
+    mine, theirs = (read_target(rules, text, x.verb[1], x.stop) or "" for x in (lead, previous))
+    if _names(mine):
+        return False
+    if PRONOUN_TARGET.match(mine):
+        return True
+    return bool(_content_words(mine) & _content_words(theirs))
+
+
+def _another_occasion(rules: ActivityRules, text: str, previous: Lead, lead: Lead) -> bool:
+    """A later "He ..." of the same kind that is still another occasion: a meeting of another sort
+    (the banquet, then the talks), or a site or person named other than the last one's target
+    ("He met Wen Jiabao" after Hu Jintao; "He visited the Changchun ..." after a factory)."""
+    if lead.kind == "meeting":
+        sorts = [
+            next((i for i, p in enumerate(rules.occasions) if p.search(text, x.verb[0], x.stop)), None)
+            for x in (previous, lead)
+        ]
+        if None not in sorts and sorts[0] != sorts[1]:
+            return True
+    if lead.kind in SITE_KINDS and not rules.new_place.match(text, lead.verb[0], lead.stop):
+        return False  # "He looked round the ... Room": a part of the site just visited
+    if lead.kind in SITE_KINDS and lead.conjoined and not rules.sequence.match(text, lead.joint):
+        return False  # sites named in one sentence are one tour, unless "and then visited ..."
+    mine, theirs = (read_target(rules, text, x.verb[1], x.stop) or "" for x in (lead, previous))
+    return _names(mine) and mine.lower() not in theirs.lower() and theirs.lower() not in mine.lower()
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) >= 5}
+
+
+def _names(target: str | None) -> bool:
+    """The target names a site or person (a capital after its article): "the Changchun ...", "la
+    Fabrica ..."; "the ... Room" of a site, "los militares", "ellos" name nothing new."""
+    return re.search(r"\b[A-Z]", re.sub(r"^[Tt]he\s+", "", target or "")) is not None
+
+
+def _previous(leads: list[Lead], lead: Lead) -> Lead | None:
+    """The activity a later one may be the same occasion as: of the last sentence with activities,
+    the last one of its family, else its last (a sentence may hold several: "... and watched")."""
+    if not leads:
+        return None
+    last = [x for x in leads if x.sentence == leads[-1].sentence]
+    return next((x for x in reversed(last) if _family(x.kind) == _family(lead.kind)), last[-1])
+
+
+def _family(kind: str) -> str:
+    """Site visits of every kind are one family: "He went round" after an inspection is the inspection."""
+    return "site" if kind in SITE_KINDS else kind
+
+
+def share_entourage(events: list[Annotation], text: str) -> list[Annotation]:
+    """An outing's entourage is every one of its activities': a list read for one activity of an
+    outing (the lead, or the stop after which the story prints it) goes to the leader's other
+    outing activities that have none, from the nearest one before (else after) that has one. Not
+    a photo session's own "junto con" ("se fotografio junto con la conferenciante ..."): those are
+    the people in the photograph."""
+
+    def shareable(e: Annotation) -> bool:
+        names = [m["name"] for m in e.attrs["entourage"]]
+        own = e.attrs["kind"] == "photo_session" and any(n in text[e.start : e.end] for n in names)
+        return bool(names) and not own
+
+    outing = [i for i, e in enumerate(events) if e.attrs["kind"] in _OUTING_KINDS]
+    listed = [i for i in outing if shareable(events[i])]
+    shared = list(events)
+    for i in outing:
+        if events[i].attrs["entourage"]:
+            continue
+        actor = events[i].attrs["actor_id"]
+        mine = [j for j in listed if events[j].attrs["actor_id"] == actor]
+        source = next((j for j in reversed(mine) if j < i), None)
+        source = source if source is not None else next((j for j in mine if j > i), None)
+        if source is not None:
+            e = events[i]
+            attrs = {**e.attrs, "entourage": events[source].attrs["entourage"]}
+            shared[i] = Annotation(e.start, e.end, "event", attrs, e.producer)
+    return shared
