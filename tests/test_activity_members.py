@@ -26,6 +26,13 @@ from web_fixtures import kcna_store_fixture, web_db_fixture  # noqa: F401
 
 LEADER = "Kim Jong Un"
 ROLES = [("entourage",), ("present", "entourage", "hosts"), ("hosts", "present")]
+# The filters a store's counts are compared under: none, a leader by name, by id with a kind, a span.
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"leader": LEADER},
+    {"leader": "person:kim-jong-un", "kinds": ["field_guidance"]},
+    {"start": date(2012, 3, 1), "end": date(2012, 8, 31)},
+]
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -69,13 +76,7 @@ def test_the_sample_has_protocol_lists(store: Store) -> None:
 @pytest.mark.parametrize("period", ["year", "quarter", "month"])
 def test_ranking_by_the_store_is_the_python_ranking(store: Store, roles: Sequence[str], period: str) -> None:
     corpus = Corpus(store)
-    filters: list[dict[str, Any]] = [
-        {},
-        {"leader": LEADER},
-        {"leader": "person:kim-jong-un", "kinds": ["field_guidance"]},
-        {"start": date(2012, 3, 1), "end": date(2012, 8, 31)},
-    ]
-    for f in filters:
+    for f in FILTERS:
         acts = corpus.activities(**f)
         for top in (None, 5):
             expected = elite.ranking(acts, period=period, top=top, roles=roles)
@@ -88,13 +89,7 @@ def test_ranking_by_the_store_is_the_python_ranking(store: Store, roles: Sequenc
 @pytest.mark.parametrize("roles", ROLES)
 def test_the_network_by_the_store_is_the_python_network(store: Store, roles: Sequence[str]) -> None:
     corpus = Corpus(store)
-    filters: list[dict[str, Any]] = [
-        {},
-        {"leader": LEADER},
-        {"leader": "person:kim-jong-un", "kinds": ["field_guidance"]},
-        {"start": date(2012, 3, 1), "end": date(2012, 8, 31)},
-    ]
-    for f in filters:
+    for f in FILTERS:
         expected = elite.network(corpus.activities(**f), roles=roles)
         assert corpus.network(**f, roles=roles) == expected, f
         assert expected or f or "entourage" not in roles
