@@ -10,13 +10,13 @@ is an activity, and of which kind, is for the learned model (:mod:`.activity_mod
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
 from ..datafiles import read_tsv
 from ..model import Document
+from ..normalize.accents import strip_accents
 from .gazetteer import Gazetteer
 
 __all__ = ["Candidate", "Lexicon", "conjoined", "continues_report", "find_candidates", "lexicon"]
@@ -281,8 +281,7 @@ def find_candidates(
 def words(text: str, limit: int) -> list[str]:
     # Accents folded: KCNA's Spanish writes "dirigió" and "dirigio" alike (and [A-Za-z] would cut
     # "dirigió" to "dirigi"); English words have none to fold.
-    folded = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return [w.lower() for w in _WORD.findall(folded)[:limit]]
+    return [w.lower() for w in _WORD.findall(strip_accents(text))[:limit]]
 
 
 def quoted(text: str, start: int, at: int) -> bool:

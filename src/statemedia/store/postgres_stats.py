@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import math
 import time
-import unicodedata
 import weakref
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
+from ..normalize.accents import strip_accents
 from .base import Query
 
 __all__ = ["NO_STATS", "Stats", "newest_window", "read_stats"]
@@ -56,8 +56,7 @@ _stats_cache: weakref.WeakKeyDictionary[Any, Stats] = weakref.WeakKeyDictionary(
 
 def _lexeme(word: str) -> str:
     """``word`` as the ``statemedia`` configuration stores it (lower case, accents folded), near enough."""
-    folded = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return strip_accents(word.lower())
 
 
 def read_stats(conn: psycopg.Connection[Any]) -> Stats:

@@ -28,7 +28,6 @@ condition: a Spanish target is often cut elsewhere than its English one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..analytics._columns import marks, stored_day, stored_json
+from ..normalize.accents import strip_accents
 
 if TYPE_CHECKING:
     from .batch import BatchWriter
@@ -77,9 +77,7 @@ Key = tuple[int, int]
 
 def names(text: str) -> frozenset[str]:
     """The names and numbers of a text that its translation keeps (lowercase, accents folded)."""
-    folded = unicodedata.normalize("NFKD", text[:_SAMPLE])
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return frozenset(w.lower() for w in _NAME.findall(plain)) - _UBIQUITOUS
+    return frozenset(w.lower() for w in _NAME.findall(strip_accents(text[:_SAMPLE]))) - _UBIQUITOUS
 
 
 def text_language(text: str, stored: str | None = None) -> str | None:

@@ -184,8 +184,7 @@ def activities_page(
 
     # Drawn once per change of the corpus: a leader's decades of activities are tens of thousands of dots.
     timeline, calendars, years_left, spells = wb.kept(("activity-charts", chosen, date_from, date_to, kind), draw)
-    standings = wb.corpus.ranking(leader=chosen, start=date_from, end=date_to, kinds=[kind] if kind else None,
-                                  period=period)  # fmt: skip
+    standings = wb.corpus.ranking(leader=chosen, start=date_from, end=date_to, kinds=kinds, period=period)
     latest = max((s.period for s in standings), default=None)
     moves = [m for m in elite.movers(standings) if m.after == latest and m.change]
     return render(
