@@ -46,18 +46,18 @@ def _entity_parts(corpus: Corpus) -> tuple[Any, ...]:
 
 def test_a_term_is_counted_once_per_change_of_the_corpus(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     _fill(store)
-    calls = _counting(monkeypatch, type(store), "match_days")
+    calls = _counting(monkeypatch, type(store), "match_months")
     corpus = Corpus(store)
     by_month = corpus.term_series("Kim Jong Un", "month")
-    assert corpus.term_series('"kim  jong un"', "month") != Counter() and calls["match_days"] == 2  # other case
+    assert corpus.term_series('"kim  jong un"', "month") != Counter() and calls["match_months"] == 2  # other case
     assert corpus.term_series("Kim Jong Un", "year") == Counter({"2012": 8, "2011": 2})
     assert corpus.term_series('"Kim Jong Un"', "month") == by_month  # the same words: the same phrase
-    assert calls["match_days"] == 2
+    assert calls["match_months"] == 2
     with store.transaction() as w:
         w.put(_doc("new", "Kim Jong Un opened a school.", date(2012, 9, 1), KIM), pipeline_version="test")
     assert corpus.term_series("Kim Jong Un", "year") == Counter({"2012": 9, "2011": 2})
     assert corpus.term_series("Kim Jong Un", "month") == Corpus(store).term_series("Kim Jong Un", "month")
-    assert calls["match_days"] == 4  # once for this corpus, once for the fresh one
+    assert calls["match_months"] == 4  # once for this corpus, once for the fresh one
 
 
 def test_entity_parts_are_kept_until_a_story_is_stored(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811

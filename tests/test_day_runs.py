@@ -1,5 +1,5 @@
-"""A term's matches by day on SQLite from the FTS index and the runs of days (``store/day_runs.py``,
-migration 012): the same days and counts as joining every match to its document, after new
+"""A term's matches by month on SQLite from the FTS index and the runs of days (``store/day_runs.py``,
+migration 012): the same months and counts as joining every match to its document, after new
 versions leave the index, and runs that stay right whatever order documents are added in."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from conftest import kcna_sample
 from statemedia.ingest import ingest
 from statemedia.store import Query
-from statemedia.store.day_runs import match_days
+from statemedia.store.day_runs import DayRuns, match_months
 from statemedia.store.sqlite import SQLiteStore
 from store_fixtures import write_jsonl_gz
 
@@ -23,8 +23,8 @@ QUERIES = ["Kim", '"Kim Jong Un"', "anniversar*", "delegation", "guidance NOT Ki
 
 def _joined(conn: sqlite3.Connection, fts_query: str) -> list[tuple[str, int]]:
     rows = conn.execute(
-        "SELECT d.published, count(*) FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
-        "WHERE docs_fts MATCH ? AND d.published IS NOT NULL GROUP BY d.published",
+        "SELECT substr(d.published, 1, 7), count(*) FROM docs_fts f JOIN documents d ON d.doc_pk = f.rowid "
+        "WHERE docs_fts MATCH ? AND d.published IS NOT NULL GROUP BY 1",
         (fts_query,),
     ).fetchall()
     return sorted((str(day), int(n)) for day, n in rows)
@@ -40,8 +40,24 @@ def test_runs_count_as_the_join_does(tmp_path: Path) -> None:
     # About one a day (stories come in date order), and one more for each later version at most.
     assert 0 < runs <= len({r["date"] for r in RECORDS}) + len(edited) + 1
     for q in QUERIES:
-        assert sorted(match_days(store.conn, q)) == _joined(store.conn, q), q
-        assert sorted(store.match_days(Query(q))) == _joined(store.conn, q), q
+        assert sorted(match_months(store.conn, q, DayRuns())) == _joined(store.conn, q), q
+        assert sorted(store.match_months(Query(q))) == _joined(store.conn, q), q
+    store.close()
+
+
+def test_runs_are_read_again_when_documents_are_added(tmp_path: Path) -> None:
+    """The runs are kept between trends, and read again once a batch adds documents (new days)."""
+    store = SQLiteStore(tmp_path / "s.db")
+    runs = DayRuns()
+    ingest(store, [write_jsonl_gz(tmp_path / "a.jsonl.gz", RECORDS[:400])], analyze=False)
+    assert sorted(match_months(store.conn, "Kim", runs)) == _joined(store.conn, "Kim")
+    kept = runs.read(store.conn)
+    assert runs.read(store.conn)[0] is kept[0]  # the same state: not read again
+    reader = store.reader()  # another connection sees the addition too
+    ingest(store, [write_jsonl_gz(tmp_path / "b.jsonl.gz", RECORDS[400:])], analyze=False)
+    assert sorted(match_months(reader.conn, "Kim", runs)) == _joined(store.conn, "Kim")
+    assert len(runs.read(store.conn)[0]) > len(kept[0])
+    reader.close()
     store.close()
 
 

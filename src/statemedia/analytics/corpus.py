@@ -288,20 +288,16 @@ class Corpus:
     # --- trends ---------------------------------------------------------------------------
     def term_series(self, term: str, unit: str) -> Counter[str]:
         """Articles whose title or text holds the words of ``term`` in order (any case), by month or
-        year of publication. A term's matches are counted by day once, summed by month at once and
-        kept (a broad term has a row for most days of the corpus, tens of thousands at 1M stories,
-        which took longer to read as dates than to count); a year is the sum of its months."""
+        year of publication. A term's matches are counted by month by the store once and kept (by
+        day, a broad term had a row for most days of the corpus, tens of thousands at 1M stories,
+        which took longer to sum in Python than to count); a year is the sum of its months."""
         phrase = _phrase(term)
         if phrase is None:
             return Counter()
 
         def make() -> Counter[str]:
             with self._readers.reading() as store:
-                days = store.match_days(Query(phrase))
-            months: Counter[str] = Counter()
-            for iso, n in days:  # ISO days from either store: the month is the text's first 7 characters
-                months[iso[:7]] += int(n)
-            return months
+                return Counter(dict(store.match_months(Query(phrase))))
 
         months: Counter[str] = self._part(("term-months", phrase), make)
         if unit == "month":

@@ -226,9 +226,9 @@ class Store(Protocol):
         ``n``) with its parameters: what a search's total counts. Without filters a store may
         count from its text index alone, reading no document rows."""
 
-    def match_days(self, query: Query) -> list[tuple[str, int]]:
-        """(ISO publication day, number of current documents matching ``query``) for each day
-        with a match, over every match: what trends of a term count. Raises QueryError."""
+    def match_months(self, query: Query) -> list[tuple[str, int]]:
+        """(publication month ``YYYY-MM``, number of current documents matching ``query``) for
+        each month with a match, over every match: what trends of a term count. Raises QueryError."""
 
     def query(self, statement: str, params: Sequence[Any] = ()) -> list[Any]:
         """The rows of one read in the shared SQL (``?`` placeholders): how the read model

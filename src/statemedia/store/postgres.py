@@ -22,7 +22,7 @@ from .batch import BatchWriter, now
 from .dedupe import DedupeOptions, NearDuplicates
 from .layers import after_migration
 from .options import StoreOptions, store_options
-from .postgres_search import match_days, match_sql, matches, search
+from .postgres_search import match_months, match_sql, matches, search
 from .sql_reader import POSTGRES, SQLReader, pending_migrations
 
 __all__ = ["FTS_SQL", "PostgresStore", "PostgresWriter", "safe_url"]
@@ -128,8 +128,8 @@ class PostgresStore(SQLReader):
     def search(self, query: Query) -> list[Hit]:
         return search(self.conn, query, self.options)
 
-    def match_days(self, query: Query) -> list[tuple[str, int]]:
-        return match_days(self.conn, query)
+    def match_months(self, query: Query) -> list[tuple[str, int]]:
+        return match_months(self.conn, query)
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap)

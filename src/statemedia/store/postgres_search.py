@@ -297,19 +297,19 @@ def matches(conn: psycopg.Connection[Any], query: Query, cap: int) -> list[str]:
     return [str(row[1]) for row in rows]
 
 
-def match_days(conn: psycopg.Connection[Any], query: Query) -> list[tuple[str, int]]:
-    """(publication day, current documents matching) for every day with a match."""
+def match_months(conn: psycopg.Connection[Any], query: Query) -> list[tuple[str, int]]:
+    """(publication month ``YYYY-MM``, current documents matching) for every month with a match."""
     tsquery, q_params = to_tsquery_sql(query.text)
     where, params = filters(query, POSTGRES)
     try:
         rows = conn.execute(  # the tsquery in a CTE: see matches()
-            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT d.published, count(*) FROM documents d, q "
-            f"WHERE d.fts @@ q.q AND d.published IS NOT NULL{where} GROUP BY d.published",
+            f"WITH q AS MATERIALIZED (SELECT {tsquery} AS q) SELECT to_char(d.published, 'YYYY-MM') AS month, "
+            f"count(*) FROM documents d, q WHERE d.fts @@ q.q AND d.published IS NOT NULL{where} GROUP BY month",
             [*q_params, *params],
         ).fetchall()
     except psycopg.errors.DataError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}".replace("\n", " "), where="search") from None
-    return [(day.isoformat(), int(n)) for day, n in rows]
+    return [(str(month), int(n)) for month, n in rows]
 
 
 def _hits(

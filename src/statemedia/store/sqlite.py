@@ -16,11 +16,12 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import Hit, Query
+from .day_runs import DayRuns
 from .dedupe import DedupeOptions, NearDuplicates
 from .layers import after_migration
 from .options import StoreOptions, store_options
 from .sql_reader import SQLITE, SQLReader, pending_migrations
-from .sqlite_search import count_sql, match_days, match_sql, matches, search
+from .sqlite_search import count_sql, match_months, match_sql, matches, search
 from .sqlite_write import SQLiteWriter, now
 
 __all__ = ["SQLiteStore"]
@@ -42,6 +43,7 @@ class SQLiteStore(SQLReader):
             options, dedupe = options or configured, dedupe or configured_dedupe
         self.options = options
         self._near = NearDuplicates(dedupe)
+        self._runs = DayRuns()  # shared with the readers (reader() copies this store)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -136,8 +138,8 @@ class SQLiteStore(SQLReader):
     def search(self, query: Query) -> list[Hit]:
         return search(self.conn, query, self.options)
 
-    def match_days(self, query: Query) -> list[tuple[str, int]]:
-        return match_days(self.conn, query, self.options)
+    def match_months(self, query: Query) -> list[tuple[str, int]]:
+        return match_months(self.conn, query, self.options, self._runs)
 
     def matches(self, query: Query, cap: int) -> list[str]:
         return matches(self.conn, query, cap, self.options)

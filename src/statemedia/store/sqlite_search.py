@@ -113,23 +113,25 @@ def matches(conn: sqlite3.Connection, query: Query, cap: int, options: StoreOpti
     return [row[0] for row in rows]
 
 
-def match_days(conn: sqlite3.Connection, query: Query, options: StoreOptions) -> list[tuple[str, int]]:
-    """(publication day, current documents matching) for every day with a match: trends count
-    by the database, over every match (``matches`` stops at its cap)."""
+def match_months(
+    conn: sqlite3.Connection, query: Query, options: StoreOptions, runs: day_runs.DayRuns
+) -> list[tuple[str, int]]:
+    """(publication month ``YYYY-MM``, current documents matching) for every month with a match:
+    trends count by the database, over every match (``matches`` stops at its cap)."""
     text = _fts_text(conn, query, options)
     where, params = filters(query, SQLITE)
     try:
         if not where:  # every match counts: its day from its key alone
-            return day_runs.match_days(conn, text)
+            return day_runs.match_months(conn, text, runs)
         # A match needs only its day (and the filters' columns): all in the index (_FACETS).
         rows = conn.execute(
-            f"SELECT d.published, count(*) FROM docs_fts f JOIN documents d{_FACETS} "
-            f"ON d.doc_pk = f.rowid WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY d.published",
+            f"SELECT substr(d.published, 1, 7) AS month, count(*) FROM docs_fts f JOIN documents d{_FACETS} "
+            f"ON d.doc_pk = f.rowid WHERE docs_fts MATCH ? AND d.published IS NOT NULL{where} GROUP BY month",
             [text, *params],
         ).fetchall()
     except sqlite3.OperationalError as exc:
         raise QueryError(f"bad query {query.text!r}: {exc}", where="search") from None
-    return [(str(day), int(n)) for day, n in rows]
+    return [(str(month), int(n)) for month, n in rows]
 
 
 def _hits(

@@ -18,6 +18,10 @@ __all__ = ["PALETTE", "bars", "calendar_year", "lines", "timeline"]
 # Colour-blind-safe categorical palette (Okabe & Ito 2008).
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 _FONT = 'font-family="system-ui, sans-serif" font-size="11"'
+# A line's points get a marker (with its tooltip) only this far apart: closer, markers overlap
+# into a band, and a thousand months of a 1M-story corpus made most of the trends page's weight
+# and drawing time (the page's table gives every value).
+_MARKER_MIN_PX = 4.0
 
 
 def _ticks(top: float) -> list[float]:
@@ -70,7 +74,8 @@ def lines(
     series: Mapping[str, Mapping[str, float]], periods: Sequence[str], *, label: str, width: int = 900,
     height: int = 280,
 ) -> Markup:
-    """One line per series over ``periods``; points carry a ``<title>`` tooltip."""
+    """One line per series over ``periods``; points carry a ``<title>`` tooltip where they stand
+    at least ``_MARKER_MIN_PX`` apart."""
     left, bottom = 48, 22
     top = max((v for s in series.values() for v in s.values()), default=0.0)
     body, ymax = _axes(periods, top, width, height, left, bottom + 18)
@@ -88,7 +93,7 @@ def lines(
             f'<polyline class="series" data-series="{escape(name)}" points="{path}" fill="none" '
             f'stroke="{colour}" stroke-width="2"/>'
         )
-        for x, y, p, v in points:
+        for x, y, p, v in points if step >= _MARKER_MIN_PX else ():
             body.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}">'
                 f"<title>{escape(name)} {escape(p)}: {_fmt(v)}</title></circle>"
