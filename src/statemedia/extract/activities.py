@@ -34,7 +34,7 @@ from .activity_occasions import (
     share_entourage,
     sums_up,
 )
-from .activity_rules import load_rules
+from .activity_rules import active, load_rules
 from .entourage import Member, protocol_lists
 from .gazetteer import Gazetteer, load_gazetteer
 
@@ -225,14 +225,6 @@ class ActivityExtractor:
         self, doc: Document, lead: Lead, spans: list[tuple[int, int]], last: int
     ) -> dict[str, list[Member]]:
         """Entourage, those present and hosts, from this activity's sentence up to the next one's."""
-        dead = frozenset(aid for aid in self.rules.actors if aid != lead.actor_id and not _active_on(aid, doc))
+        actors = self.rules.actors
+        dead = frozenset(aid for aid in actors if aid != lead.actor_id and not active(actors, aid, doc.published))
         return protocol_lists(doc.text, spans, lead.sentence, last, dead | {lead.actor_id}, self.gazetteer)
-
-
-def _active_on(actor_id: str, doc: Document) -> bool:
-    span = load_rules().actors.get(actor_id)
-    if span is None:
-        return False
-    start, end = span
-    day = doc.published
-    return day is None or ((start is None or start <= day) and (end is None or day <= end))

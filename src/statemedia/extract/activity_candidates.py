@@ -17,6 +17,7 @@ from functools import cache
 from ..datafiles import read_tsv
 from ..model import Document
 from ..normalize.accents import strip_accents
+from .activity_rules import active as _active
 from .gazetteer import Gazetteer
 
 __all__ = ["Candidate", "Lexicon", "conjoined", "continues_report", "find_candidates", "lexicon"]
@@ -219,14 +220,6 @@ def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
             start, appos = after + min(found), True
     adverbs = _ADVERBS.match(text, start, end)  # "also sent": the verb is what the cues read
     return (adverbs.end() if adverbs else start), appos
-
-
-def _active(actors: dict[str, tuple[date | None, date | None]], actor_id: str, day: date | None) -> bool:
-    span = actors.get(actor_id)
-    if span is None:
-        return False
-    start, end = span
-    return day is None or ((start is None or start <= day) and (end is None or day <= end))
 
 
 def find_candidates(

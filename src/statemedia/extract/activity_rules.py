@@ -14,7 +14,7 @@ from typing import Any
 
 from ..datafiles import read_text, read_tsv
 
-__all__ = ["ActivityRules", "load_rules"]
+__all__ = ["ActivityRules", "active", "load_rules"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,16 @@ class ActivityRules:
     recently: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
+
+
+def active(actors: dict[str, tuple[date | None, date | None]], actor_id: str, day: date | None) -> bool:
+    """Whether ``actor_id`` is a leader whose deeds on ``day`` (publication; None: any) are news
+    (``data/activity_actors.tsv``): outside his span they are history."""
+    span = actors.get(actor_id)
+    if span is None:
+        return False
+    start, end = span
+    return day is None or ((start is None or start <= day) and (end is None or day <= end))
 
 
 def _day(text: str) -> date | None:
