@@ -48,9 +48,10 @@ _ADVERBS = re.compile(
     r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day"
     r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
 )
-# What may stand before a name that is its sentence's subject: a dateline, titles, honorifics.
+# What may stand before a name that is its sentence's subject: a dateline, titles, honorifics,
+# and the day today's KCNA opens its news with ("On July 15, Kim Jong Un ... visited").
 _SUBJECT_PREFIX = re.compile(
-    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|of|the|and|respected|dear|great|beloved|leader|,"
+    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|\d{1,4}|of|the|and|respected|dear|great|beloved|leader|,"
     # Spanish: articles and links between titles ("El Maximo Dirigente", "Acto seguido,").
     r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n"
     # ... and the connectives of a report's later stops ("El mismo dia, Kim Jong Un visito ...").
@@ -254,7 +255,9 @@ def find_candidates(
         if pronoun is not None and before and _active(actors, before[-1][2].id, doc.published):
             entry = before[-1][2]
             ps, pe = pronoun.span(1)
-            found.append(Candidate(index, s, e, entry.id, entry.name, (ps, pe), pronoun.end(), True, False, True))
+            adverbs = _ADVERBS.match(text, pronoun.end(), e)  # "He then convened": the verb is what the cues read
+            verb = adverbs.end() if adverbs else pronoun.end()
+            found.append(Candidate(index, s, e, entry.id, entry.name, (ps, pe), verb, True, False, True))
             continue
         # Spanish goes on with the leader of the report: the last leader who opened a sentence (his
         # wife's "Ri Sol Ju regalo ..." between does not make "Por ultimo, el estuvo en ..." hers).
