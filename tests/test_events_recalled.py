@@ -32,6 +32,9 @@ def test_a_current_leaders_recalled_deed_is_no_event() -> None:
     actors = _actors(doc)
     assert "Kim Jong Un" not in actors  # neither an activity (history) nor a dated event
     assert actors.get("Kim Il Sung") == ["events"]  # not active in 2024: his deed is a dated event
+    # The JSON result says which list an entry belongs to (the activity log or dated events).
+    listed = statemedia.to_json(doc)["events"]
+    assert [(e["actor"], e["source"]) for e in listed] == [("Kim Il Sung", "events")]
 
 
 def test_the_window_is_an_option() -> None:

@@ -40,6 +40,7 @@ def _events(doc: Document) -> list[dict[str, Any]]:
     for ann in doc.spans("event"):
         event = {k: ann.attrs.get(k) for k in keys}
         event.update({k: v for k, v in ann.attrs.items() if k not in keys})
+        event["source"] = ann.producer  # the activity log's entries and dated events share the list
         out.append(event)
     return out
 
