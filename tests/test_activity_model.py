@@ -90,6 +90,33 @@ def test_one_story_several_activities_with_glued_names() -> None:
     assert sent["direction"] == "sent" and sent["item"] == "message"
 
 
+DATED_LEAD = (
+    "Pyongyang, July 16 (KCNA) -- The programme for socialist construction in the new era continues to give "
+    "birth to the most scientific strategies for regional development. On July 15,Kim Jong Un, general "
+    "secretary of the Workers' Party of Korea and president of the State Affairs of the Democratic People's "
+    "Republic of Korea, together with senior officials of the Party and the government, visited the "
+    "Phungo-dong area in Sinpho, South Hamgyong Province. He then convened a consultative meeting of "
+    "officials concerned on the spot."
+)
+PRESS_REVIEW = (
+    "Pyongyang, August 26 (KCNA) -- Following are major news items and articles in leading newspapers of "
+    "the DPRK on Monday:\n- The respected ComradeKim Jong Ungave field guidance at various regional-industry "
+    "factories under construction. (photos accompanied).\n- He oversaw a performance test of various drones "
+    "organized by the Drone Institute of the Academy of Defence Sciences. (photos accompanied).\n"
+    "- Successes are being made in various sectors of the national economy."
+)
+
+
+def test_current_kcna_leads_a_day_a_then_and_a_digest() -> None:
+    """Today's KCNA opens the news with its day ("On July 15, Kim Jong Un, ..., visited"), goes on with
+    "He then convened ...", and its daily press review lists the leader's deeds as items ("- He
+    oversaw ..."): each is an activity (docs/activities.md, fifth round)."""
+    lead = [(e["kind"], e["date"]) for e in _activities(DATED_LEAD, datetime.date(2024, 7, 16))]
+    assert lead == [("visit", "2024-07-15"), ("party_meeting", "2024-07-15")]
+    review = [e["kind"] for e in _activities(PRESS_REVIEW, datetime.date(2024, 8, 26))]
+    assert review == ["field_guidance", "military_drill"]
+
+
 TRIP = (
     "Pyongyang, May 27 (KCNA) -- Kim Jong Il, general secretary of the Workers' Party of Korea, visited the "
     "Yangzhou Jiangwang Factory on May 22.\nHe looked round the Revolutionary History Room of the factory.\n"

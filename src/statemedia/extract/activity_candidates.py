@@ -49,16 +49,19 @@ _ADVERBS = re.compile(
     r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
 )
 # What may stand before a name that is its sentence's subject: a dateline, titles, honorifics,
-# and the day today's KCNA opens its news with ("On July 15, Kim Jong Un ... visited").
+# the day today's KCNA opens its news with ("On July 15, Kim Jong Un ... visited"), and the bullet
+# of an item in its daily press review ("- The respected Comrade Kim Jong Un visited ...").
 _SUBJECT_PREFIX = re.compile(
-    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|\d{1,4}|of|the|and|respected|dear|great|beloved|leader|,"
+    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|\d{1,4}|[-•*]|of|the|and|respected|dear|great|beloved|leader|,"
     # Spanish: articles and links between titles ("El Maximo Dirigente", "Acto seguido,").
     r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n"
     # ... and the connectives of a report's later stops ("El mismo dia, Kim Jong Un visito ...").
     r"|mismo|d[ií]a|primer|lugar|todo|[uú]ltimo)\s*)*",
     re.S,
 )
-_PRONOUN = re.compile(r"\s*(?:(?:Then|Later|Afterwards|After\s+that|Next|There|Also),?\s+)?(He|he)\s+(?=[a-z])")
+_PRONOUN = re.compile(
+    r"\s*(?:[-•*]\s+)?(?:(?:Then|Later|Afterwards|After\s+that|Next|There|Also),?\s+)?(He|he)\s+(?=[a-z])"
+)
 # Spanish drops the pronoun, or names him by a title alone: a sentence that goes on with the report
 # ("Luego, recorrio ...", "Primeramente, estuvo en ...", "Acto seguido, el Comandante Supremo
 # inspecciono ...", "Por ultimo, el estuvo en ...") opens, after a connective, with a verb of a visit,

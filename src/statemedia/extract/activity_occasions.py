@@ -22,6 +22,8 @@ SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
 # there, the photo session; not the mail, talks, banquets or speeches.
 _OUTING_KINDS = SITE_KINDS | {"performance", "photo_session", "ceremony", "military_drill"}
 PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|it)\b", re.I)
+# An item of a digest of the day's news (KCNA's daily press review: "- He oversaw a test of ...").
+_NEWS_ITEM = re.compile(r"\s*[-•*]\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[L
     """A "He ..." sentence with a cued verb and a day of its own, after a sentence where the story
     has him act: the report goes on (the dated legs of a visit), whatever the detector says of "He
     ..." sentences in general (most retell deeds in praise). Fires on no train-split story (docs).
+    So does an item of a news digest after an item where he acts ("- He oversaw a test of ...": each
+    item is the day's news, not praise).
     Spanish says so without a day: a sentence that drops its subject, or names him by a title,
     after a connective ("Luego, recorrio ...", "Acto seguido, el Comandante Supremo inspecciono
     ...") with a cued verb is the next part of the report (docs/activities.md, 2026-12-03)."""
@@ -66,6 +70,7 @@ def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[L
         and any(lead.actor_id == c.actor_id and lead.sentence < c.sentence for lead in earlier)
         and (
             continues_report(doc.text, c.start, c.end)
+            or _NEWS_ITEM.match(doc.text, c.start) is not None
             or any(c.start <= at < c.end for at, _ in stated_days(doc, max_lag_days))
         )
     )
