@@ -117,6 +117,29 @@ def test_current_kcna_leads_a_day_a_then_and_a_digest() -> None:
     assert review == ["field_guidance", "military_drill"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Prior to the meeting, the respected Comrade Kim Jong Un inspected the flooded areas in Sinuiju, "
+         "together with the premier of the Cabinet.", "inspection"),
+        ("Amid the playing of welcome music, the respected Comrade Kim Jong Un appeared on the platform, "
+         "together with war veterans.", "ceremony"),
+        ("Kim Jong Un, general secretary of the Workers' Party of Korea, gave field guidance over the "
+         "construction of the Wonsan Kalma coastal tourist area on July 16.", "field_guidance"),
+        ("Kim Jong Un, president of the State Affairs of the DPRK, accepted the credentials of the Lao "
+         "ambassador to the DPRK on July 23.", "meeting"),
+        ("Kim Jong Un appeared at the venue of the performance together with war veterans on July 27.",
+         "performance"),
+    ],
+)
+def test_current_kcna_wordings(sentence: str, kind: str) -> None:
+    """Wordings of current KCNA's leads read from the 2024 file's train split (docs/activities.md,
+    fifth round): a fronted phrase before his name, "guidance over", "accepted the credentials",
+    "appeared at the venue of the performance"."""
+    text = f"Pyongyang, July 28 (KCNA) -- {sentence}"
+    assert [e["kind"] for e in _activities(text, datetime.date(2024, 7, 28))] == [kind]
+
+
 TRIP = (
     "Pyongyang, May 27 (KCNA) -- Kim Jong Il, general secretary of the Workers' Party of Korea, visited the "
     "Yangzhou Jiangwang Factory on May 22.\nHe looked round the Revolutionary History Room of the factory.\n"

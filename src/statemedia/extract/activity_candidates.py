@@ -49,10 +49,14 @@ _ADVERBS = re.compile(
     r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
 )
 # What may stand before a name that is its sentence's subject: a dateline, titles, honorifics,
-# the day today's KCNA opens its news with ("On July 15, Kim Jong Un ... visited"), and the bullet
-# of an item in its daily press review ("- The respected Comrade Kim Jong Un visited ...").
+# the day today's KCNA opens its news with ("On July 15, Kim Jong Un ... visited"), the bullet
+# of an item in its daily press review ("- The respected Comrade Kim Jong Un visited ..."), and
+# a fronted phrase of time, circumstance or capacity ("Prior to the meeting,", "After the
+# ceremony,", "Amid the playing of welcome music,", "On behalf of the Party and the government,").
+_FRONTED = r"(?:Prior\s+to|After|Before|Following|Amid|Amidst|During|Upon|On\s+behalf\s+of)\s[^,.;:\"“]{1,80},"
 _SUBJECT_PREFIX = re.compile(
-    r"(?:.*(?:--|—|–)\s*)?(?:(?:[A-Z][\w'’.\-]*|\d{1,4}|[-•*]|of|the|and|respected|dear|great|beloved|leader|,"
+    rf"(?:.*(?:--|—|–)\s*)?(?:{_FRONTED}\s*)?"
+    r"(?:(?:[A-Z][\w'’.\-]*|\d{1,4}|[-•*]|of|the|and|respected|dear|great|beloved|leader|,"
     # Spanish: articles and links between titles ("El Maximo Dirigente", "Acto seguido,").
     r"|de|del|la|el|y|estimado|respetado|querido|gran|seguido|continuaci[oó]n"
     # ... and the connectives of a report's later stops ("El mismo dia, Kim Jong Un visito ...").
