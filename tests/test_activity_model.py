@@ -140,6 +140,37 @@ def test_current_kcna_wordings(sentence: str, kind: str) -> None:
     assert [e["kind"] for e in _activities(text, datetime.date(2024, 7, 28))] == [kind]
 
 
+@pytest.mark.parametrize(
+    ("predicate", "target"),
+    [
+        ("visited the Fatherland Liberation War Martyrs Cemetery on the morning of July 26.",
+         "the Fatherland Liberation War Martyrs Cemetery"),
+        ("gave field guidance on August 24 and 25 at various regional-industry factories under construction.",
+         "various regional-industry factories under construction"),
+        ("oversaw on August 27 a test-fire of the 240mm-calibre multiple rocket launcher.",
+         "a test-fire of the 240mm-calibre multiple rocket launcher"),
+        ("received a reply message from the general secretary of the C.C., Communist Party of Vietnam.",
+         "the general secretary of the C.C., Communist Party of Vietnam"),
+    ],
+)
+def test_current_kcna_targets(predicate: str, target: str) -> None:
+    """The target is the object: not a day or morning after it or before it, and "C.C." does not end it."""
+    text = f"Pyongyang, August 28 (KCNA) -- Kim Jong Un {predicate}"
+    (event,) = _activities(text, datetime.date(2024, 8, 28))
+    assert event["target"] == target
+
+
+def test_greetings_conveyed_in_his_name_go_to_the_addressee() -> None:
+    text = (
+        "Pyongyang, August 1 (KCNA) -- Ambassador Kim Je Bong courteously conveyed the greetings from Kim Jong "
+        "Un, president of the State Affairs of the Democratic People's Republic of Korea, to King Maha "
+        "Vajiralongkorn."
+    )
+    (event,) = _activities(text, datetime.date(2024, 8, 1))
+    got = (event["kind"], event["direction"], event["target"])
+    assert got == ("correspondence", "sent", "King Maha Vajiralongkorn")
+
+
 TRIP = (
     "Pyongyang, May 27 (KCNA) -- Kim Jong Il, general secretary of the Workers' Party of Korea, visited the "
     "Yangzhou Jiangwang Factory on May 22.\nHe looked round the Revolutionary History Room of the factory.\n"

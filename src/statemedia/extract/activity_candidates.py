@@ -224,6 +224,10 @@ def _predicate_start(text: str, after: int, end: int) -> tuple[int, bool]:
         # "... Comandante Supremo del EPC tomo foto con los que, ..., levantaron" is "tomo").
         found = [m.end() for m in re.finditer(r",\s+", rest[:400]) if _VERBISH.match(rest, m.end())][:1]
         found += [m.end() for m in _TITLE_END.finditer(rest[:400]) if _SPANISH_VERB.match(rest, m.end())][:1]
+        if not found:
+            # Mail conveyed in his name: "conveyed the greetings from Kim Jong Un, president of the
+            # State Affairs ..., to King ...": what follows his titles is the addressee.
+            found = [m.end() for m in re.finditer(r",\s+(?=to\s)", rest[:400])][:1]
         if found:
             start, appos = after + min(found), True
     adverbs = _ADVERBS.match(text, start, end)  # "also sent": the verb is what the cues read
