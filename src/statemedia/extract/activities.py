@@ -72,7 +72,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "11"  # 11: a dated lead ("On July 15, Kim Jong Un"), "He then ..." (docs/activities.md)
+    version: ClassVar[str] = "11"  # 11: current KCNA's leads, digests and cues (docs/activities.md, fifth round)
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
