@@ -10,13 +10,12 @@ from typing import Annotated
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from ..analytics import changes as model
 from ..errors import QueryError
 from .pages import compact_diff, render
-from .params import workbench
+from .params import json_response, workbench
 from .service import Workbench
 
 __all__ = ["router"]
@@ -81,7 +80,7 @@ def changes_page(request: Request, wb: WB, f: Params) -> HTMLResponse:
 
 @router.get("/api/changes", tags=["api"], summary="Edits that removed people or organisations; withdrawals")
 def api_changes(wb: WB, f: Params) -> Response:
-    return JSONResponse(jsonable_encoder(_read(wb, f).to_dict()))
+    return json_response(_read(wb, f).to_dict())
 
 
 def _stamp(value: str | None, day: date) -> str:
