@@ -130,6 +130,7 @@ def test_current_kcna_leads_a_day_a_then_and_a_digest() -> None:
          "ambassador to the DPRK on July 23.", "meeting"),
         ("Kim Jong Un appeared at the venue of the performance together with war veterans on July 27.",
          "performance"),
+        ("Kim Jong Un was present at the banquet given in honor of the war veterans on July 27.", "meeting"),
     ],
 )
 def test_current_kcna_wordings(sentence: str, kind: str) -> None:
