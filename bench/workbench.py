@@ -51,7 +51,7 @@ COPY = {
     # The day moves back with the copy's stories, in the column and in the attributes alike.
     "text_activities": "text_pk + {k}*{t}, ord, actor_id, actor, kind, date(day, '-{y} years'), "
     "CASE WHEN length(json_extract(attrs, '$.date')) = 10 "
-    "THEN json_set(attrs, '$.date', date(json_extract(attrs, '$.date'), '-{y} years')) ELSE attrs END",
+    "THEN json_set(attrs, '$.date', date(json_extract(attrs, '$.date'), '-{y} years')) ELSE attrs END, domain",
     "activity_members": "text_pk + {k}*{t}, ord, role, position, member_id, name, actor_id, actor, kind, "
     "date(day, '-{y} years')",
     "activity_translations": "text_pk + {k}*{t}, ord, of_text_pk + {k}*{t}, of_ord",

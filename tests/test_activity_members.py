@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from statemedia.analytics import elite
+from statemedia.analytics.activities import monthly_counts
 from statemedia.analytics.corpus import Corpus
 from statemedia.model import Annotation, Document
 from statemedia.store import Store
@@ -93,6 +94,36 @@ def test_the_network_by_the_store_is_the_python_network(store: Store, roles: Seq
         expected = elite.network(corpus.activities(**f), roles=roles)
         assert corpus.network(**f, roles=roles) == expected, f
         assert expected or f or "entourage" not in roles
+
+
+def test_monthly_counts_by_the_store_are_the_python_ones(store: Store) -> None:
+    """The monthly view counted by the database (kind and domain columns, migrations/014) is
+    ``activities.monthly_counts`` of every activity read whole."""
+    corpus = Corpus(store)
+    for f in FILTERS:
+        expected = monthly_counts(corpus.activities(**f))
+        assert corpus.monthly(**f) == expected, f
+        assert expected or f.get("kinds")
+    domains = {d for months in corpus.monthly().values() for d in months["domain"]}
+    assert len(domains) > 1  # the domains are read, not one default
+
+
+def test_the_domain_migration_fills_the_column_as_the_write_path_does(web_db: Path, tmp_path: Path) -> None:
+    query = "SELECT text_pk, ord, domain FROM text_activities ORDER BY text_pk, ord"
+    written = SQLiteStore(web_db)
+    expected = written.query(query)
+    written.close()
+    assert any(r[2] for r in expected)
+    path = tmp_path / "old.db"
+    shutil.copy(web_db, path)
+    old = SQLiteStore(path)
+    old.conn.execute("UPDATE text_activities SET domain = NULL")
+    old.conn.execute("ALTER TABLE text_activities DROP COLUMN domain")
+    old.conn.execute("DELETE FROM schema_version WHERE name = 'activity_domain'")
+    old.close()
+    upgraded = SQLiteStore(path)
+    assert upgraded.query(query) == expected
+    upgraded.close()
 
 
 def test_co_appearances_by_the_store_are_the_python_ones(store: Store) -> None:

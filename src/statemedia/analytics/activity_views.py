@@ -7,6 +7,7 @@ prints a table or CSV joins them itself). The store ranks the elite and movers v
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
@@ -16,8 +17,8 @@ from . import activities as log
 from . import elite
 from .corpus import Corpus
 
-__all__ = ["APPEARANCE_VIEWS", "RANKED_VIEWS", "VIEWS", "activity_rows", "appearance_rows", "gaps", "standing_rows",
-           "stored_rows"]
+__all__ = ["APPEARANCE_VIEWS", "RANKED_VIEWS", "VIEWS", "activity_rows", "appearance_rows", "gaps", "monthly_rows",
+           "standing_rows", "stored_rows"]
 
 VIEWS = ("log", "calendar", "gaps", "monthly", "elite", "movers", "network")
 # The views the store ranks by itself (Corpus.ranking), without the activities.
@@ -60,17 +61,22 @@ def activity_rows(
     if view in APPEARANCE_VIEWS:
         return appearance_rows(view, log.calendar(acts), gap_days)
     if view == "monthly":
-        return [
-            {"month": month, "by": by, "value": value, "count": n}
-            for month, counts in log.monthly_counts(acts).items()
-            for by, counter in counts.items()
-            for value, n in sorted(counter.items())
-        ]
+        return monthly_rows(log.monthly_counts(acts))
     if view == "network":
         return elite.network(acts, roles=roles)
     if view in RANKED_VIEWS:
         return standing_rows(view, elite.ranking(acts, period=period, top=top, roles=roles))
     raise ValueError(f"no activity view {view!r}: {', '.join(VIEWS)}")
+
+
+def monthly_rows(counts: dict[str, dict[str, Counter[str]]]) -> list[dict[str, Any]]:
+    """The rows of the monthly view from ``activities.monthly_counts`` (or ``Corpus.monthly``)."""
+    return [
+        {"month": month, "by": by, "value": value, "count": n}
+        for month, by_what in counts.items()
+        for by, counter in by_what.items()
+        for value, n in sorted(counter.items())
+    ]
 
 
 def appearance_rows(view: str, appearances: Sequence[log.Appearance], gap_days: int) -> list[dict[str, Any]]:
@@ -92,7 +98,7 @@ def stored_rows(
 ) -> list[dict[str, Any]]:
     """The rows of one view of a store's activities, each read as it needs: the ranked views and
     the network counted by the store, the calendar and gaps from the dated activities alone, the
-    log and monthly counts from all of them (the CLI and the API both ask here)."""
+    monthly counts by the store, the log from all of them (the CLI and the API both ask here)."""
     if view in RANKED_VIEWS:
         return standing_rows(view, corpus.ranking(leader=leader, start=start, end=end, kinds=kinds, period=period,
                                                   top=top, roles=roles))  # fmt: skip
@@ -101,6 +107,8 @@ def stored_rows(
         return appearance_rows(view, log.calendar(seen), gap_days)
     if view == "network":
         return corpus.network(leader=leader, start=start, end=end, kinds=kinds, roles=roles)
+    if view == "monthly":
+        return monthly_rows(corpus.monthly(leader=leader, start=start, end=end, kinds=kinds))
     acts = corpus.activities(leader=leader, start=start, end=end, kinds=kinds)
     return activity_rows(view, acts, period=period, gap_days=gap_days, roles=roles, top=top)
 

@@ -329,6 +329,18 @@ class Corpus:
         found: list[Seen] = self._cached(key, lambda: stored.seen(self._rows, leader, start, end, wanted))
         return found
 
+    def monthly(
+        self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> dict[str, dict[str, Counter[str]]]:
+        """``activities.monthly_counts`` of ``activities(...)``, counted by the store."""
+        wanted = sorted(kinds or ())
+        key = f"monthly:{leader}:{start}:{end}:{','.join(wanted)}"
+        found: dict[str, dict[str, Counter[str]]] = self._cached(
+            key, lambda: stored.monthly(self._rows, leader, start, end, wanted)
+        )
+        return found
+
     def activity_log(
         self, *, leader: str | None = None, start: date | None = None, end: date | None = None,
         kinds: Iterable[str] | None = None, offset: int = 0, limit: int, newest_first: bool = False,

@@ -15,7 +15,7 @@ here leaves it out (``_SHOWN``), and the log lists its story among the original'
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -24,8 +24,8 @@ from ._columns import marks, stored_day, stored_json
 from .activities import Activity, Seen, activity_from_attrs
 from .elite import DEFAULT_ROLES, Standing
 
-__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "count", "kinds", "leaders", "network", "ranking",
-           "seen"]
+__all__ = ["CURRENT", "Rows", "activities", "co_appearances", "count", "kinds", "leaders", "monthly", "network",
+           "ranking", "seen"]
 
 Rows = Callable[[str, Sequence[Any]], list[Any]]
 # The current version of every article.
@@ -113,6 +113,27 @@ def seen(rows: Rows, leader: str | None, start: date | None, end: date | None, w
         if (on := stored_day(day)) is not None:
             out.append(Seen(str(actor), on, str(kind), stored_json(attrs).get("target"), title))
     return out
+
+
+def monthly(
+    rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str]
+) -> dict[str, dict[str, Counter[str]]]:
+    """``activities.monthly_counts`` of the activities ``activities`` gives, counted by the database
+    (the kind and domain columns, migrations/014): a leader's months without reading his activities."""
+    where, params = _selected(leader, start, end, wanted)
+    day = _DAY.format(t="t")
+    found = rows(
+        f"SELECT substr({day}, 1, 7) AS month, t.kind, coalesce(t.domain, ''), count(*) FROM {CURRENT} "
+        f"JOIN text_activities t ON t.text_pk = d.text_pk WHERE {where} AND {day} IS NOT NULL "
+        "GROUP BY month, t.kind, coalesce(t.domain, '')",
+        params,
+    )
+    out: dict[str, dict[str, Counter[str]]] = {}
+    for month, kind, domain, n in found:
+        counts = out.setdefault(str(month), {"kind": Counter(), "domain": Counter()})
+        counts["kind"][str(kind)] += int(n)
+        counts["domain"][str(domain)] += int(n)
+    return dict(sorted(out.items()))
 
 
 def count(rows: Rows, leader: str | None, start: date | None, end: date | None, wanted: Sequence[str]) -> int:

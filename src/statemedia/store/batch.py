@@ -283,7 +283,7 @@ class _Batch:
         entities, labels, acts, members = _derived(self.annotations)
         w.insert("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), entities)
         w.insert("text_labels", ("facet", "value", "text_pk"), labels)
-        w.insert("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), acts)
+        w.insert("text_activities", ACTIVITY_COLUMNS, acts)
         w.insert("activity_members", MEMBER_COLUMNS, members)
         insert_layers(w, self.annotations)
         w.many("UPDATE documents SET last_seen = ? WHERE doc_pk = ?", [(self.now, pk) for pk in self.seen_docs])
@@ -305,6 +305,7 @@ _ACTIVITY_PRODUCER = "activities"
 # The protocol lists of an activity (analytics.activities.PROTOCOL_ROLES), one activity_members row a member.
 _ROLES = ("entourage", "present", "hosts")
 MEMBER_COLUMNS = ("text_pk", "ord", "role", "position", "member_id", "name", "actor_id", "actor", "kind", "day")
+ACTIVITY_COLUMNS = ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs", "domain")
 
 
 def _derived(
@@ -340,7 +341,8 @@ def _derived(
                     for position, m in enumerate(a.attrs[role], 1)
                     if isinstance(m, Mapping) and m.get("id") is not None
                 )
-                acts.append((pk, len(acts), *act[:2], kind, day, json_text(dict(a.attrs))))
+                domain = str(a.attrs["domain"]) if a.attrs.get("domain") else None
+                acts.append((pk, len(acts), *act[:2], kind, day, json_text(dict(a.attrs)), domain))
             elif a.label == "technique" and a.attrs.get("technique"):
                 labels[("technique", str(a.attrs["technique"]), pk)] = None
     return [(r[0], r[1], r[2], r[3], r[4]) for r in entities.values()], list(labels), acts, members

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .base import Store
-from .batch import MEMBER_COLUMNS
+from .batch import ACTIVITY_COLUMNS, MEMBER_COLUMNS
 from .layers import CLAIM_COLUMNS, GROUP_COLUMNS, QUOTE_COLUMNS
 from .postgres import FTS_SQL, PostgresStore, safe_url
 from .sqlite import SQLiteStore
@@ -39,7 +39,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("annotations", ("text_pk", "start", '"end"', "label", "attrs", "producer"), "insertion"),
     ("text_entities", ("entity_id", "name", "type", "text_pk", "mentions"), "entity_id, text_pk"),
     ("text_labels", ("facet", "value", "text_pk"), "facet, value, text_pk"),
-    ("text_activities", ("text_pk", "ord", "actor_id", "actor", "kind", "day", "attrs"), "text_pk, ord"),
+    ("text_activities", ACTIVITY_COLUMNS, "text_pk, ord"),
     ("activity_members", MEMBER_COLUMNS, "text_pk, ord, role, position"),
     ("activity_translations", ("text_pk", "ord", "of_text_pk", "of_ord"), "text_pk, ord"),
     ("text_quotations", QUOTE_COLUMNS, "text_pk, ord"),
