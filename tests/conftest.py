@@ -68,3 +68,11 @@ def component(name: str, **overrides: Any) -> Any:
     config = load_config()
     config[name] = {**config.get(name, {}), **overrides}
     return create_component(name, config)
+
+
+def leader_activities(text: str, published: Any) -> list[dict[str, Any]]:
+    """The attributes of the leader activities the full pipeline finds in ``text``."""
+    from statemedia import analyze_text
+
+    doc = analyze_text(text, published=published)
+    return [dict(a.attrs) for a in doc.spans("event") if a.producer == "activities"]

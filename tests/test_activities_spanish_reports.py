@@ -9,20 +9,13 @@ wording (no corpus story is copied); docs/activities.md has the figures.
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import pytest
 
-from statemedia.analysis import analyze_text
+from conftest import leader_activities
 from statemedia.extract.activity_attributes import read_target
 from statemedia.extract.activity_candidates import continues_report
 from statemedia.extract.activity_rules import load_rules
-
-
-def _activities(text: str, published: datetime.date) -> list[Any]:
-    doc = analyze_text(text, published=published)
-    return [a.attrs for a in doc.spans("event") if a.producer == "activities"]
-
 
 LEAD = (
     "El Dirigente Kim Jong Il, Secretario General del Partido del Trabajo de Corea, dirigio sobre el terreno "
@@ -42,7 +35,7 @@ def test_stops_of_a_tour_in_pronoun_dropped_sentences() -> None:
     dirigio a") is an activity of the tour's kind, the lead that only sums them up is none; parts of
     a site ("Recorrio varios talleres", "Seguidamente recorrio el comedor") are the same stop; the
     outing's "Le acompanaron" list goes to every stop."""
-    events = _activities(TOUR, datetime.date(2011, 4, 8))
+    events = leader_activities(TOUR, datetime.date(2011, 4, 8))
     got = [(e["kind"], e["target"], [m["name"] for m in e["entourage"]]) for e in events]
     assert got == [
         ("field_guidance", "el Combinado de Tractores de Kanggye", ["Kim Jong Un", "Jang Song Thaek"]),
@@ -53,7 +46,7 @@ def test_stops_of_a_tour_in_pronoun_dropped_sentences() -> None:
 
 def test_without_a_first_stop_the_lead_stays() -> None:
     text = LEAD + "Recorrio varios talleres de la fabrica.\nLe acompanaron Kim Jong Un y Jang Song Thaek.\n"
-    (event,) = _activities(text, datetime.date(2011, 4, 8))
+    (event,) = leader_activities(text, datetime.date(2011, 4, 8))
     assert event["target"] == "fabricas de la ciudad de Kanggye"
     assert [m["name"] for m in event["entourage"]] == ["Kim Jong Un", "Jang Song Thaek"]
 
@@ -67,7 +60,7 @@ def test_also_and_later_photo_sessions_and_performances() -> None:
         "En el lugar de descanso, presencio la funcion artistica de las militares de la compania.\n"
         "Tambien tomo fotografia junto a los innovadores laborales.\n"
     )
-    events = _activities(text, datetime.date(2012, 8, 24))
+    events = leader_activities(text, datetime.date(2012, 8, 24))
     kinds = [e["kind"] for e in events]
     # The second photo session, with other people, is the same kind right after the first: it merges;
     # "Tambien" makes the last one another session.
@@ -84,7 +77,7 @@ def test_the_leader_not_the_last_person_named() -> None:
         "Ri Sol Ju regalo los platos cocinados personalmente.\n"
         "Por ultimo, el estuvo en la familia de la Heroina del Trabajo Mun Kang Sun.\n"
     )
-    events = _activities(text, datetime.date(2012, 9, 5))
+    events = leader_activities(text, datetime.date(2012, 9, 5))
     assert [e["target"] for e in events] == [
         "las familias de los trabajadores de la avenida Changjon",
         "la familia de Pak Sung Il",
@@ -99,7 +92,7 @@ def test_a_title_names_only_its_leader() -> None:
         "El Mariscal Kim Jong Un inspecciono la unidad 894 del EPC.\n"
         "Acto seguido, el Dirigente visito la Fabrica de Maquinas de Huichon.\n"
     )
-    events = _activities(text, datetime.date(2012, 8, 28))
+    events = leader_activities(text, datetime.date(2012, 8, 28))
     assert [e["target"] for e in events] == ["la unidad 894 del EPC"]
 
 
@@ -169,7 +162,7 @@ def test_spanish_target_starts_and_cuts(verb: str, rest: str, target: str) -> No
 )
 def test_spanish_mail_target_follows_the_item(sentence: str, target: str, item: str | None) -> None:
     text = "El Mariscal Kim Jong Un " + sentence
-    (event,) = _activities(text, datetime.date(2012, 3, 6))
+    (event,) = leader_activities(text, datetime.date(2012, 3, 6))
     assert event["kind"] == "correspondence" and event["direction"] == "sent"
     assert event["target"] == target
 
@@ -181,11 +174,11 @@ def test_a_glossed_day_and_the_eve() -> None:
         "Con motivo del Dia Internacional de la Mujer (8 de marzo), el Dirigente Kim Jong Il presencio el dia 7 "
         "la funcion conjunta de la Banda Samjiyon."
     )
-    (event,) = _activities(text, datetime.date(2011, 3, 8))
+    (event,) = leader_activities(text, datetime.date(2011, 3, 8))
     assert event["date"] == "2011-03-07"
     glossed = "Con motivo del Dia del Sol (15 de abril), el Dirigente Kim Jong Il presencio la funcion del grupo."
-    (event,) = _activities(glossed, datetime.date(2011, 4, 16))
+    (event,) = leader_activities(glossed, datetime.date(2011, 4, 16))
     assert event["date"] == "2011-04-16"
     eve = "El Mariscal Kim Jong Un envio la vispera un mensaje de condolencias a Norodom Sihamoni, Rey de Cambodia."
-    (event,) = _activities(eve, datetime.date(2012, 10, 16))
+    (event,) = leader_activities(eve, datetime.date(2012, 10, 16))
     assert event["date"] == "2012-10-15"

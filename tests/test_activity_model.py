@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from statemedia import analyze_text
+from conftest import leader_activities
 from statemedia.extract.activity_model import KINDS, load_model
 from statemedia.training.activity_data import test_set_ids
 from statemedia.training.evaluate_activities import evaluate
@@ -62,12 +61,6 @@ def test_model_ships_small_with_both_heads() -> None:
     assert {"correspondence", "speech", "visit"} <= set(model.kinds.classes) <= set(KINDS)
 
 
-def _activities(text: str, published: datetime.date) -> list[Any]:
-    """The attrs of the activities the full pipeline finds in ``text``."""
-    doc = analyze_text(text, published=published)
-    return [a.attrs for a in doc.spans("event") if a.producer == "activities"]
-
-
 TOUR = (
     "Pyongyang, July 29 (KCNA) -- The respected ComradeKim Jong Un, general secretary of the Workers' Party "
     "of Korea and president of the State Affairs of the DPRK, inspected the flood-hit areas in Sinuiju on "
@@ -78,7 +71,7 @@ TOUR = (
 
 
 def test_one_story_several_activities_with_glued_names() -> None:
-    events = _activities(TOUR, datetime.date(2024, 7, 29))
+    events = leader_activities(TOUR, datetime.date(2024, 7, 29))
     kinds = [e["kind"] for e in events]
     assert kinds[0] in {"inspection", "visit"}
     assert "correspondence" in kinds
@@ -111,9 +104,9 @@ def test_current_kcna_leads_a_day_a_then_and_a_digest() -> None:
     """Today's KCNA opens the news with its day ("On July 15, Kim Jong Un, ..., visited"), goes on with
     "He then convened ...", and its daily press review lists the leader's deeds as items ("- He
     oversaw ..."): each is an activity (docs/activities.md, fifth round)."""
-    lead = [(e["kind"], e["date"]) for e in _activities(DATED_LEAD, datetime.date(2024, 7, 16))]
+    lead = [(e["kind"], e["date"]) for e in leader_activities(DATED_LEAD, datetime.date(2024, 7, 16))]
     assert lead == [("visit", "2024-07-15"), ("party_meeting", "2024-07-15")]
-    review = [e["kind"] for e in _activities(PRESS_REVIEW, datetime.date(2024, 8, 26))]
+    review = [e["kind"] for e in leader_activities(PRESS_REVIEW, datetime.date(2024, 8, 26))]
     assert review == ["field_guidance", "military_drill"]
 
 
@@ -138,7 +131,7 @@ def test_current_kcna_wordings(sentence: str, kind: str) -> None:
     fifth round): a fronted phrase before his name, "guidance over", "accepted the credentials",
     "appeared at the venue of the performance"."""
     text = f"Pyongyang, July 28 (KCNA) -- {sentence}"
-    assert [e["kind"] for e in _activities(text, datetime.date(2024, 7, 28))] == [kind]
+    assert [e["kind"] for e in leader_activities(text, datetime.date(2024, 7, 28))] == [kind]
 
 
 @pytest.mark.parametrize(
@@ -157,7 +150,7 @@ def test_current_kcna_wordings(sentence: str, kind: str) -> None:
 def test_current_kcna_targets(predicate: str, target: str) -> None:
     """The target is the object: not a day or morning after it or before it, and "C.C." does not end it."""
     text = f"Pyongyang, August 28 (KCNA) -- Kim Jong Un {predicate}"
-    (event,) = _activities(text, datetime.date(2024, 8, 28))
+    (event,) = leader_activities(text, datetime.date(2024, 8, 28))
     assert event["target"] == target
 
 
@@ -167,7 +160,7 @@ def test_greetings_conveyed_in_his_name_go_to_the_addressee() -> None:
         "Un, president of the State Affairs of the Democratic People's Republic of Korea, to King Maha "
         "Vajiralongkorn."
     )
-    (event,) = _activities(text, datetime.date(2024, 8, 1))
+    (event,) = leader_activities(text, datetime.date(2024, 8, 1))
     got = (event["kind"], event["direction"], event["target"])
     assert got == ("correspondence", "sent", "King Maha Vajiralongkorn")
 
@@ -182,11 +175,11 @@ TRIP = (
 )
 
 
-def test_legs_of_a_trip_are_separate_activities() -> None:
+def test_legs_of_a_trip_are_separateleader_activities() -> None:
     """A report goes on in "He ..." sentences: a dated leg with a cued verb is an activity; another site
     visited, or a meeting of another sort (the banquet after the talks), is another occasion; a room of
     the site just visited and talks after the meeting are not (docs/activities-annotation.md)."""
-    events = _activities(TRIP, datetime.date(2011, 5, 27))
+    events = leader_activities(TRIP, datetime.date(2011, 5, 27))
     got = [(e["kind"], e["date"], e["target"]) for e in events]
     assert got == [
         ("visit", "2011-05-22", "the Yangzhou Jiangwang Factory"),
@@ -205,7 +198,7 @@ def test_conjoined_predicates_are_activities_of_their_own() -> None:
         "Pyongyang, March 2 (KCNA) -- Kim Jong Un inspected the Pyongyang Cornstarch Factory and watched a "
         "performance given by its workers.\nHe was accompanied by Jo Yong Won and Hyon Song Wol."
     )
-    events = _activities(text, datetime.date(2024, 3, 2))
+    events = leader_activities(text, datetime.date(2024, 3, 2))
     got = [(e["kind"], e["target"], [m["name"] for m in e["entourage"]]) for e in events]
     assert got == [
         ("inspection", "the Pyongyang Cornstarch Factory", ["Jo Yong Won", "Hyon Song Wol"]),
@@ -215,7 +208,7 @@ def test_conjoined_predicates_are_activities_of_their_own() -> None:
         "Pyongyang, March 2 (KCNA) -- Kim Jong Un met the model workers and had a photo session with them and "
         "gave them a gift."
     )
-    got = [(e["kind"], e["item"], e["target"]) for e in _activities(text, datetime.date(2024, 3, 2))]
+    got = [(e["kind"], e["item"], e["target"]) for e in leader_activities(text, datetime.date(2024, 3, 2))]
     assert got == [
         ("meeting", None, "the model workers"),
         ("photo_session", None, "the model workers"),
@@ -232,14 +225,14 @@ def test_conjoined_predicates_of_one_occasion_stay_one() -> None:
         "and had talks with him on August 24.\nThe participants laid a floral basket before the portrait of "
         "Kim Jong Il and paid tribute to him."
     )
-    got = [(e["kind"], e["target"]) for e in _activities(text, datetime.date(2011, 8, 25))]
+    got = [(e["kind"], e["target"]) for e in leader_activities(text, datetime.date(2011, 8, 25))]
     assert got == [
         ("visit", "the Kim Chaek University of Technology"),
         ("performance", "a concert given by its students"),
         ("meeting", "Russian President Medvedev"),
     ]
     text = "Pyongyang, February 16 (KCNA) -- Kim Jong Un visited the Kumsusan Palace of the Sun and paid tribute."
-    assert [e["kind"] for e in _activities(text, datetime.date(2012, 2, 16))] == ["visit"]
+    assert [e["kind"] for e in leader_activities(text, datetime.date(2012, 2, 16))] == ["visit"]
 
 
 def test_day_stated_after_the_activity() -> None:
@@ -250,7 +243,7 @@ def test_day_stated_after_the_activity() -> None:
         "president of a fund.\nThe chief secretary of the fund handed the gift over to an official concerned "
         "on Wednesday."
     )
-    (event,) = _activities(text, datetime.date(2011, 8, 25))
+    (event,) = leader_activities(text, datetime.date(2011, 8, 25))
     assert (event["direction"], event["date"], event["date_source"]) == ("received", "2011-08-24", "stated after")
 
 
@@ -260,7 +253,7 @@ def test_received_messages_are_logged_with_their_direction() -> None:
         "Republic of Korea, received a message of greeting from Abdel Fattah Al Sisi, president of the Arab "
         "Republic of Egypt, on Tuesday."
     )
-    (event,) = _activities(text, datetime.date(2024, 8, 28))
+    (event,) = leader_activities(text, datetime.date(2024, 8, 28))
     assert (event["kind"], event["direction"], event["item"]) == ("correspondence", "received", "message")
 
 
@@ -270,7 +263,7 @@ def test_praise_and_history_yield_none() -> None:
         "They said that under the guidance of Kim Jong Un the DPRK has grown stronger.\n"
         "Kim Jong Un visited the factory in 2019, recalled the manager."
     )
-    assert not _activities(text, datetime.date(2024, 1, 17))
+    assert not leader_activities(text, datetime.date(2024, 1, 17))
 
 
 # Floors for the blind sets (tests/data/README.md; docs/activities.md has the measured figures),

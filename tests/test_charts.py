@@ -44,3 +44,13 @@ def test_a_dozen_ticks_at_most_over_any_span(first: date, days: int) -> None:
     assert len(ticks) <= 13
     # Every tick names a month or a year inside the span.
     assert all(re.fullmatch(r"(\w{3} )?\d{4}", t) for t in ticks)
+
+
+def test_a_line_marks_its_points_only_where_they_stand_apart() -> None:
+    """Each point of a short series has a marker with its tooltip; a thousand months have the line
+    alone (markers would overlap into a band; the page's table gives every value)."""
+    for n, marked in ((24, True), (1_000, False)):
+        periods = [f"{1940 + i // 12}-{i % 12 + 1:02d}" for i in range(n)]
+        svg = str(charts.lines({"Kim": {p: i % 7 for i, p in enumerate(periods)}}, periods, label="trend"))
+        assert svg.count("<polyline") == 1
+        assert svg.count("<circle") == (n if marked else 0)

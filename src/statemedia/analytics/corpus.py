@@ -305,6 +305,14 @@ class Corpus:
         return Counter(_year_of(months))
 
     # --- activities -----------------------------------------------------------------------
+    def _filtered(
+        self, view: str, leader: str | None, start: date | None, end: date | None, kinds: Iterable[str] | None,
+        read: Callable[[list[str]], Any],
+    ) -> Any:
+        """One activity view of these filters (``read`` takes the kinds, sorted), kept as ``_cached``."""
+        wanted = sorted(kinds or ())
+        return self._cached(f"{view}:{leader}:{start}:{end}:{','.join(wanted)}", lambda: read(wanted))
+
     def activities(
         self,
         *,
@@ -314,9 +322,9 @@ class Corpus:
         kinds: Iterable[str] | None = None,
     ) -> list[Activity]:
         """Leader activities of the current versions, in date order; filters as ``select``."""
-        wanted = sorted(kinds or ())
-        key = f"activities:{leader}:{start}:{end}:{','.join(wanted)}"
-        acts: list[Activity] = self._cached(key, lambda: stored.activities(self._rows, leader, start, end, wanted))
+        acts: list[Activity] = self._filtered(
+            "activities", leader, start, end, kinds, lambda w: stored.activities(self._rows, leader, start, end, w)
+        )
         return acts
 
     def seen(
@@ -324,9 +332,9 @@ class Corpus:
         kinds: Iterable[str] | None = None,
     ) -> list[Seen]:
         """The dated ones of ``activities(...)`` as calendars and timelines read them (kept as they are)."""
-        wanted = sorted(kinds or ())
-        key = f"seen:{leader}:{start}:{end}:{','.join(wanted)}"
-        found: list[Seen] = self._cached(key, lambda: stored.seen(self._rows, leader, start, end, wanted))
+        found: list[Seen] = self._filtered(
+            "seen", leader, start, end, kinds, lambda w: stored.seen(self._rows, leader, start, end, w)
+        )
         return found
 
     def monthly(
@@ -334,10 +342,8 @@ class Corpus:
         kinds: Iterable[str] | None = None,
     ) -> dict[str, dict[str, Counter[str]]]:
         """``activities.monthly_counts`` of ``activities(...)``, counted by the store."""
-        wanted = sorted(kinds or ())
-        key = f"monthly:{leader}:{start}:{end}:{','.join(wanted)}"
-        found: dict[str, dict[str, Counter[str]]] = self._cached(
-            key, lambda: stored.monthly(self._rows, leader, start, end, wanted)
+        found: dict[str, dict[str, Counter[str]]] = self._filtered(
+            "monthly", leader, start, end, kinds, lambda w: stored.monthly(self._rows, leader, start, end, w)
         )
         return found
 
@@ -378,10 +384,9 @@ class Corpus:
         kinds: Iterable[str] | None = None, roles: Sequence[str] = DEFAULT_ROLES,
     ) -> list[dict[str, Any]]:
         """``elite.network`` of ``activities(...)`` (same filters), counted by the store; kept as it is."""
-        wanted = sorted(kinds or ())
-        key = f"network:{leader}:{start}:{end}:{','.join(wanted)}:{','.join(roles)}"
-        edges: list[dict[str, Any]] = self._cached(
-            key, lambda: stored.network(self._rows, leader, start, end, wanted, roles)
+        edges: list[dict[str, Any]] = self._filtered(
+            f"network:{','.join(roles)}", leader, start, end, kinds,
+            lambda w: stored.network(self._rows, leader, start, end, w, roles),
         )
         return edges
 
