@@ -92,13 +92,37 @@ def test_page_gives_the_first_and_latest_statements_and_the_summary(store: Store
 
 def test_statements_are_read_per_claim_by_the_database(store: Store) -> None:
     counting = Counting(store)
-    found = claims(counting, statements=2, limit=3)  # type: ignore[arg-type]
+    found = claims(counting, statements=2, limit=3, date_from=date(2000, 1, 1))  # type: ignore[arg-type]
     (sql, params, rows), = counting.statement_reads()
     assert len(found.items) == 3 and len(rows) <= 3 * (1 + 2)  # never every statement, then cut
     assert sum(len(c.statements) for c in found.items) == len(rows)
     if isinstance(store, SQLiteStore):  # the claim key index finds the statements
         plan = " ".join(str(r) for r in store.query(f"EXPLAIN QUERY PLAN {sql}", params))
         assert "text_claims_key" in plan
+
+
+def test_whole_corpus_pages_read_the_kept_statements(store: Store) -> None:
+    """Without a window a page reads the statements the write path keeps per claim (the first and
+    the latest SHOWN_STATEMENTS) by their keys, numbering none: the same as a window that holds
+    every story numbers, before and after a write that changes which are the latest."""
+    everything = date(2000, 1, 1)
+
+    def cement() -> dict[str, Any]:
+        counting = Counting(store)
+        kept = [c.to_dict() for c in claims(counting, statements=3, limit=100).items]  # type: ignore[arg-type]
+        assert counting.statement_reads() and all("ROW_NUMBER" not in sql for sql, _, _ in counting.statement_reads())
+        assert kept == [c.to_dict() for c in claims(store, statements=3, limit=100, date_from=everything).items]
+        return next(c for c in kept if c["key"] == KEY)
+
+    assert [s["doc_id"] for s in cement()["statements"]] == ["c1", "w27", "w28", "w29"]
+    with store.transaction() as w:  # a later story: the latest three move on
+        w.put(_story("x01", START + timedelta(weeks=WEEKS + 1), _cement(640_000)), pipeline_version="test")
+    after = cement()
+    assert [s["doc_id"] for s in after["statements"]] == ["c1", "w28", "w29", "x01"]
+    assert after["last_value"] == 640_000 and after["statement_count"] == 4 + WEEKS + 1
+    # A page showing more than is kept numbers its claims' statements as a window does.
+    assert [c.to_dict() for c in claims(store, statements=None, limit=100).items] == [
+        c.to_dict() for c in claims(store, statements=None, limit=100, date_from=everything).items]  # fmt: skip
 
 
 def test_one_claim_paged(store: Store) -> None:
@@ -211,7 +235,8 @@ def test_claims_known_before_are_not_read_again(store: Store) -> None:
     assert set(known) == {c.key for c in first.items}
     counting = Counting(store)
     overlapping = claims(counting, limit=3, offset=1, known=known)  # type: ignore[arg-type]
-    (_, _, rows), = counting.statement_reads()
+    assert len(counting.statement_reads()) == 1
     fresh = claims(store, limit=3, offset=1)
     assert overlapping.to_dict() == fresh.to_dict()  # the same page, only its last claim read
-    assert {r[0] for r in rows} == {fresh.items[-1].key} and len(known) == 4
+    # (its kept statements: the whole corpus's page)
+    assert [p for sql, p, _ in counting.reads if "shown" in sql] == [[fresh.items[-1].key]] and len(known) == 4

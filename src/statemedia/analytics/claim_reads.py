@@ -9,12 +9,18 @@ import json
 from typing import Any
 
 from ..store import Store
-from ..store.layers import CLAIM_KEY, CURRENT, KEPT, SUMMARY
+from ..store.layers import CLAIM_KEY, KEPT, NUMBERED, SUMMARY
 from ._columns import marks
 
-__all__ = ["ORDER", "STATUS", "Key", "filters", "kept_rows", "keyed", "statement_rows", "summary_rows", "window"]
+__all__ = ["ORDER", "STATUS", "Key", "filters", "kept_rows", "kept_statement_rows", "keyed", "statement_rows",
+           "summary_rows", "window"]
 
 Key = tuple[str, str, str | None]  # counted, unit, subject_id: the claim key's columns
+# What a page shows of a statement ``c`` of a document ``d`` of the text ``t``.
+_SHOWN = """d.doc_id, d.title, d.outlet, d.published, c.start, c."end", c.attrs, c.sentence_start,
+       c.subject_id, c.subject_name, c.subject_type,
+       substr(t.text, coalesce(c.sentence_start, c.start) + 1,
+              coalesce(c.sentence_end, c."end") - coalesce(c.sentence_start, c.start))"""
 
 # Each claim's status from what GROUPS (store/layers.py) judges it by: the rules of
 # analytics/claims.py's docstring; {as_of} is the window's newest day, {drop_*} its constants.
@@ -29,24 +35,21 @@ ORDER = {
     "subject": "CASE WHEN x.subject_id IS NULL THEN 1 ELSE 0 END, coalesce(x.subject_fold, ''), x.counted, x.ckey",
 }
 
-# The statements of some claims ({keys}) in the window ({where}), numbered per claim oldest first
-# (r) and newest first (latest). Only the keys and the order travel through the window sort;
-# what is shown (title, attributes, the sentence) is joined for the rows kept ({keep}).
+# The statements of some claims ({keys}) in the window ({where}), numbered per claim (``NUMBERED``).
+# Only the keys and the order travel through the window sort; what is shown (title, attributes,
+# the sentence) is joined for the rows kept ({keep}).
 _STATEMENTS = f"""
-SELECT x.ckey, x.r, x.latest, d.doc_id, d.title, d.outlet, d.published, c.start, c."end", c.attrs, c.sentence_start,
-       c.subject_id, c.subject_name, c.subject_type,
-       substr(t.text, coalesce(c.sentence_start, c.start) + 1,
-              coalesce(c.sentence_end, c."end") - coalesce(c.sentence_start, c.start))
-FROM (SELECT {CLAIM_KEY} AS ckey, d.doc_pk, c.text_pk, c.ord,
-             ROW_NUMBER() OVER (PARTITION BY {CLAIM_KEY} ORDER BY d.published, d.doc_id, c.start) AS r,
-             ROW_NUMBER() OVER (PARTITION BY {CLAIM_KEY} ORDER BY d.published DESC, d.doc_id DESC, c.start DESC)
-               AS latest
-      FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk
-      WHERE d.published IS NOT NULL{{where}}{{keys}}) x
+SELECT x.ckey, x.r, x.latest, {_SHOWN}
+FROM ({NUMBERED}) x
 JOIN documents d ON d.doc_pk = x.doc_pk JOIN text_claims c ON c.text_pk = x.text_pk AND c.ord = x.ord
 JOIN texts t ON t.text_pk = x.text_pk
 WHERE {{keep}}
 ORDER BY x.ckey, x.r"""
+# The same columns of statements kept by the write path (``claim_groups.shown``), by document and place.
+_KEPT_STATEMENTS = f"""
+SELECT d.doc_pk, c.ord, {_SHOWN}
+FROM documents d JOIN text_claims c ON c.text_pk = d.text_pk JOIN texts t ON t.text_pk = d.text_pk
+WHERE d.doc_pk IN ({{docs}}) AND c.ord IN ({{ords}})"""
 
 # What a claim's summary needs from all of its statements: ``SUMMARY`` (store/layers.py, which keeps
 # it per claim in ``claim_groups`` for the whole corpus).
@@ -116,6 +119,29 @@ def statement_rows(
         return []
     sql, more = keyed(keys)
     return store.query(_STATEMENTS.format(where=where, keys=sql, keep=keep), [*params, *more, *keep_params])
+
+
+def kept_statement_rows(store: Store, keys: list[Key], latest: int) -> tuple[list[Any], list[Key]]:
+    """These claims' first and ``latest`` latest statements in the whole corpus as the write path
+    keeps them (``claim_groups.shown``; ``latest`` at most ``SHOWN_STATEMENTS``), in
+    :func:`statement_rows`' shape, and the claims it keeps none for (to read by ``statement_rows``)."""
+    if not keys:
+        return [], []
+    whole = {f"{c}|{u}|{s or ''}": (c, u, s) for c, u, s in keys}
+    shown: dict[str, list[list[int]]] = {}
+    for key, kept in store.query(f"SELECT ckey, shown FROM claim_groups WHERE ckey IN ({marks(len(whole))})",
+                                 list(whole)):  # fmt: skip
+        if kept is not None:
+            shown[str(key)] = [st for st in json.loads(kept) if st[2] == 1 or st[3] <= latest]
+    wanted = {(st[0], st[1]) for rows in shown.values() for st in rows}
+    found: dict[tuple[int, int], tuple[Any, ...]] = {}
+    if wanted:
+        docs, ords = sorted({d for d, _ in wanted}), sorted({o for _, o in wanted})
+        sql = _KEPT_STATEMENTS.format(docs=marks(len(docs)), ords=marks(len(ords)))
+        found = {(int(r[0]), int(r[1])): tuple(r[2:]) for r in store.query(sql, [*docs, *ords])}
+    rows = [(key, r, last, *found[doc, ord_]) for key in sorted(shown) for doc, ord_, r, last in shown[key]
+            if (doc, ord_) in found]  # fmt: skip
+    return rows, [k for key, k in whole.items() if key not in shown]
 
 
 def filters(

@@ -47,7 +47,7 @@ from datetime import date
 from typing import Any, Literal
 
 from ..store import Store
-from ..store.layers import CLAIM_KEY, CURRENT, GROUPS
+from ..store.layers import CLAIM_KEY, CURRENT, GROUPS, SHOWN_STATEMENTS
 from . import claim_reads as sql
 from ._columns import stored_json
 from .claim_keys import Subject, normalise
@@ -238,8 +238,10 @@ def claims(
     else:  # past the last page: still say how many there are
         total = int(store.query(f"{cte} SELECT count(*) FROM claims x WHERE {cond}", params)[0][0])
     keep = ("x.r = 1 OR x.latest <= ?", [statements]) if statements is not None else ("1 = 1", [])
+    # The whole corpus's claims show the statements the write path keeps, where it keeps as many.
+    kept = statements if not where and statements is not None and statements <= SHOWN_STATEMENTS else None
     had = {str(r[0]): c for r in page if known is not None and (c := known.get(str(r[0]))) is not None}
-    read = _fill(store, where, window, [r for r in page if str(r[0]) not in had], keep)
+    read = _fill(store, where, window, [r for r in page if str(r[0]) not in had], keep, kept=kept)
     if known is not None:
         known.update(read)
     found = [c for r in page if (c := had.get(str(r[0])) or read.get(str(r[0]))) is not None]
@@ -270,10 +272,11 @@ def claim(
 
 def _fill(
     store: Store, where: str, window: list[Any], page: list[Any], keep: tuple[str, list[Any]],
-    shown: tuple[int, int] | None = None,
+    shown: tuple[int, int] | None = None, kept: int | None = None,
 ) -> dict[str, Claim]:
     """The claims of ``page`` (rows of ``_PAGE``) by key with their summaries and the statements
-    ``keep`` keeps (with ``shown``, only those numbered over its first and up to its second)."""
+    ``keep`` keeps (with ``shown``, only those numbered over its first and up to its second; with
+    ``kept``, the first and ``kept`` latest as the write path keeps them, which ``keep`` must match)."""
     keys: list[sql.Key] = [(str(r[1]), str(r[2]), r[3]) for r in page]
     found: dict[str, Claim] = {}
     for key, counted, unit, _, status, stories, last, _ in page:
@@ -301,7 +304,8 @@ def _fill(
         story = moved.get(key, {})
         if "change" in story and "before" in story:
             c.change = Change(story["change"][0], story["change"][1], story["before"][0], story["before"][1])
-    for row in sql.statement_rows(store, where, window, keys, *keep):
+    rows, unkept = sql.kept_statement_rows(store, keys, kept) if kept is not None else ([], keys)
+    for row in [*rows, *sql.statement_rows(store, where, window, unkept, *keep)]:
         key, r, latest, doc_id, title, outlet, published, q0, q1, attrs, s0, sid, name, kind, evidence = row
         c = found.get(key)
         if c is None:

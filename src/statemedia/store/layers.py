@@ -25,8 +25,9 @@ if TYPE_CHECKING:
     from .batch import BatchWriter
 
 __all__ = ["CLAIM_COLUMNS", "CLAIM_KEY", "CURRENT", "GROUPS", "GROUP_COLUMNS", "JUDGED", "KEPT", "MIGRATION",
-           "QUOTE_COLUMNS", "SUMMARY", "TABLES", "after_migration", "backfill", "claim_keys", "claim_rows",
-           "insert_rows", "keep_summaries", "quote_rows", "refresh_groups"]  # fmt: skip
+           "NUMBERED", "QUOTE_COLUMNS", "SHOWN_STATEMENTS", "SUMMARY", "TABLES", "after_migration", "backfill",
+           "claim_keys", "claim_rows", "insert_rows", "keep_shown", "keep_summaries", "quote_rows",
+           "refresh_groups"]  # fmt: skip
 
 # The migration that makes the tables (the same name in migrations/ and migrations_pg/).
 MIGRATION = "claims_quotations"
@@ -40,8 +41,13 @@ JUDGED = ("ckey", "counted", "unit", "subject_id", "subject_fold", "stories", "l
 # page of the whole corpus reads it by key instead of aggregating its claims' statements.
 KEPT = ("statements", "first", "low", "high", "stated", "change_day", "change_low", "change_high", "prior_day",
         "prior_low", "prior_high")  # fmt: skip
-GROUP_COLUMNS = JUDGED + KEPT
+GROUP_COLUMNS = (*JUDGED, *KEPT, "shown")
 SUMMARIES = "claim_summaries"  # the migration that adds KEPT
+SHOWN = "claim_shown"  # the migration that adds ``shown``: the statements a page shows (keep_shown)
+# Statements kept per claim for a page of the whole corpus's claims: its first and this many of the
+# latest, the [web] claim_statements a page shows by default; a page that shows more numbers its
+# claims' statements per request (analytics/claims.py).
+SHOWN_STATEMENTS = 10
 _CHUNK = 500  # texts read, or claims refreshed, at a time
 # A claim's key as analytics.claims.Claim.key spells it; the database compares and sorts it as Python
 # does (code points: the PostgreSQL columns are COLLATE "C").
@@ -81,6 +87,15 @@ firsts AS (
 summary AS (
     SELECT f.ckey, f.counted, f.unit, f.subject_id, f.subject_fold, g.stories, g.last, g.widest, g.changed
     FROM grouped g JOIN firsts f ON f.ckey = g.ckey)"""
+
+# Each statement of the claims in the current versions that {where} and {keys} select, numbered per
+# claim from the first (r) and from the latest (latest): by day, story and place in the story.
+NUMBERED = f"""
+SELECT {CLAIM_KEY} AS ckey, d.doc_pk, c.text_pk, c.ord,
+       ROW_NUMBER() OVER (PARTITION BY {CLAIM_KEY} ORDER BY d.published, d.doc_id, c.start) AS r,
+       ROW_NUMBER() OVER (PARTITION BY {CLAIM_KEY} ORDER BY d.published DESC, d.doc_id DESC, c.start DESC) AS latest
+FROM {CURRENT} JOIN text_claims c ON c.text_pk = d.text_pk
+WHERE d.published IS NOT NULL{{where}}{{keys}}"""
 
 # What a claim's summary needs from all of its statements, numbers only, as rows of three kinds:
 # ('all', key, statements, first day, lowest, highest); ('value', key, -, the day first stated,
@@ -183,6 +198,8 @@ def after_migration(name: str, writer: BatchWriter, annotation_order: str) -> No
         backfill(writer, annotation_order)
     elif name == SUMMARIES:
         keep_summaries(writer, "", [])
+    elif name == SHOWN:
+        keep_shown(writer, "", [])
 
 
 def backfill(writer: BatchWriter, annotation_order: str) -> None:
@@ -206,7 +223,7 @@ def backfill(writer: BatchWriter, annotation_order: str) -> None:
             ann = Annotation(int(start), int(end), str(label), stored_json(attrs), producer)
             docs[int(text_pk)].annotations.append(ann)
         insert_rows(writer, docs)
-    # The summaries' columns come with a later migration, whose own step fills them.
+    # The summaries' columns come with later migrations, whose own steps fill them.
     refresh_groups(writer, None, summaries=False)
 
 
@@ -228,6 +245,7 @@ def refresh_groups(writer: BatchWriter, keys: set[tuple[str, str]] | None, *, su
         writer.sql(insert.format(where=""))
         if summaries:
             keep_summaries(writer, "", [])
+            keep_shown(writer, "", [])
         return
     ordered = sorted(keys)
     for i in range(0, len(ordered), _CHUNK):
@@ -238,6 +256,7 @@ def refresh_groups(writer: BatchWriter, keys: set[tuple[str, str]] | None, *, su
         writer.sql(insert.format(where=where), [*counted, *(k for k, _ in chunk)])
         if summaries:
             keep_summaries(writer, where, [*counted, *(k for k, _ in chunk)])
+            keep_shown(writer, where, [*counted, *(k for k, _ in chunk)])
 
 
 def keep_summaries(writer: BatchWriter, where: str, params: list[Any]) -> None:
@@ -262,3 +281,18 @@ def keep_summaries(writer: BatchWriter, where: str, params: list[Any]) -> None:
     if rows:
         sets = ", ".join(f"{c} = ?" for c in KEPT)
         writer.many(f"UPDATE claim_groups SET {sets} WHERE ckey = ?", rows)
+
+
+def keep_shown(writer: BatchWriter, where: str, params: list[Any]) -> None:
+    """Set ``shown`` of the ``claim_groups`` rows of the claims ``where`` selects: their first and
+    latest ``SHOWN_STATEMENTS`` statements, as JSON [[doc_pk, ord, r, latest], ...] in ``r`` order."""
+    shown: dict[str, list[list[int]]] = {}
+    for key, doc_pk, ord_, r, latest in writer.sql(
+        f"SELECT ckey, doc_pk, ord, r, latest FROM ({NUMBERED.format(where=where, keys='')}) x "
+        f"WHERE r = 1 OR latest <= {SHOWN_STATEMENTS} ORDER BY ckey, r",
+        params,
+    ):
+        shown.setdefault(str(key), []).append([int(doc_pk), int(ord_), int(r), int(latest)])
+    if shown:
+        writer.many("UPDATE claim_groups SET shown = ? WHERE ckey = ?",
+                    [(json.dumps(rows), key) for key, rows in shown.items()])  # fmt: skip
