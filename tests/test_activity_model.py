@@ -257,6 +257,91 @@ def test_received_messages_are_logged_with_their_direction() -> None:
     assert (event["kind"], event["direction"], event["item"]) == ("correspondence", "received", "message")
 
 
+# -- Sixth round (issue 14, 2026-12-03): others' acts in his presence, greetings he is asked to
+# receive, undated back-references. Sentences paraphrase train-split wording (docs/activities.md).
+def test_an_occasion_held_in_his_presence_is_his_attendance_of_it() -> None:
+    """"X was inaugurated (took place) in the presence of Kim Jong Il": he attended the occasion the
+    sentence's subject names; that is the target, not the words after his name."""
+    text = (
+        "Pyongyang, May 4 (KCNA) -- The Sports Hall of the Korean People's Army was inaugurated in the "
+        "presence of General Secretary Kim Jong Il."
+    )
+    (event,) = leader_activities(text, datetime.date(2011, 5, 4))
+    assert (event["kind"], event["target"]) == ("ceremony", "The Sports Hall of the Korean People's Army")
+    text = (
+        "Pyongyang, September 9 (KCNA) -- The parade of the Worker-Peasant Red Guards took place on Friday in "
+        "the presence of General Secretary Kim Jong Il to celebrate the founding anniversary of the Republic."
+    )
+    (event,) = leader_activities(text, datetime.date(2011, 9, 9))
+    assert (event["kind"], event["target"]) == ("ceremony", "The parade of the Worker-Peasant Red Guards")
+
+
+def test_a_pledge_made_in_his_presence_is_not_his() -> None:
+    """"The officials, who took part in the meeting in the presence of Kim Jong Un, made a firm pledge":
+    the pledge is theirs; the meeting is the one he convened, already his activity (one occasion)."""
+    text = (
+        "Pyongyang, July 16 (KCNA) -- Kim Jong Un convened a consultative meeting of officials at the fish "
+        "farm on July 15.\nAll the officials, who took part in the consultative meeting in the presence of "
+        "Kim Jong Un, made a firm pledge to finish the construction of the farm within this year."
+    )
+    events = leader_activities(text, datetime.date(2024, 7, 16))
+    assert [e["kind"] for e in events] == ["party_meeting"]
+    assert not any("pledge" in (e["target"] or "") or "pledge" in e["summary"] for e in events)
+
+
+def test_a_performance_they_recall_giving_in_his_presence_is_history() -> None:
+    text = (
+        "Pyongyang, April 12 (KCNA) -- In their duet the artistes from China showed their will to always "
+        "cherish the day when they performed in the presence of General Secretary Kim Jong Il."
+    )
+    assert leader_activities(text, datetime.date(2011, 4, 12)) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sender"),
+    [
+        ("The president expressed deep thanks for it and asked the ambassador to convey his warm greetings to "
+         "Kim Jong Un, president of the State Affairs of the DPRK.", "The president"),
+        ("Expressing deep thanks for this, Wen Jiabao requested the delegation head to convey his warm greetings "
+         "and sincere wishes to Kim Jong Un.", "Wen Jiabao"),
+    ],
+)
+def test_greetings_he_is_asked_to_receive_name_their_sender(sentence: str, sender: str) -> None:
+    """"<foreign leader> asked the ambassador to convey his greetings to Kim Jong Un": received mail
+    whose sender is the sentence's subject, the target as for mail "from" someone."""
+    text = f"Pyongyang, August 11 (KCNA) -- The DPRK ambassador paid a farewell visit on August 8.\n{sentence}"
+    received = [e for e in leader_activities(text, datetime.date(2024, 8, 11)) if e["direction"] == "received"]
+    assert [e["target"] for e in received] == [sender]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("General Secretary Kim Jong Il visited the duck farm some time ago and expressed great satisfaction "
+         "with its updating.", "the duck farm"),
+        ("Some time ago, General Secretary Kim Jong Il gave field guidance to the foodstuff factory.",
+         "the foodstuff factory"),
+        ("General Secretary Kim Jong Il visited the construction site of the power station on his way home "
+         "after the China visit.", "the construction site of the power station"),
+    ],
+)
+def test_an_undated_back_reference_has_no_day(sentence: str, target: str) -> None:
+    """"some time ago", "on his way home after ...": the story does not say when; the day is null,
+    not the publication day (docs/activities-annotation.md), and the phrase is no part of the target."""
+    text = f"Pyongyang, June 9 (KCNA) -- {sentence}"
+    (event,) = leader_activities(text, datetime.date(2011, 6, 9))
+    assert (event["date"], event["target"]) == (None, target)
+
+
+def test_a_stated_day_on_his_way_home_stands() -> None:
+    text = (
+        "Pyongyang, August 29 (KCNA) -- General Secretary Kim Jong Il visited Northeast China on August 26 on "
+        "his way home after his tour of the Far East Region of Russia."
+    )
+    (event,) = leader_activities(text, datetime.date(2011, 8, 29))
+    assert event["date"] == "2011-08-26"
+
+
 def test_praise_and_history_yield_none() -> None:
     text = (
         "Pyongyang, January 17 (KCNA) -- Foreign personages praised the leadership of Kim Jong Un.\n"

@@ -22,7 +22,17 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from ..model import Annotation, Document
-from .activity_attributes import historical, read_date, read_domain, read_items, read_place, read_stops, read_target
+from .activity_attributes import (
+    historical,
+    read_date,
+    read_domain,
+    read_items,
+    read_place,
+    read_presence,
+    read_sender,
+    read_stops,
+    read_target,
+)
 from .activity_candidates import Candidate, find_candidates, lexicon
 from .activity_model import KINDS, NONE, candidate_features, cue_kind, load_model
 from .activity_occasions import (
@@ -30,6 +40,7 @@ from .activity_occasions import (
     SITE_KINDS,
     Lead,
     continues,
+    held_before,
     separate_occasions,
     share_entourage,
     sums_up,
@@ -72,7 +83,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
-    version: ClassVar[str] = "11"  # 11: current KCNA's leads, digests and cues (docs/activities.md, fifth round)
+    # 11: current KCNA's leads, digests and cues (docs/activities.md, fifth round); 12: occasions held in
+    # his presence, greetings he is asked to receive, undated back-references (sixth round)
+    version: ClassVar[str] = "12"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -152,10 +165,21 @@ class ActivityExtractor:
                 continue  # his name closes the sentence and no cue before it says what he did
 
             kind, direction = _KIND_DIRECTION.get(label, (label, None))
+            # "The parade ... was held in the presence of Kim Jong Il": he attended the occasion named
+            # before the cue; what follows his name ("..., made a firm pledge") is not his to do.
+            presence = None
+            if doc.language != "es" and not c.pronoun and not c.conjoined and label != _RECEIVED:
+                presence = read_presence(self.rules, doc.text, c.start, c.mention[0])
+            if presence is not None and not presence[0]:
+                continue  # an occasion the sentence recalls: history
+            if presence is not None:
+                kind, direction = presence[0], None
             verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
             lead = Lead(
                 c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p
             )
+            if presence is not None:
+                lead = replace(lead, presence=True, occasion=presence[1])
             if first is not None and c.conjoined:
                 lead = replace(lead, conjoined=True, joint=c.joint, first_verb=first.verb)
             key = (c.sentence, c.predicate if c.conjoined else -1)
@@ -178,18 +202,26 @@ class ActivityExtractor:
             or x.kind != "correspondence"
             or not _CONGRATULATED.match(doc.text, x.verb[0], x.end)
         ]
-        return separate_occasions(self.rules, doc.text, doc.language == "es", ordered)
+        return held_before(separate_occasions(self.rules, doc.text, doc.language == "es", ordered))
 
     # -- the event ----------------------------------------------------------------
     def _event(self, doc: Document, lead: Lead, spans: list[tuple[int, int]], last: int, until: int) -> Annotation:
         text = doc.text
         sender = _FROM.search(text, lead.verb[1], lead.stop) if lead.direction == "received" else None
         target = read_target(self.rules, text, sender.end() if sender else lead.verb[1], lead.stop)
+        if lead.direction == "received" and sender is None:
+            # "The president ... asked the ambassador to convey his greetings to Kim Jong Un": the subject sent them.
+            target = read_sender(self.rules, text, spans, lead.sentence, lead.mention_end) or target
+        if lead.presence:
+            target = lead.occasion
         if lead.conjoined and (target is None or PRONOUN_TARGET.fullmatch(target)):
             # "... met the delegates and had a photo session with them": his first predicate's object.
             target = read_target(self.rules, text, lead.first_verb[1], lead.joint) or target
         day, precision, source = read_date(self.rules, doc, lead.start, lead.end, until, self.options.max_lag_days)
-        summary = text[lead.verb[0] : lead.stop].rstrip(" .!?,")
+        # An occasion in his presence: the sentence up to his name (what follows is someone else's deed).
+        summary = (text[lead.start : lead.mention_end] if lead.presence else text[lead.verb[0] : lead.stop]).rstrip(
+            " .!?,"
+        )
         if len(summary) > self.options.max_summary:
             summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
         # A conjoined activity's sentence and the ones after it are its first activity's to read.

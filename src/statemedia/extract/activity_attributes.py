@@ -13,7 +13,8 @@ from .activity_candidates import quoted
 from .activity_rules import ActivityRules
 
 __all__ = [
-    "historical", "read_date", "read_domain", "read_items", "read_place", "read_stops", "read_target", "stated_days",
+    "historical", "read_date", "read_domain", "read_items", "read_place", "read_presence", "read_sender", "read_stops",
+    "read_target", "stated_days",
 ]
 
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
@@ -22,6 +23,73 @@ _IN_AT = re.compile(r"\s(?:in|at)\s+$")
 _KIND_DOMAIN = {"correspondence": "diplomatic", "party_meeting": "political", "speech": "political",
                 "performance": "cultural", "ceremony": "political", "military_drill": "military"}
 _NAMED_DAY = re.compile(r"\bD[ií]a\b[^()]{0,80}$")
+_DATELINE = re.compile(r"[^\n]*?(?:--|—|–)\s*")
+_DETERMINER = re.compile(r"\b(?:the|a|an|its|their|this|that)\s", re.I)
+_NOUN_WORDS = re.compile(r"(?:[\w'’-]+\s+){0,5}")
+_PHRASE_END = re.compile(r"\s+(?:in|at|on|with|to|for|by|and|who|which|held|was|were)\b|[,;]")
+_PRONOUN = re.compile(r"(?:He|She|They|It)\b")
+_SUBJECT_WORDS = 16
+
+
+def _clause_start(text: str, start: int, end: int) -> int:
+    """Where a sentence's own words begin: after its dateline ("Pyongyang, May 4 (KCNA) -- ")."""
+    m = _DATELINE.match(text, start, end)
+    return m.end() if m else start
+
+
+def read_presence(rules: ActivityRules, text: str, start: int, mention: int) -> tuple[str, str | None] | None:
+    """An occasion the sentence (from ``start``) reports as held in his presence (the cue ends at
+    ``mention``, his name): its kind and target, the occasion named before the cue ("The Sports
+    Complex ... was inaugurated in the presence of Kim Jong Il"; "the officials, who took part in the
+    consultative meeting in the presence of ..."). ``("", None)``: an occasion the sentence recalls
+    ("cherish the day when they performed in the presence of"), none. None: no such cue."""
+    cue = rules.presence.search(text, start, mention)
+    if cue is None:
+        return None
+    if rules.presence_recalled.search(text, start, cue.start()):
+        return "", None
+    left = text[_clause_start(text, start, cue.start()) : cue.start()]
+    found = next(((p, k) for p, k in rules.presence_occasions if p.search(left)), None)
+    kind = found[1] if found else "ceremony"
+    subject = rules.presence_subject.match(left)
+    if subject:
+        return kind, subject.group("subject").strip(" ,") or None
+    if found is None:
+        return kind, None
+    # The noun phrase of the occasion word: "took part in the consultative meeting" -> "the consultative meeting".
+    word = list(found[0].finditer(left))[-1]
+    for det in reversed(list(_DETERMINER.finditer(left, max(0, word.start() - 60), word.start() + 1))):
+        if _NOUN_WORDS.fullmatch(left, det.end(), word.start()):
+            cut = _PHRASE_END.search(left, word.end())
+            return kind, left[det.start() : cut.start() if cut else len(left)].strip(" ,.;:") or None
+    return kind, None
+
+
+def read_sender(
+    rules: ActivityRules, text: str, spans: list[tuple[int, int]], sentence: int, mention: int
+) -> str | None:
+    """The sender of greetings he is asked to receive: the subject of "asked the ambassador to convey
+    his greetings to" (the cue ends at ``mention``, his name); a "He" is the subject of the sentence
+    before that names one."""
+    start, _ = spans[sentence]
+    if rules.convey_request.search(text, start, mention) is None:
+        return None
+    for s, e in reversed(spans[: sentence + 1]):
+        subject = _subject(rules, text, s, e)
+        if subject is None or not _PRONOUN.fullmatch(subject):
+            return subject
+    return None
+
+
+def _subject(rules: ActivityRules, text: str, start: int, end: int) -> str | None:
+    """A sentence's subject: its words up to its verb, after a dateline and a fronted phrase."""
+    start = _clause_start(text, start, end)
+    fronted = rules.subject_fronted.match(text, start, end)
+    start = fronted.end() if fronted else start
+    verb = rules.subject_end.search(text, start, end)
+    subject = text[start : verb.start()].strip(" ,") if verb else ""
+    # A noun phrase ("The king", "the Bolivian ambassador to Brazil"), not a clause.
+    return subject if subject[:1].isalpha() and len(subject.split()) <= _SUBJECT_WORDS else None
 
 
 def read_target(rules: ActivityRules, text: str, start: int, end: int) -> str | None:
@@ -105,8 +173,6 @@ def read_date(
     attended"); else the first day stated after it, before the next activity (``until``: "Kim Jong
     Un arranged a reception ... Present at the reception, which took place ... on Thursday, were");
     else the dateline's day; else publication."""
-    if rules.recently.search(doc.text, start, end):
-        return None, "unknown", "recently"
     stated = stated_days(doc, max_lag_days)
     # A day in parentheses glosses a named day ("Con motivo del Dia Internacional de la Mujer (8 de
     # marzo), ... presencio el dia 7", "del Dia de la Juventud (28 de agosto)"), not the activity's.
@@ -119,6 +185,10 @@ def read_date(
             if not _glossed(text, max(0, at - 200), at) and not quoted(text, text.rfind("\n", 0, at) + 1, at)
         ]
     own = [(at, day) for at, day in stated if start <= at < end]
+    # "recently", "some time ago", "on his way home after ...": the story does not say when, unless
+    # the sentence states the day ("from August 25 to 27 on his way home").
+    if not own and rules.recently.search(doc.text, start, end):
+        return None, "unknown", "recently"
     if own:
         return own[0][1], "day", "stated"
     if doc.published is not None and rules.eve.search(doc.text, start, end):

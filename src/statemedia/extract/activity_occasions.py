@@ -15,7 +15,16 @@ from .activity_attributes import read_target, stated_days
 from .activity_candidates import Candidate, continues_report
 from .activity_rules import ActivityRules
 
-__all__ = ["PRONOUN_TARGET", "SITE_KINDS", "Lead", "continues", "separate_occasions", "share_entourage", "sums_up"]
+__all__ = [
+    "PRONOUN_TARGET",
+    "SITE_KINDS",
+    "Lead",
+    "continues",
+    "held_before",
+    "separate_occasions",
+    "share_entourage",
+    "sums_up",
+]
 
 SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
 # Kinds of an outing that share its "accompanied by" list: the visits, the performance he watched
@@ -48,6 +57,11 @@ class Lead:
     joint: int = -1
     clause_end: int = -1
     first_verb: tuple[int, int] = (-1, -1)  # a conjoined lead's: the verb of his first predicate
+    # An occasion held in his presence ("The Sports Complex ... was inaugurated in the presence of
+    # Kim Jong Il"): he attended it; its target is the occasion named before the cue, and the
+    # predicate after his name is someone else's (``activity_rules.json`` presence).
+    presence: bool = False
+    occasion: str | None = None
 
     @property
     def stop(self) -> int:
@@ -100,6 +114,18 @@ def separate_occasions(rules: ActivityRules, text: str, spanish: bool, ordered: 
         if not same_occasion:
             leads.append(lead)
     return leads
+
+
+def held_before(leads: list[Lead]) -> list[Lead]:
+    """Without the occasions held in his presence that an earlier activity of the story is ("Kim Jong
+    Un convened a consultative meeting. ... the officials, who took part in the consultative meeting
+    in the presence of Kim Jong Un, made a firm pledge"): one occasion, one activity."""
+    kept: list[Lead] = []
+    for lead in leads:
+        if lead.presence and any(x.actor_id == lead.actor_id and _family(x.kind) == _family(lead.kind) for x in kept):
+            continue
+        kept.append(lead)
+    return kept
 
 
 def sums_up(rules: ActivityRules, text: str, lead: Lead, following: Lead | None) -> bool:

@@ -35,6 +35,13 @@ class ActivityRules:
     sequence: re.Pattern[str]
     eve: re.Pattern[str]
     recently: re.Pattern[str]
+    presence: re.Pattern[str]
+    presence_recalled: re.Pattern[str]
+    presence_occasions: tuple[tuple[re.Pattern[str], str], ...]
+    presence_subject: re.Pattern[str]
+    convey_request: re.Pattern[str]
+    subject_end: re.Pattern[str]
+    subject_fronted: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
 
@@ -74,6 +81,13 @@ def load_rules() -> ActivityRules:
         sequence=re.compile(data["sequence"], re.I),
         eve=re.compile(data["eve"], re.I),
         recently=re.compile(data["recently"], re.I),
+        presence=re.compile(data["presence"]),
+        presence_recalled=re.compile(data["presence_recalled"], re.I),
+        presence_occasions=tuple((re.compile(p, re.I), kind) for p, kind in data["presence_occasions"]),
+        presence_subject=re.compile(data["presence_subject"]),
+        convey_request=re.compile(data["convey_request"]),
+        subject_end=re.compile(data["subject_end"]),
+        subject_fronted=re.compile(data["subject_fronted"]),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
     )
