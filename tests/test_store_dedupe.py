@@ -3,13 +3,15 @@ are grouped, and search shows one hit per group with its copies."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
 from conftest import iter_kcna
 from statemedia.ingest import ingest
-from statemedia.model import content_hash
-from statemedia.store import Query, Store
+from statemedia.model import Document, content_hash
+from statemedia.store import Query, Store, open_store
 from store_fixtures import store, write_jsonl_gz  # noqa: F401
 
 # Near repeats measured on the corpus (word 5-gram Jaccard, see [dedupe] in defaults.toml).
@@ -62,3 +64,21 @@ def test_exact_copy_is_stored_once(store: Store, tmp_path: Path) -> None:  # noq
     counts = store.counts()
     assert counts["documents"] == len(records)
     assert counts["texts"] == len(records) - sum(len(ids) - 1 for ids in exact)
+
+
+
+def test_a_store_read_never_hashes(tmp_path: Path) -> None:
+    """The bands come from datasketch, which imports SciPy (~1 s): made when a text is first hashed,
+    so a store opened to read (``statemedia serve``) starts without them."""
+    db = tmp_path / "s.db"
+    written = open_store(db)
+    with written.transaction() as w:
+        w.put(Document("a", "Kim Jong Un visited a farm near Pyongyang."), pipeline_version=None)
+    written.close()
+    code = (
+        "import sys\nfrom statemedia.store import Query, open_store\n"
+        f"s = open_store({str(db)!r})\nassert s.search(Query('farm'))\ns.close()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'datasketch'}))"
+    )
+    read = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert read.stdout.strip() == "[]"

@@ -16,10 +16,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
 __all__ = ["DedupeOptions", "NearDuplicates"]
 
@@ -45,19 +45,35 @@ class DedupeOptions:
     threshold: float
 
 
+@dataclass(frozen=True)
+class _Hashing:
+    bands: int
+    rows: int
+    a: Shingles  # each used permutation's multiplier and addend
+    b: Shingles
+
+
 class NearDuplicates:
     """Computes band keys and verifies candidates for one set of options."""
 
     def __init__(self, options: DedupeOptions) -> None:
         self.options = options
-        lsh = MinHashLSH(threshold=options.lsh_threshold, num_perm=options.num_perm)
-        self._bands, self._rows = lsh.b, lsh.r
+
+    @cached_property
+    def _hashing(self) -> _Hashing:
+        """The bands and the permutations, made when a text is first hashed: datasketch, which
+        chooses the bands, imports SciPy (~1 s), and a store opened only to read never hashes
+        (``statemedia serve`` started 1 s sooner, docs/workbench.md)."""
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=self.options.lsh_threshold, num_perm=self.options.num_perm)
         rng = np.random.default_rng(_PERMUTATION_SEED)
         # Odd multipliers: multiply-shift hashing is universal only for odd a.
         # LSH uses bands * rows of the num_perm permutations (60 of 64 by default): only those are hashed.
-        used = self._bands * self._rows
-        self._a = rng.integers(0, 2**64, options.num_perm, dtype=np.uint64)[:used] | np.uint64(1)
-        self._b = rng.integers(0, 2**64, options.num_perm, dtype=np.uint64)[:used]
+        used = lsh.b * lsh.r
+        a = rng.integers(0, 2**64, self.options.num_perm, dtype=np.uint64)[:used] | np.uint64(1)
+        b = rng.integers(0, 2**64, self.options.num_perm, dtype=np.uint64)[:used]
+        return _Hashing(lsh.b, lsh.r, a, b)
 
     @staticmethod
     def _word_ids(text: str) -> Shingles:
@@ -81,13 +97,14 @@ class NearDuplicates:
     def band_keys(self, shingles: Shingles) -> list[int]:
         if len(shingles) == 0:
             shingles = np.zeros(1, dtype=np.uint64)
-        mixed = np.multiply.outer(self._a, shingles)
-        mixed += self._b[:, None]
-        values = (mixed.min(axis=1) >> _SHIFT).reshape(self._bands, self._rows)
+        h = self._hashing
+        mixed = np.multiply.outer(h.a, shingles)
+        mixed += h.b[:, None]
+        values = (mixed.min(axis=1) >> _SHIFT).reshape(h.bands, h.rows)
         # A band key hashes (band number, its rows' values): a false match between bands of two
         # texts only costs one exact check, so the polynomial hash suffices.
-        keys = np.arange(1, self._bands + 1, dtype=np.uint64)
-        for row in range(self._rows):
+        keys = np.arange(1, h.bands + 1, dtype=np.uint64)
+        for row in range(h.rows):
             keys = keys * _BASE + values[:, row]
         return [int(k) for k in keys.view(np.int64)]
 
@@ -97,7 +114,7 @@ class NearDuplicates:
         all KCNA stories: docs/performance.md, "Ingest").
         A minimum needs no distinct values, so the shingles of all texts are hashed together and
         reduced per text."""
-        k = self.options.shingle_words
+        k, h = self.options.shingle_words, self._hashing
         ids = [self._word_ids(text) for text in texts]
         out: list[list[int]] = [[] for _ in texts]
         full = [i for i, row in enumerate(ids) if len(row) >= k]
@@ -111,11 +128,11 @@ class NearDuplicates:
             firsts = np.cumsum(counts) - counts  # where each text's windows start among the kept ones
             offsets = np.cumsum(lengths) - lengths  # ... and among all windows
             kept = hashes[np.arange(counts.sum()) + np.repeat(offsets - firsts, counts)]
-            mixed = np.multiply.outer(self._a, kept)
-            mixed += self._b[:, None]
-            values = (np.minimum.reduceat(mixed, firsts, axis=1) >> _SHIFT).reshape(self._bands, self._rows, -1)
-            keys = np.repeat(np.arange(1, self._bands + 1, dtype=np.uint64)[:, None], len(which), axis=1)
-            for row in range(self._rows):
+            mixed = np.multiply.outer(h.a, kept)
+            mixed += h.b[:, None]
+            values = (np.minimum.reduceat(mixed, firsts, axis=1) >> _SHIFT).reshape(h.bands, h.rows, -1)
+            keys = np.repeat(np.arange(1, h.bands + 1, dtype=np.uint64)[:, None], len(which), axis=1)
+            for row in range(h.rows):
                 keys = keys * _BASE + values[:, row, :]
             for i, text_keys in zip(which, keys.T.view(np.int64).tolist(), strict=True):
                 out[i] = text_keys
