@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .gazetteer import Gazetteer, load_gazetteer
+from .list_members import parse_list
 from .protocol_names import (
     ROLES,
     EntourageRules,
@@ -39,7 +40,6 @@ from .protocol_names import (
     dedupe,
     find_people,
     load_rules,
-    parse_list,
 )
 
 __all__ = [

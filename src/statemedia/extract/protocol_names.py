@@ -5,7 +5,7 @@ A name the gazetteer lacks still comes out when it looks like a Korean name (a f
 one or two romanised syllables), spelt in one canonical way (``given_variants``,
 ``surname_variants``) with the id ``person:<slug>``; inside a list, so does a foreign name that
 fills an item's slot ("Sergei Prikhodiko, assistant to the president", ``foreign_name``).
-:mod:`.entourage` reads the lists themselves.
+:mod:`.list_members` gives each name of a list its titles; :mod:`.entourage` reads the lists themselves.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ __all__ = [
     "dedupe",
     "find_people",
     "load_rules",
-    "parse_list",
 ]
 
 ROLES = ("entourage", "present", "hosts")
@@ -37,7 +36,7 @@ ROLES = ("entourage", "present", "hosts")
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One person in a list: canonical name, id (gazetteer id or ``person:<slug>``), titles as worded."""
+    """One person in a list: canonical name, id (gazetteer id or ``person:<slug>``), titles as worded (singular)."""
 
     name: str
     id: str
@@ -88,6 +87,9 @@ class EntourageRules:
     foreign_slot: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]  # item start, end, end after a rank
     not_name: frozenset[str]
     not_name_suffix: re.Pattern[str]
+    title_plurals: dict[str, str]
+    title_prepositions: frozenset[str]
+    preposed_title: re.Pattern[str]
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str]:
@@ -151,6 +153,9 @@ def load_rules() -> EntourageRules:
         ),
         not_name=frozenset(foreign["not_name"].split()),
         not_name_suffix=re.compile(foreign["not_name_suffix"]),
+        title_plurals=dict(data["title_plurals"]),
+        title_prepositions=frozenset(data["title_prepositions"].split("|")),
+        preposed_title=re.compile(data["preposed_title"]),
     )
 
 
@@ -289,53 +294,6 @@ def _foreign_names(
         name = " ".join(words)
         out.append((start + s, start + e, name, f"person:{slugify(name)}", False))
     return out
-
-
-def _titles(chunk: str, rules: EntourageRules) -> list[str]:
-    cleaned = rules.noise.sub("", chunk).strip()
-    if not cleaned:
-        return []
-    return [t for t in (rules.noise.sub("", part).strip() for part in rules.title_split.split(cleaned)) if t]
-
-
-def parse_list(
-    text: str, start: int, end: int, *, exclude: frozenset[str] = frozenset(), gazetteer: Gazetteer | None = None
-) -> list[Member]:
-    """The people listed in ``text[start:end]`` with their titles; ids in ``exclude`` are skipped.
-
-    A title after a name (", member of ...") is that name's; a title right before a name with
-    no comma between ("KPA General Pak Jae Gyong") is the next name's.
-    """
-    rules = load_rules()
-    people = [p for p in find_people(text, start, end, gazetteer, foreign=True) if p[3] not in exclude]
-    members: list[Member] = []
-    pre = _split_rank(text[start : people[0][0]], rules)[1] if people else ""
-    for i, (s, e, name, pid, linked) in enumerate(people):
-        gap = text[e : people[i + 1][0] if i + 1 < len(people) else end]
-        if i + 1 < len(people):
-            post, next_pre = _split_rank(gap, rules)
-        else:  # the last name's titles end where the unnamed rest of the list begins
-            cut = rules.title_end.search(gap)
-            post, next_pre = (gap[: cut.start()] if cut else gap), ""
-        if not post.lstrip().startswith((",", ";")):
-            post = ""  # titles follow a name after a comma; "Ri Sol Ju the performance ..." has none
-        titles = _titles(pre, rules) + _titles(post, rules)
-        members.append(Member(name, pid, tuple(titles), s, e, linked))
-        pre = next_pre
-    return dedupe(members)
-
-
-def _split_rank(gap: str, rules: EntourageRules) -> tuple[str, str]:
-    """Split the words between two names into the first one's titles and the second one's rank.
-
-    "..., member of the Political Bureau, KPA General " → ("..., member of the Political Bureau",
-    "KPA General"); a gap ending in a separator has no rank for the next name.
-    """
-    if re.search(r"(?:[,;:]|\band)\s*$", gap):
-        return gap, ""
-    cut = max((m.end() for m in re.finditer(r"[,;:]\s+(?:and\s+)?|\s+and\s+", gap)), default=0)
-    rank = gap[cut:].strip()
-    return (gap[:cut], rank) if rules.rank.match(rank) else (gap, "")
 
 
 def dedupe(members: list[Member]) -> list[Member]:
