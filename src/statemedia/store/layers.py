@@ -46,7 +46,8 @@ SUMMARIES = "claim_summaries"  # the migration that adds KEPT
 SHOWN = "claim_shown"  # the migration that adds ``shown``: the statements a page shows (keep_shown)
 # Statements kept per claim for a page of the whole corpus's claims: its first and this many of the
 # latest, the [web] claim_statements a page shows by default; a page that shows more numbers its
-# claims' statements per request (analytics/claims.py).
+# claims' statements per request (analytics/claims.py). A store holds as many as this said when its
+# claims were judged: changing it needs a migration whose step calls keep_shown.
 SHOWN_STATEMENTS = 10
 _CHUNK = 500  # texts read, or claims refreshed, at a time
 # A claim's key as analytics.claims.Claim.key spells it; the database compares and sorts it as Python
