@@ -503,3 +503,92 @@ def test_hand_labelled_training_stories_are_train_split_and_drawn_by_rule() -> N
     spanish_2 = ids["activities_2011-12-es-2.jsonl"]
     assert len(spanish_2) == len(set(spanish_2)) >= 40 and not set(spanish_2) & set(spanish)
     assert spanish_2 == draw_spanish(SHARED)[len(spanish) : len(spanish) + len(spanish_2)]
+
+
+# -- Seventh round (issue 14, 2026-12-03): occasions held in his presence and greetings he is asked
+# to receive that the detector missed. Sentences paraphrase train-split wording (docs/activities.md).
+def test_a_parade_held_in_his_presence_is_detected() -> None:
+    """"A military parade took place ... in the presence of Kim Jong Un": his attendance, though he is
+    no subject and no verb follows his name."""
+    text = (
+        "Pyongyang, April 16 (KCNA) -- The country splendidly marked the birth anniversary of the President.\n"
+        "A military parade took place at Kim Il Sung Square in Pyongyang in the presence of the dear respected "
+        "Kim Jong Un. The parade demonstrated the will of the army and people."
+    )
+    (event,) = leader_activities(text, datetime.date(2012, 4, 16))
+    assert (event["kind"], event["target"]) == ("ceremony", "A military parade")
+
+
+@pytest.mark.parametrize(
+    ("lead", "sentence", "kind", "target"),
+    [
+        ("The Fourth Conference of the Workers' Party of Korea took place in Pyongyang on April 11.",
+         "Kim Jong Un, supreme leader of the WPK and the people of the DPRK, was present there.",
+         "party_meeting", "The Fourth Conference of the Workers' Party of Korea"),
+        ("A national meeting took place at the April 25 House of Culture on October 7 to mark the anniversary "
+         "of the election of Kim Jong Il as general secretary of the WPK.",
+         "Supreme Commander of the Korean People's Army Kim Jong Un, first secretary of the WPK, was present "
+         "there.", "ceremony", "A national meeting"),
+    ],
+)
+def test_he_was_present_there_attends_the_occasion_named_before(
+    lead: str, sentence: str, kind: str, target: str
+) -> None:
+    """"Kim Jong Un ... was present there": he attended the occasion the sentence before names."""
+    text = f"Pyongyang, October 8 (KCNA) -- {lead}\n{sentence}\nPresent there were senior officials."
+    (event,) = leader_activities(text, datetime.date(2012, 10, 8))
+    assert (event["kind"], event["target"]) == (kind, target)
+
+
+def test_he_was_present_on_invitation_at_a_performance() -> None:
+    text = (
+        "Ulan-Ude, August 23 (KCNA) -- Russian artistes gave a performance at the opera theatre in Ulan-Ude "
+        "this evening in honor of General Secretary Kim Jong Il.\nKim Jong Il was present on invitation.\n"
+        "Also present there were officials of the Republic of Buryatia."
+    )
+    (event,) = leader_activities(text, datetime.date(2011, 8, 23))
+    assert event["kind"] == "performance"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The president asked him to convey his sincere regards to the dear respected Kim Jong Un.",
+        "The prime minister asked the ambassador to convey his regards to Kim Jong Un, sincerely wishing him "
+        "great success in his work.",
+        "They asked the delegation head to convey their congratulations to the dear respected Kim Jong Un upon "
+        "his election as first secretary of the WPK.",
+        "At the talks the secretary requested the delegation head to convey heartfelt salute of the chairman "
+        "of the party and himself to the dear respected Kim Jong Un.",
+    ],
+)
+def test_greetings_he_is_asked_to_receive_are_detected(sentence: str) -> None:
+    """"X asked the ambassador to convey his regards (congratulations, salute) to Kim Jong Un": mail
+    he receives (docs/activities-annotation.md), whatever the greeting is called."""
+    text = f"Pyongyang, November 1 (KCNA) -- The DPRK ambassador paid a courtesy call on October 30.\n{sentence}"
+    events = leader_activities(text, datetime.date(2012, 11, 1))
+    assert [(e["kind"], e["direction"]) for e in events] == [("correspondence", "received")]
+
+
+def test_a_none_headline_does_not_label_his_attendance_none() -> None:
+    """Training: a "none" headline ("National Meeting Marks Anniversary of ...") says nothing of his
+    attending the meeting or of greetings he is asked to receive: those mentions get no label."""
+    from statemedia.capture.records import capture_record
+    from statemedia.extract.activities import sentences
+    from statemedia.training.activity_data import _from_headline, prepare
+
+    text = (
+        "Pyongyang, October 8 (KCNA) -- A national meeting took place on October 7 to mark the anniversary.\n"
+        "Kim Jong Un, first secretary of the WPK, was present there.\n"
+        "The reporter said Kim Jong Un is the sun of the nation.\n"
+        "The president asked the ambassador to convey his regards to Kim Jong Un.\n"
+        "\"I was honored to perform in the presence of Kim Jong Un,\" she said."
+    )
+    pipeline, extractor = prepare()
+    record = {"id": "x", "date": "2012-10-08", "body": text, "title": "National Meeting Marks Anniversary",
+              "outlet": "KCNA"}
+    doc = pipeline(capture_record(record, location="x"))
+    found = extractor.candidates(doc, sentences(doc.text))
+    assert len(found) == 4
+    labelled = list(_from_headline(doc, found, "none"))
+    assert len(labelled) == 2 and {label for _, label in labelled} == {"none"}

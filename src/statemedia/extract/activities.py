@@ -27,6 +27,7 @@ from .activity_attributes import (
     read_date,
     read_domain,
     read_items,
+    read_occasion_before,
     read_place,
     read_presence,
     read_sender,
@@ -84,8 +85,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 class ActivityExtractor:
     name: ClassVar[str] = "activities"
     # 11: current KCNA's leads, digests and cues (docs/activities.md, fifth round); 12: occasions held in
-    # his presence, greetings he is asked to receive, undated back-references (sixth round)
-    version: ClassVar[str] = "12"
+    # his presence, greetings he is asked to receive, undated back-references (sixth round); 13: "was
+    # present there", greetings he is asked to receive by any name, the model retrained (seventh round),
+    # list members' titles (docs/protocol-lists.md, "Titles of list members")
+    version: ClassVar[str] = "13"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -167,11 +170,15 @@ class ActivityExtractor:
             kind, direction = _KIND_DIRECTION.get(label, (label, None))
             # "The parade ... was held in the presence of Kim Jong Il": he attended the occasion named
             # before the cue; what follows his name ("..., made a firm pledge") is not his to do.
-            presence = None
+            presence, there = None, False
             if doc.language != "es" and not c.pronoun and not c.conjoined and label != _RECEIVED:
                 presence = read_presence(self.rules, doc.text, c.start, c.mention[0])
             if presence is not None and not presence[0]:
                 continue  # an occasion the sentence recalls: history
+            if presence is None and doc.language != "es" and label != _RECEIVED and not c.conjoined:
+                # "Kim Jong Un, ..., was present there": the occasion the sentence before names.
+                there = self.rules.present_there.match(doc.text, c.predicate, c.end) is not None
+                presence = read_occasion_before(self.rules, doc.text, spans, c.sentence) if there else None
             if presence is not None:
                 kind, direction = presence[0], None
             verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
@@ -179,7 +186,7 @@ class ActivityExtractor:
                 c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p
             )
             if presence is not None:
-                lead = replace(lead, presence=True, occasion=presence[1])
+                lead = replace(lead, presence=True, occasion=presence[1], present_there=there)
             if first is not None and c.conjoined:
                 lead = replace(lead, conjoined=True, joint=c.joint, first_verb=first.verb)
             key = (c.sentence, c.predicate if c.conjoined else -1)
@@ -219,7 +226,8 @@ class ActivityExtractor:
             target = read_target(self.rules, text, lead.first_verb[1], lead.joint) or target
         day, precision, source = read_date(self.rules, doc, lead.start, lead.end, until, self.options.max_lag_days)
         # An occasion in his presence: the sentence up to his name (what follows is someone else's deed).
-        summary = (text[lead.start : lead.mention_end] if lead.presence else text[lead.verb[0] : lead.stop]).rstrip(
+        cue_before = lead.presence and not lead.present_there
+        summary = (text[lead.start : lead.mention_end] if cue_before else text[lead.verb[0] : lead.stop]).rstrip(
             " .!?,"
         )
         if len(summary) > self.options.max_summary:

@@ -13,8 +13,8 @@ from .activity_candidates import quoted
 from .activity_rules import ActivityRules
 
 __all__ = [
-    "historical", "read_date", "read_domain", "read_items", "read_place", "read_presence", "read_sender", "read_stops",
-    "read_target", "stated_days",
+    "historical", "read_date", "read_domain", "read_items", "read_occasion_before", "read_place", "read_presence",
+    "read_sender", "read_stops", "read_target", "stated_days",
 ]
 
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
@@ -48,7 +48,25 @@ def read_presence(rules: ActivityRules, text: str, start: int, mention: int) -> 
         return None
     if rules.presence_recalled.search(text, start, cue.start()):
         return "", None
-    left = text[_clause_start(text, start, cue.start()) : cue.start()]
+    return _occasion(rules, text[_clause_start(text, start, cue.start()) : cue.start()])
+
+
+def read_occasion_before(
+    rules: ActivityRules, text: str, spans: list[tuple[int, int]], sentence: int
+) -> tuple[str, str | None]:
+    """The occasion he "was present" at ("The Fourth Conference of the WPK took place ... Kim Jong
+    Un ... was present there"): the first of the two sentences before ``sentence`` that names one,
+    read as an occasion held in his presence is (its kind and target); a ceremony when none does."""
+    for s, e in reversed(spans[max(0, sentence - 2) : sentence]):
+        words = text[_clause_start(text, s, e) : e]
+        if any(p.search(words) for p, _ in rules.presence_occasions):
+            return _occasion(rules, words)
+    return "ceremony", None
+
+
+def _occasion(rules: ActivityRules, left: str) -> tuple[str, str | None]:
+    """The kind and target of the occasion ``left`` names: a passive sentence's subject ("The Sports
+    Complex ... was inaugurated"), else the noun phrase of its occasion word ("the consultative meeting")."""
     found = next(((p, k) for p, k in rules.presence_occasions if p.search(left)), None)
     kind = found[1] if found else "ceremony"
     subject = rules.presence_subject.match(left)

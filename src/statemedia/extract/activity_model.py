@@ -23,11 +23,19 @@ import numpy as np
 
 from ..model import Document
 from .activity_candidates import Candidate, lexicon, quoted, words
+from .activity_rules import load_rules
 
-__all__ = ["ACTIVITY", "KINDS", "NONE", "ActivityModel", "LinearModel", "candidate_features", "cue_kind", "load_model"]
+__all__ = [
+    "ACTIVITY", "ATTENDS", "CONVEY", "KINDS", "NONE", "ActivityModel", "LinearModel", "candidate_features", "cue_kind",
+    "load_model",
+]
 
 NONE = "none"
 ACTIVITY = "activity"
+# Features of two voices whose structure says what he did (seventh round): an occasion held in his
+# presence, not recalled (his attendance), and greetings he is asked to receive (mail he receives).
+ATTENDS = "attends"
+CONVEY = "convey_request"
 # The kinds of activity logged (docs/activities-annotation.md); correspondence has a direction.
 KINDS = (
     "field_guidance",
@@ -66,6 +74,15 @@ def candidate_features(doc: Document, candidate: Candidate, old_date: bool) -> l
         feats.append("lex_kind")
     if context in KINDS:
         feats.append("ctx_kind")
+    rules = load_rules()
+    if context == "correspondence_received" and rules.convey_request.search(left):
+        # "X asked the ambassador to convey his regards to Kim Jong Un": greetings sent to him, unlike the
+        # messages to him adopted at seminars that the same cue also reads (seventh round).
+        feats.append(CONVEY)
+    elif rules.presence.search(left) and not rules.presence_recalled.search(left):
+        # "A military parade took place ... in the presence of Kim Jong Un": his attendance, unlike the
+        # day "when they performed in the presence of" him that a sentence recalls (seventh round).
+        feats.append(ATTENDS)
     if candidate.pronoun:
         # Spanish reports that go on without a subject have their own weight: most English "He ..."
         # sentences retell deeds in praise, most Spanish "Luego, recorrio ..." report the next stop.

@@ -62,6 +62,9 @@ class Lead:
     # predicate after his name is someone else's (``activity_rules.json`` presence).
     presence: bool = False
     occasion: str | None = None
+    # "Kim Jong Un ... was present there": an occasion held in his presence that the sentence before
+    # names (``presence`` too); the predicate is his own, and its summary.
+    present_there: bool = False
 
     @property
     def stop(self) -> int:

@@ -39,6 +39,7 @@ class ActivityRules:
     presence_recalled: re.Pattern[str]
     presence_occasions: tuple[tuple[re.Pattern[str], str], ...]
     presence_subject: re.Pattern[str]
+    present_there: re.Pattern[str]
     convey_request: re.Pattern[str]
     subject_end: re.Pattern[str]
     subject_fronted: re.Pattern[str]
@@ -85,6 +86,7 @@ def load_rules() -> ActivityRules:
         presence_recalled=re.compile(data["presence_recalled"], re.I),
         presence_occasions=tuple((re.compile(p, re.I), kind) for p, kind in data["presence_occasions"]),
         presence_subject=re.compile(data["presence_subject"]),
+        present_there=re.compile(data["present_there"]),
         convey_request=re.compile(data["convey_request"]),
         subject_end=re.compile(data["subject_end"]),
         subject_fronted=re.compile(data["subject_fronted"]),

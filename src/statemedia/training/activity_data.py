@@ -21,6 +21,7 @@ Reserved stories and every story of a hand-annotated test set are never read for
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +30,9 @@ from typing import Any
 from ..capture.records import capture_record
 from ..config import load_config, options_for
 from ..extract.activities import ActivityExtractor, sentences
-from ..extract.activity_candidates import Candidate
-from ..extract.activity_model import NONE
+from ..extract.activity_attributes import read_presence
+from ..extract.activity_candidates import Candidate, quoted
+from ..extract.activity_model import ATTENDS, NONE
 from ..extract.activity_rules import load_rules
 from ..model import Document
 from ..registry import build_pipeline
@@ -44,6 +46,8 @@ ROOT = Path(__file__).resolve().parents[3]
 CORPORA = ("data/kcna/kcna-2011.jsonl.gz", "data/kcna/kcna-2012.jsonl.gz", "data/kcna-2024/kcna-2024-dev.jsonl.gz")
 LABELLED = Path(__file__).resolve().parent / "labelled"
 DEV = ROOT / "tests" / "data" / "activities_dev.jsonl"
+# "Kim Jong Un ... was present at the meeting (there)": his attendance (``_attends_or_receives``).
+_PRESENT = re.compile(r"\s*(?:was|were)\s+(?:also\s+)?present\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +113,35 @@ def _class(activity: dict[str, Any]) -> str:
     return NONE if activity["kind"] == "other" else str(activity["kind"])
 
 
-def _from_headline(found: list[tuple[Candidate, list[str]]], label: str) -> Iterator[tuple[list[str], str]]:
+def _from_headline(
+    doc: Document, found: list[tuple[Candidate, list[str]]], label: str
+) -> Iterator[tuple[list[str], str]]:
     if label == NONE:
-        yield from ((feats, NONE) for _, feats in found)
+        # A "none" headline speaks of the occasion or of praise ("National Meeting Marks Anniversary of
+        # Kim Jong Il's Election", "Sports Complex Inaugurated in Presence of Kim Jong Il", "Prime
+        # Minister Praises Kim Jong Un's Leadership"), not of his attending it or of greetings he is
+        # asked to receive, which the guideline logs: its silence about them is no label.
+        yield from ((feats, NONE) for c, feats in found if not _attends_or_receives(doc.text, c))
         return
     pick = next((f for _, f in found if _agrees(label, f)), None)
     pick = pick or next((f for c, f in found if not c.pronoun and "possessive" not in f), None)
     if pick is not None:
         yield pick, label
+
+
+def _attends_or_receives(text: str, c: Candidate) -> bool:
+    """His attendance ("in the presence of Kim Jong Un", "Kim Jong Un ... was present there (at the
+    meeting)") or greetings he is asked to receive ("asked the ambassador to convey his regards to"),
+    outside a quotation (docs/activities.md, seventh round)."""
+    if quoted(text, c.start, c.mention[0]) or c.pronoun:
+        return False
+    rules = load_rules()
+    presence = read_presence(rules, text, c.start, c.mention[0])
+    if presence is not None:
+        return bool(presence[0])
+    if _PRESENT.match(text, c.predicate, c.end):
+        return True
+    return rules.convey_request.search(text, c.start, c.mention[0]) is not None
 
 
 def _from_dev(found: list[tuple[Candidate, list[str]]], kinds: list[str]) -> Iterator[tuple[list[str], str]]:
@@ -137,9 +162,11 @@ def _from_hand(
 ) -> Iterator[tuple[list[str], str]]:
     chosen: dict[int, str] = {}
     evidence: list[int] = []
+    done: list[tuple[int, str]] = []  # (where, kind) of each gold activity found in the text
     for activity in gold:
         at = locate(str(activity.get("evidence") or ""), doc.text)
         evidence += [at] if at is not None else []
+        done += [(at, str(activity["kind"]))] if at is not None else []
         in_sentence = [i for i, (c, _) in enumerate(found) if at is not None and c.start <= at < c.end]
         free = [i for i in in_sentence if i not in chosen and found[i][0].actor == activity["actor"]]
         # Evidence that starts at a conjoined predicate ("made a congratulatory speech there") is its.
@@ -151,7 +178,23 @@ def _from_hand(
     for i, (c, feats) in enumerate(found):
         if i not in chosen and not c.pronoun and _sums_up(doc.text, spans, c, evidence):
             continue  # a lead that sums up the stops labelled after it: the extractor's rule drops it, not the model
+        if i not in chosen and _held_before(doc.text, c, feats, done):
+            continue  # an occasion in his presence that an earlier activity is: the extractor's rule, not the model
         yield feats, chosen.get(i, NONE)
+
+
+def _held_before(text: str, c: Candidate, feats: list[str], done: list[tuple[int, str]]) -> bool:
+    """An occasion held in his presence ("The commissioning ceremony ..., held in the presence of Kim Jong
+    Un, will be recorded in history") of the kind of a gold activity labelled before it: one occasion,
+    labelled once, and ``activity_occasions.held_before`` drops the mention, so it is no "none"
+    example for the detector either (seventh round)."""
+    if ATTENDS not in feats:
+        return False
+    presence = read_presence(load_rules(), text, c.start, c.mention[0])
+    family = {"field_guidance": "site", "inspection": "site", "visit": "site"}
+    return presence is not None and any(
+        at < c.start and family.get(kind, kind) == family.get(presence[0], presence[0]) for at, kind in done
+    )
 
 
 def _sums_up(text: str, spans: list[tuple[int, int]], c: Candidate, evidence: list[int]) -> bool:
@@ -189,6 +232,6 @@ def collect(shared: Path) -> list[Example]:
             else:
                 assert label is not None
                 sent = "correspondence" if label == "correspondence_sent" else label
-                source, pairs = "headline", _from_headline(found, sent)
+                source, pairs = "headline", _from_headline(doc, found, sent)
             examples += [Example(story.id, source, tuple(f), y) for f, y in pairs]
     return examples
