@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..csv_cells import safe_cell
 from ..errors import QueryError
 from ..model import Document
 from ..report import document_record, to_json
 from .base import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["FORMATS", "export", "frame"]
 
@@ -20,6 +22,8 @@ FORMATS = ("jsonl", "csv", "parquet")
 
 def frame(store: Store) -> pd.DataFrame:
     """One row per article (current version), without annotations."""
+    import pandas as pd  # here: importing it costs every command 0.3 s (docs/workbench.md, "Start-up")
+
     columns = list(document_record(Document("", "")).keys())
     return pd.DataFrame([document_record(doc) for doc in store.documents()], columns=columns)
 
