@@ -68,7 +68,7 @@ def test_exact_copy_is_stored_once(store: Store, tmp_path: Path) -> None:  # noq
 
 
 def test_a_store_read_never_hashes(tmp_path: Path) -> None:
-    """The bands come from datasketch, which imports SciPy (~1 s): made when a text is first hashed,
+    """The bands come from datasketch, which imports SciPy: made when a text is first hashed,
     so a store opened to read (``statemedia serve``) starts without them."""
     db = tmp_path / "s.db"
     written = open_store(db)

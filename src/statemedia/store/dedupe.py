@@ -62,8 +62,8 @@ class NearDuplicates:
     @cached_property
     def _hashing(self) -> _Hashing:
         """The bands and the permutations, made when a text is first hashed: datasketch, which
-        chooses the bands, imports SciPy (~1 s), and a store opened only to read never hashes
-        (``statemedia serve`` started 1 s sooner, docs/workbench.md)."""
+        chooses the bands, imports SciPy, and a store opened only to read never hashes (what that
+        costs a start-up: docs/workbench.md, "Start-up")."""
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=self.options.lsh_threshold, num_perm=self.options.num_perm)

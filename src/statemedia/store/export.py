@@ -22,7 +22,7 @@ FORMATS = ("jsonl", "csv", "parquet")
 
 def frame(store: Store) -> pd.DataFrame:
     """One row per article (current version), without annotations."""
-    import pandas as pd  # here: importing it costs every command 0.3 s (docs/workbench.md, "Start-up")
+    import pandas as pd  # here, not for every command's start (docs/workbench.md, "Start-up")
 
     columns = list(document_record(Document("", "")).keys())
     return pd.DataFrame([document_record(doc) for doc in store.documents()], columns=columns)
