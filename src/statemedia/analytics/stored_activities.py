@@ -274,30 +274,26 @@ def co_appearances(rows: Rows, entity_id: str, top: int) -> list[tuple[str, str,
         return []
     cut = sorted(counts.values(), reverse=True)[min(top, len(counts)) - 1]
     chosen = sorted(p for p, n in counts.items() if n >= cut)
+    # The shared activities numbered once in the order they happened (n), then each chosen
+    # person's first and last of them by aggregates: no sort per person.
     found = rows(
         f"""WITH {_SHARED.format(day=_DAY.format(t="t"), only=f" AND pid IN ({marks(len(chosen))})")},
-        per AS (
-            SELECT pid, name, dated, day, doc_id, text_pk, ord, min(pos) OVER w AS first_pos,
-                   ROW_NUMBER() OVER (PARTITION BY doc_pk, ord, pid ORDER BY pos DESC) AS k
-            FROM people WINDOW w AS (PARTITION BY doc_pk, ord, pid)),
-        ranked AS (
-            SELECT pid, name, dated, day, doc_id, text_pk, ord, first_pos,
-                   ROW_NUMBER() OVER (PARTITION BY pid ORDER BY dated, day, doc_id, text_pk, ord) AS f,
-                   ROW_NUMBER() OVER (PARTITION BY pid ORDER BY dated DESC, day DESC, doc_id DESC, text_pk DESC,
-                                      ord DESC) AS l
-            FROM per WHERE k = 1)
-        SELECT pid, name, dated, day, doc_id, text_pk, ord, first_pos, f FROM ranked WHERE f = 1 OR l = 1""",
+        numbered AS MATERIALIZED (
+            SELECT doc_pk, ord, ROW_NUMBER() OVER (ORDER BY dated, day, doc_id, text_pk, ord) AS n FROM acts),
+        named AS MATERIALIZED (
+            SELECT p.pid, p.name, p.pos, x.n FROM people p JOIN numbered x ON x.doc_pk = p.doc_pk AND x.ord = p.ord),
+        ends AS (SELECT pid, min(n) AS f, max(n) AS l FROM named GROUP BY pid)
+        SELECT m.pid, m.name, m.pos, m.n, e.f, e.l FROM named m JOIN ends e ON e.pid = m.pid AND m.n IN (e.f, e.l)""",
         [*[entity_id] * 4, *chosen],
     )
-    first: dict[str, tuple[Any, ...]] = {}
-    names: dict[str, str] = {}
-    for pid, name, dated, day, doc_id, text_pk, ord_, pos, f in found:
-        if int(f) == 1:
-            first[pid] = (int(dated), str(day), str(doc_id), int(text_pk), int(ord_), int(pos))
-            names.setdefault(pid, str(name))
-        # The last activity's row names him (the first's where they share but one activity).
-        if int(f) != 1 or counts[pid] == 1:
-            names[pid] = str(name)
+    first: dict[str, tuple[int, int]] = {}  # (the first shared activity's n, his first place in it)
+    last: dict[str, tuple[int, str]] = {}  # (his last place in the last shared activity, his name there)
+    for pid, name, pos, n, f, final in found:
+        if n == f:
+            first[pid] = (int(f), min(int(pos), first.get(pid, (0, int(pos)))[1]))
+        if n == final and int(pos) >= last.get(pid, (-1, ""))[0]:
+            last[pid] = (int(pos), str(name))
+    names = {pid: name for pid, (_, name) in last.items()}
     order = sorted(chosen, key=lambda p: (-counts[p], first[p]))
     return [(p, names[p], counts[p]) for p in order[:top]]
 
