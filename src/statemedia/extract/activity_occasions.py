@@ -21,6 +21,7 @@ __all__ = [
     "Lead",
     "continues",
     "held_before",
+    "kind_family",
     "separate_occasions",
     "share_entourage",
     "sums_up",
@@ -107,7 +108,7 @@ def separate_occasions(rules: ActivityRules, text: str, spanish: bool, ordered: 
             lead = replace(lead, kind=site.kind)  # "Estuvo primero en ...": a stop of the tour reported
         same_occasion = (
             previous is not None
-            and _family(previous.kind) == _family(lead.kind)
+            and kind_family(previous.kind) == kind_family(lead.kind)
             and previous.kind != "correspondence"
             and (lead.conjoined or lead.pronoun or (spanish and _restated(rules, text, previous, lead)))
             and not rules.stops.search(text, lead.joint if lead.conjoined else lead.start, lead.stop)
@@ -125,7 +126,8 @@ def held_before(leads: list[Lead]) -> list[Lead]:
     in the presence of Kim Jong Un, made a firm pledge"): one occasion, one activity."""
     kept: list[Lead] = []
     for lead in leads:
-        if lead.presence and any(x.actor_id == lead.actor_id and _family(x.kind) == _family(lead.kind) for x in kept):
+        same = (x for x in kept if x.actor_id == lead.actor_id and kind_family(x.kind) == kind_family(lead.kind))
+        if lead.presence and any(same):
             continue
         kept.append(lead)
     return kept
@@ -192,10 +194,10 @@ def _previous(leads: list[Lead], lead: Lead) -> Lead | None:
     if not leads:
         return None
     last = [x for x in leads if x.sentence == leads[-1].sentence]
-    return next((x for x in reversed(last) if _family(x.kind) == _family(lead.kind)), last[-1])
+    return next((x for x in reversed(last) if kind_family(x.kind) == kind_family(lead.kind)), last[-1])
 
 
-def _family(kind: str) -> str:
+def kind_family(kind: str) -> str:
     """Site visits of every kind are one family: "He went round" after an inspection is the inspection."""
     return "site" if kind in SITE_KINDS else kind
 

@@ -33,6 +33,7 @@ from ..extract.activities import ActivityExtractor, sentences
 from ..extract.activity_attributes import read_presence
 from ..extract.activity_candidates import Candidate, quoted
 from ..extract.activity_model import ATTENDS, NONE
+from ..extract.activity_occasions import kind_family
 from ..extract.activity_rules import load_rules
 from ..model import Document
 from ..registry import build_pipeline
@@ -191,10 +192,8 @@ def _held_before(text: str, c: Candidate, feats: list[str], done: list[tuple[int
     if ATTENDS not in feats:
         return False
     presence = read_presence(load_rules(), text, c.start, c.mention[0])
-    family = {"field_guidance": "site", "inspection": "site", "visit": "site"}
-    return presence is not None and any(
-        at < c.start and family.get(kind, kind) == family.get(presence[0], presence[0]) for at, kind in done
-    )
+    return presence is not None and any(at < c.start and kind_family(kind) == kind_family(presence[0])
+                                        for at, kind in done)  # fmt: skip
 
 
 def _sums_up(text: str, spans: list[tuple[int, int]], c: Candidate, evidence: list[int]) -> bool:
