@@ -235,6 +235,31 @@ def test_conjoined_predicates_of_one_occasion_stay_one() -> None:
     assert [e["kind"] for e in leader_activities(text, datetime.date(2012, 2, 16))] == ["visit"]
 
 
+def test_an_occasion_restated_by_name_is_one_activity() -> None:
+    """A later sentence that names him again at the same occasion ("presided over the meeting", "went
+    round the cemetery") is the activity before it, with the lists read there; another site, or the
+    same site on another day, is another activity."""
+    text = (
+        "Pyongyang, July 16 (KCNA) -- Kim Jong Un visited the Phungo-dong area on July 15 and then convened "
+        "a consultative meeting of officials concerned on the spot.\nPresent there were Kim Tok Hun and Jo "
+        "Yong Won.\nKim Jong Un presided over the meeting.\nThe respected Comrade Kim Jong Un visited the "
+        "Revolutionary Martyrs Cemetery.\nThe respected Comrade Kim Jong Un went round the cemetery, together "
+        "with war veterans.\nKim Jong Un visited the Sinpho Fish Farm."
+    )
+    got = [(e["kind"], e["target"]) for e in leader_activities(text, datetime.date(2024, 7, 16))]
+    assert got == [
+        ("visit", "the Phungo-dong area"),
+        ("party_meeting", "a consultative meeting of officials concerned on the spot"),
+        ("visit", "the Revolutionary Martyrs Cemetery"),
+        ("visit", "the Sinpho Fish Farm"),
+    ]
+    text = (
+        "Pyongyang, May 6 (KCNA) -- Kim Jong Un inspected the Sinpho Fish Farm on May 2.\n"
+        "Kim Jong Un inspected the Sinpho Fish Farm again on May 5."
+    )
+    assert [e["date"] for e in leader_activities(text, datetime.date(2024, 5, 6))] == ["2024-05-02", "2024-05-05"]
+
+
 def test_day_stated_after_the_activity() -> None:
     """No day in its sentence nor before it: the first day stated before the next activity ("handed the
     gift over ... on Wednesday")."""

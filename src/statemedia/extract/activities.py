@@ -42,6 +42,7 @@ from .activity_occasions import (
     Lead,
     continues,
     held_before,
+    restated,
     separate_occasions,
     share_entourage,
     sums_up,
@@ -87,8 +88,9 @@ class ActivityExtractor:
     # 11: current KCNA's leads, digests and cues (docs/activities.md, fifth round); 12: occasions held in
     # his presence, greetings he is asked to receive, undated back-references (sixth round); 13: "was
     # present there", greetings he is asked to receive by any name, the model retrained (seventh round),
-    # list members' titles (docs/protocol-lists.md, "Titles of list members")
-    version: ClassVar[str] = "13"
+    # list members' titles (docs/protocol-lists.md, "Titles of list members"); 14: an occasion restated
+    # by name is one activity
+    version: ClassVar[str] = "14"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -131,7 +133,8 @@ class ActivityExtractor:
                        for item in items] or [event]
         if doc.language == "es":  # the convention the Spanish sets are labelled by (docs/activities.md)
             events = share_entourage(events, doc.text)
-        doc.add([event for i, event in enumerate(events) if i not in summaries])
+        events, again = restated(events, summaries)
+        doc.add([event for i, event in enumerate(events) if i not in summaries | again])
         return doc
 
     # -- which mentions are activities ---------------------------------------------

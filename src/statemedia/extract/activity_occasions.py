@@ -22,6 +22,7 @@ __all__ = [
     "continues",
     "held_before",
     "kind_family",
+    "restated",
     "separate_occasions",
     "share_entourage",
     "sums_up",
@@ -32,6 +33,9 @@ SITE_KINDS = frozenset({"field_guidance", "inspection", "visit"})
 # there, the photo session; not the mail, talks, banquets or speeches.
 _OUTING_KINDS = SITE_KINDS | {"performance", "photo_session", "ceremony", "military_drill"}
 PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|it)\b", re.I)
+# A target that refers back to an occasion named before: "the meeting", "the cemetery", "this performance".
+_BACK_REFERENCE = re.compile(r"(?:the|this|that)\s+(?:[\w'’-]+\s+){0,3}?([\w'’-]+)", re.I)
+_PROTOCOL_ROLES = ("entourage", "present", "hosts")
 # An item of a digest of the day's news (KCNA's daily press review: "- He oversaw a test of ...").
 _NEWS_ITEM = re.compile(r"\s*[-•*]\s+")
 
@@ -229,3 +233,40 @@ def share_entourage(events: list[Annotation], text: str) -> list[Annotation]:
             attrs = {**e.attrs, "entourage": events[source].attrs["entourage"]}
             shared[i] = Annotation(e.start, e.end, "event", attrs, e.producer)
     return shared
+
+
+def restated(events: list[Annotation], skip: set[int]) -> tuple[list[Annotation], set[int]]:
+    """Events that restate an earlier one of the story, and the events with their lists moved there.
+
+    One occasion is one activity (docs/activities-annotation.md): "Kim Jong Un convened a consultative
+    meeting ... Kim Jong Un presided over the meeting", "visited the Fatherland Liberation War Martyrs
+    Cemetery ... went round the cemetery", "visited the April 25 Hostel ... arrived at the April 25
+    Hostel": a later activity of the same leader and kind family (not mail) that refers back to the
+    earlier one's target ("the meeting": its last word is a word of that target) or, at a site, names
+    the same one, on the same day, is that activity (talks with Hu Jintao and the banquet he gave
+    are two meetings). Its protocol lists go to the earlier one where it
+    has none. ``skip``: events already left out (leads that sum up the stops after them)."""
+    kept = list(events)
+    gone = set(skip)
+    for i, event in enumerate(events):
+        a = event.attrs
+        target = str(a.get("target") or "").strip()
+        if not target or a["kind"] == "correspondence":
+            continue
+        back = _BACK_REFERENCE.fullmatch(target)
+        for j in range(i):
+            b = kept[j].attrs
+            if j in gone or b["actor_id"] != a["actor_id"] or kind_family(b["kind"]) != kind_family(a["kind"]):
+                continue
+            if a.get("date") and b.get("date") and a["date"] != b["date"]:
+                continue  # "He visited the farm again on May 5": another occasion
+            earlier = str(b.get("target") or "").strip()
+            words = re.findall(r"[\w'’-]+", earlier.casefold())
+            same_site = a["kind"] in SITE_KINDS and earlier.casefold() == target.casefold()
+            if earlier and (same_site or (back and back.group(1).casefold() in words)):
+                moved = {r: a[r] for r in _PROTOCOL_ROLES if a.get(r) and not b.get(r)}
+                if moved:
+                    kept[j] = replace(kept[j], attrs={**b, **moved})
+                gone.add(i)
+                break
+    return kept, gone - skip
