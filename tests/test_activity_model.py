@@ -260,6 +260,19 @@ def test_an_occasion_restated_by_name_is_one_activity() -> None:
     assert [e["date"] for e in leader_activities(text, datetime.date(2024, 5, 6))] == ["2024-05-02", "2024-05-05"]
 
 
+def test_a_tribute_paid_during_a_visit_is_the_visit() -> None:
+    """"visited the Liberation Tower ... paid high tribute to the fallen fighters" is one occasion, as
+    "visited ... and paid tribute" in one sentence is; a tribute with no visit before it stays a ceremony."""
+    text = (
+        "Pyongyang, August 15 (KCNA) -- Kim Jong Un visited the Liberation Tower on August 14.\n"
+        "The respected Comrade Kim Jong Un paid high tribute to the fallen fighters of the Soviet army."
+    )
+    assert [(e["kind"], e["target"]) for e in leader_activities(text, datetime.date(2024, 8, 15))] == [
+        ("visit", "the Liberation Tower")]  # fmt: skip
+    text = "Pyongyang, August 15 (KCNA) -- Kim Jong Un paid high tribute to the fallen fighters on August 14."
+    assert [e["kind"] for e in leader_activities(text, datetime.date(2024, 8, 15))] == ["ceremony"]
+
+
 def test_day_stated_after_the_activity() -> None:
     """No day in its sentence nor before it: the first day stated before the next activity ("handed the
     gift over ... on Wednesday")."""

@@ -89,7 +89,7 @@ class ActivityExtractor:
     # his presence, greetings he is asked to receive, undated back-references (sixth round); 13: "was
     # present there", greetings he is asked to receive by any name, the model retrained (seventh round),
     # list members' titles (docs/protocol-lists.md, "Titles of list members"); 14: an occasion restated
-    # by name is one activity
+    # by name, or a tribute paid during a visit, is one activity
     version: ClassVar[str] = "14"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
@@ -133,7 +133,7 @@ class ActivityExtractor:
                        for item in items] or [event]
         if doc.language == "es":  # the convention the Spanish sets are labelled by (docs/activities.md)
             events = share_entourage(events, doc.text)
-        events, again = restated(events, summaries)
+        events, again = restated(self.rules, doc.text, events, summaries)
         doc.add([event for i, event in enumerate(events) if i not in summaries | again])
         return doc
 

@@ -235,38 +235,46 @@ def share_entourage(events: list[Annotation], text: str) -> list[Annotation]:
     return shared
 
 
-def restated(events: list[Annotation], skip: set[int]) -> tuple[list[Annotation], set[int]]:
-    """Events that restate an earlier one of the story, and the events with their lists moved there.
-
-    One occasion is one activity (docs/activities-annotation.md): "Kim Jong Un convened a consultative
-    meeting ... Kim Jong Un presided over the meeting", "visited the Fatherland Liberation War Martyrs
-    Cemetery ... went round the cemetery", "visited the April 25 Hostel ... arrived at the April 25
-    Hostel": a later activity of the same leader and kind family (not mail) that refers back to the
-    earlier one's target ("the meeting": its last word is a word of that target) or, at a site, names
-    the same one, on the same day, is that activity (talks with Hu Jintao and the banquet he gave
-    are two meetings). Its protocol lists go to the earlier one where it
-    has none. ``skip``: events already left out (leads that sum up the stops after them)."""
+def restated(
+    rules: ActivityRules, text: str, events: list[Annotation], skip: set[int]
+) -> tuple[list[Annotation], set[int]]:
+    """Events that restate an earlier one of the story (:func:`_restates`), and the events with their
+    protocol lists moved to the earlier one where it has none. ``skip``: events already left out
+    (leads that sum up the stops after them)."""
     kept = list(events)
     gone = set(skip)
     for i, event in enumerate(events):
-        a = event.attrs
-        target = str(a.get("target") or "").strip()
-        if not target or a["kind"] == "correspondence":
+        if event.attrs["kind"] == "correspondence":
             continue
-        back = _BACK_REFERENCE.fullmatch(target)
-        for j in range(i):
-            b = kept[j].attrs
-            if j in gone or b["actor_id"] != a["actor_id"] or kind_family(b["kind"]) != kind_family(a["kind"]):
-                continue
-            if a.get("date") and b.get("date") and a["date"] != b["date"]:
-                continue  # "He visited the farm again on May 5": another occasion
-            earlier = str(b.get("target") or "").strip()
-            words = re.findall(r"[\w'’-]+", earlier.casefold())
-            same_site = a["kind"] in SITE_KINDS and earlier.casefold() == target.casefold()
-            if earlier and (same_site or (back and back.group(1).casefold() in words)):
-                moved = {r: a[r] for r in _PROTOCOL_ROLES if a.get(r) and not b.get(r)}
-                if moved:
-                    kept[j] = replace(kept[j], attrs={**b, **moved})
-                gone.add(i)
-                break
+        j = next((j for j in range(i) if j not in gone and _restates(rules, text, event, kept[j])), None)
+        if j is None:
+            continue
+        b = kept[j].attrs
+        moved = {r: event.attrs[r] for r in _PROTOCOL_ROLES if event.attrs.get(r) and not b.get(r)}
+        if moved:
+            kept[j] = replace(kept[j], attrs={**b, **moved})
+        gone.add(i)
     return kept, gone - skip
+
+
+def _restates(rules: ActivityRules, text: str, event: Annotation, before: Annotation) -> bool:
+    """One occasion is one activity (docs/activities-annotation.md): "Kim Jong Un convened a consultative
+    meeting ... Kim Jong Un presided over the meeting", "visited the Fatherland Liberation War Martyrs
+    Cemetery ... went round the cemetery", "visited the April 25 Hostel ... arrived at the April 25
+    Hostel". A later activity of the same leader on the same day is the earlier one when it is of its
+    kind family and refers back to its target ("the meeting": its last word is a word of that target)
+    or, at a site, names the same one (talks with Hu Jintao and the banquet he gave are two meetings);
+    or when it is a tribute paid during the visit before it ("visited the Liberation Tower ... paid
+    high tribute to the fallen fighters", as "visited ... and paid tribute" in one sentence is)."""
+    a, b = event.attrs, before.attrs
+    if b["actor_id"] != a["actor_id"] or (a.get("date") and b.get("date") and a["date"] != b["date"]):
+        return False  # another leader's, or "He visited the farm again on May 5": another occasion
+    if b["kind"] == "visit" and a["kind"] == "ceremony" and rules.tribute.search(text, event.start, event.end):
+        return True
+    target, earlier = str(a.get("target") or "").strip(), str(b.get("target") or "").strip()
+    if not target or not earlier or kind_family(b["kind"]) != kind_family(a["kind"]):
+        return False
+    if a["kind"] in SITE_KINDS and earlier.casefold() == target.casefold():
+        return True
+    back = _BACK_REFERENCE.fullmatch(target)
+    return back is not None and back.group(1).casefold() in re.findall(r"[\w'’-]+", earlier.casefold())

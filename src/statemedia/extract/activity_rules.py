@@ -35,6 +35,7 @@ class ActivityRules:
     sequence: re.Pattern[str]
     eve: re.Pattern[str]
     recently: re.Pattern[str]
+    tribute: re.Pattern[str]
     presence: re.Pattern[str]
     presence_recalled: re.Pattern[str]
     presence_occasions: tuple[tuple[re.Pattern[str], str], ...]
@@ -82,6 +83,7 @@ def load_rules() -> ActivityRules:
         sequence=re.compile(data["sequence"], re.I),
         eve=re.compile(data["eve"], re.I),
         recently=re.compile(data["recently"], re.I),
+        tribute=re.compile(data["tribute"], re.I),
         presence=re.compile(data["presence"]),
         presence_recalled=re.compile(data["presence_recalled"], re.I),
         presence_occasions=tuple((re.compile(p, re.I), kind) for p, kind in data["presence_occasions"]),
