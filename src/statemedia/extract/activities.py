@@ -27,6 +27,7 @@ from .activity_attributes import (
     read_date,
     read_domain,
     read_items,
+    read_mail,
     read_occasion_before,
     read_place,
     read_presence,
@@ -55,14 +56,16 @@ __all__ = ["KINDS", "ActivityExtractor", "sentences"]
 
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘]?[A-Z0-9])|\n+")
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # "D. Medvedev", "V.V. Zhirinovsky"
 _RECEIVED = "correspondence_received"
 # The model's labels that carry a direction: correspondence both ways.
 _KIND_DIRECTION = {
     "correspondence": ("correspondence", "sent"),
     _RECEIVED: ("correspondence", "received"),
 }
-# Mail he received: its target is the sender, after "from".
-_FROM = re.compile(r"\bfrom\s+")
+# His name the addressee: "to the dear respected Kim Jong Un", "to ComradeKim Jong Un" (not "his wish
+# to meet Kim Jong Un").
+_TO_HIM = re.compile(r"\bto\s+(?:(?:the|dear|respected|beloved|great|esteemed|[A-Z][\w'’.-]*)\s*)*\Z")
 _CONGRATULATED = re.compile(r"(?:congratulated|felicit[oó])\b", re.I)
 
 
@@ -73,7 +76,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         last = _LAST_WORD.search(text, start, m.start())
-        if "\n" not in m.group(0) and last and last.group(1).rstrip(".") in abbreviations:
+        word = last.group(1).rstrip(".") if last else ""
+        # "Mt. Paektu", and initials: "Russian President D. Medvedev", "V.V. Zhirinovsky".
+        if "\n" not in m.group(0) and (word in abbreviations or _INITIALS.fullmatch(word)):
             continue
         if text[start : m.start()].strip():
             spans.append((start, m.start()))
@@ -89,8 +94,10 @@ class ActivityExtractor:
     # his presence, greetings he is asked to receive, undated back-references (sixth round); 13: "was
     # present there", greetings he is asked to receive by any name, the model retrained (seventh round),
     # list members' titles (docs/protocol-lists.md, "Titles of list members"); 14: an occasion restated
-    # by name, or a tribute paid during a visit, is one activity
-    version: ClassVar[str] = "14"
+    # by name, or a tribute paid during a visit, is one activity; 15: mail's senders and items where he is
+    # the object or the passive's agent, his verb's direction, a message's content no further mail, a
+    # dated predicate after his titles (eighth round)
+    version: ClassVar[str] = "15"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -124,9 +131,13 @@ class ActivityExtractor:
             later = [x for x in after if lead.pronoun or not x.pronoun]
             last = later[0].sentence if later else len(spans)
             until = after[0].start if after else len(doc.text)
-            event = self._event(doc, lead, spans, last, until)
+            mail = None
+            if lead.direction == "received":
+                mail = read_mail(self.rules, doc.text, lead.start, lead.mention_end, lead.verb, lead.stop, lead.subject)
+            event = self._event(doc, lead, spans, last, until, mail.sender if mail else None)
             # "a floral basket and a congratulatory letter": one correspondence activity per item.
-            items = read_items(self.rules, doc.text[lead.verb[0] : lead.stop]) if lead.kind == "correspondence" else []
+            named = mail.words if mail else (lead.verb[0], lead.stop)
+            items = read_items(self.rules, doc.text[named[0] : named[1]]) if lead.kind == "correspondence" else []
             if not lead.conjoined and sums_up(self.rules, doc.text, lead, after[0] if after else None):
                 summaries.add(len(events))
             events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
@@ -151,6 +162,8 @@ class ActivityExtractor:
         predictions = load_model().predict([feats for _, feats in found], self.options.subject_none_floor)
         best: dict[tuple[int, int], Lead] = {}
         for (c, feats), (label, p) in zip(found, predictions, strict=True):
+            if self.rules.mail_content.search(doc.text, c.start, c.mention[0]):
+                continue  # "The message said he was pleased to ... Kim Jong Un": the mail reported before
             first = None
             if c.conjoined:
                 # A predicate conjoined to his first one: an activity where that one is (the same
@@ -164,12 +177,24 @@ class ActivityExtractor:
                     continue
             elif label == NONE and continues(doc, c, feats, best.values(), self.options.max_lag_days):
                 label = cue_kind(feats) or NONE
+            elif (
+                label == NONE
+                and _TO_HIM.search(doc.text, c.start, c.mention[0])
+                and self.rules.convey_request.search(doc.text, c.start, c.mention[0])
+            ):
+                # "They asked the delegation head to convey their congratulations to Kim Jong Un": mail he
+                # receives (the guideline), whatever the detector makes of the rest of the sentence.
+                label, p = _RECEIVED, max(1.0 - p, self.options.min_probability)
             # A sentence dated long before publication is history whatever its verb says.
             if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
                 continue
             if not c.right(doc.text).strip(" .,;:!?\"”’)") and cue_kind(feats) is None and label != _RECEIVED:
                 continue  # his name closes the sentence and no cue before it says what he did
 
+            if label in _KIND_DIRECTION and c.subject:
+                # "Kim Jong Un ... sent an autograph": his own verb says which way the mail went.
+                way = next((d for m, d in self.rules.mail_direction if m.match(doc.text, c.predicate, c.end)), None)
+                label = {"sent": "correspondence", "received": _RECEIVED}.get(way or "", label)
             kind, direction = _KIND_DIRECTION.get(label, (label, None))
             # "The parade ... was held in the presence of Kim Jong Il": he attended the occasion named
             # before the cue; what follows his name ("..., made a firm pledge") is not his to do.
@@ -186,7 +211,8 @@ class ActivityExtractor:
                 kind, direction = presence[0], None
             verb = (c.predicate, lexicon().verb_end(doc.text, c.predicate, c.end))
             lead = Lead(
-                c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p
+                c.start, c.end, c.sentence, c.actor_id, c.actor, c.mention[1], c.pronoun, verb, kind, direction, p,
+                subject=c.subject,
             )
             if presence is not None:
                 lead = replace(lead, presence=True, occasion=presence[1], present_there=there)
@@ -215,10 +241,12 @@ class ActivityExtractor:
         return held_before(separate_occasions(self.rules, doc.text, doc.language == "es", ordered))
 
     # -- the event ----------------------------------------------------------------
-    def _event(self, doc: Document, lead: Lead, spans: list[tuple[int, int]], last: int, until: int) -> Annotation:
+    def _event(
+        self, doc: Document, lead: Lead, spans: list[tuple[int, int]], last: int, until: int, sender: str | None
+    ) -> Annotation:
+        """The activity of ``lead``; ``sender``: of mail he received, as ``read_mail`` found it."""
         text = doc.text
-        sender = _FROM.search(text, lead.verb[1], lead.stop) if lead.direction == "received" else None
-        target = read_target(self.rules, text, sender.end() if sender else lead.verb[1], lead.stop)
+        target = sender or read_target(self.rules, text, lead.verb[1], lead.stop)
         if lead.direction == "received" and sender is None:
             # "The president ... asked the ambassador to convey his greetings to Kim Jong Un": the subject sent them.
             target = read_sender(self.rules, text, spans, lead.sentence, lead.mention_end) or target
@@ -227,7 +255,10 @@ class ActivityExtractor:
         if lead.conjoined and (target is None or PRONOUN_TARGET.fullmatch(target)):
             # "... met the delegates and had a photo session with them": his first predicate's object.
             target = read_target(self.rules, text, lead.first_verb[1], lead.joint) or target
-        day, precision, source = read_date(self.rules, doc, lead.start, lead.end, until, self.options.max_lag_days)
+        received = lead.direction == "received"
+        day, precision, source = read_date(
+            self.rules, doc, lead.start, lead.end, until, self.options.max_lag_days, received
+        )
         # An occasion in his presence: the sentence up to his name (what follows is someone else's deed).
         cue_before = lead.presence and not lead.present_there
         summary = (text[lead.start : lead.mention_end] if cue_before else text[lead.verb[0] : lead.stop]).rstrip(

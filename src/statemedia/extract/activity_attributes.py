@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..model import Document
 from .activity_candidates import quoted
 from .activity_rules import ActivityRules
 
 __all__ = [
-    "historical", "read_date", "read_domain", "read_items", "read_occasion_before", "read_place", "read_presence",
-    "read_sender", "read_stops", "read_target", "stated_days",
+    "Mail", "historical", "read_date", "read_domain", "read_items", "read_mail", "read_occasion_before", "read_place",
+    "read_presence", "read_sender", "read_stops", "read_target", "stated_days",
 ]
 
 _YEAR = re.compile(r"\b\d{4}\b|Juche")
@@ -29,6 +30,9 @@ _NOUN_WORDS = re.compile(r"(?:[\w'’-]+\s+){0,5}")
 _PHRASE_END = re.compile(r"\s+(?:in|at|on|with|to|for|by|and|who|which|held|was|were)\b|[,;]")
 _PRONOUN = re.compile(r"(?:He|She|They|It)\b")
 _SUBJECT_WORDS = 16
+# How far after a stated day its handover verb may come ("on Nov. 12 handed the gift over").
+_HANDOVER_AFTER = 60
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
 
 
 def _clause_start(text: str, start: int, end: int) -> int:
@@ -97,6 +101,44 @@ def read_sender(
         if subject is None or not _PRONOUN.fullmatch(subject):
             return subject
     return None
+
+
+class Mail(NamedTuple):
+    """Mail he received: where its items are named, and its sender as worded (None: not stated there)."""
+
+    words: tuple[int, int]
+    sender: str | None
+
+
+def read_mail(
+    rules: ActivityRules, text: str, start: int, mention_end: int, verb: tuple[int, int], stop: int, subject: bool
+) -> Mail:
+    """Items and sender of mail he received, his sentence from ``start``, his name ending at
+    ``mention_end``, his predicate ``verb`` and its clause up to ``stop``. His name the object of a
+    mail verb ("The visiting delegation ... presented a gift to Kim Jong Un"; ``subject`` False): the
+    items are named before his name, the sender is the clause before that verb, or its "from". Else
+    the sender follows the item ("received a message from X", "was presented with a gift by X",
+    Spanish "que le enviara el dia 16 el Presidente ...")."""
+    clause = _clause_start(text, start, mention_end)
+    if not subject:
+        before = list(rules.mail_verb.finditer(text, clause, mention_end))
+        if before:
+            sent = before[-1].start()
+            # "A floral basket was presented to Kim Jong Un by the delegation", "... from X were conveyed to".
+            by = rules.mail_from.search(text, mention_end, stop)
+            if by is not None:
+                return Mail((clause, mention_end), read_target(rules, text, by.end(), stop))
+            source = rules.mail_from.search(text, clause, sent)
+            if source is not None:
+                return Mail((clause, mention_end), read_target(rules, text, source.end(), sent))
+            fronted = rules.subject_fronted.match(text, clause, sent)
+            sender = read_target(rules, text, fronted.end() if fronted else clause, sent)
+            # A noun phrase ("The visiting Foreign Ministry delegation of Vietnam"), not a clause ("It is a gift").
+            if sender and sender[:1].isalpha() and len(sender.split()) <= _SUBJECT_WORDS and not _CLAUSE.search(sender):
+                return Mail((clause, mention_end), sender)
+            return Mail((clause, mention_end), None)
+    after = rules.mail_from.search(text, verb[1], stop) or rules.mail_relative_es.search(text, verb[1], stop)
+    return Mail((verb[0], stop), read_target(rules, text, after.end(), stop) if after else None)
 
 
 def _subject(rules: ActivityRules, text: str, start: int, end: int) -> str | None:
@@ -184,13 +226,15 @@ def historical(doc: Document, start: int, end: int, max_lag_days: int) -> bool:
 
 
 def read_date(
-    rules: ActivityRules, doc: Document, start: int, end: int, until: int, max_lag_days: int
+    rules: ActivityRules, doc: Document, start: int, end: int, until: int, max_lag_days: int, received: bool = False
 ) -> tuple[str | None, str, str]:
     """The day its own sentence (``start``-``end``) states; else the last day stated before it in
     the story (KCNA names the occasion first: "The ceremony took place on August 4. ... Kim Jong Un
     attended"); else the first day stated after it, before the next activity (``until``: "Kim Jong
     Un arranged a reception ... Present at the reception, which took place ... on Thursday, were");
-    else the dateline's day; else publication."""
+    else the dateline's day; else publication. Mail he ``received`` takes a day stated after it only
+    from its handover ("The floral basket was conveyed to an official ... on Thursday"): the text
+    that follows mail is mostly what it says ("... on the occasion of April 15, the centenary")."""
     stated = stated_days(doc, max_lag_days)
     # A day in parentheses glosses a named day ("Con motivo del Dia Internacional de la Mujer (8 de
     # marzo), ... presencio el dia 7", "del Dia de la Juventud (28 de agosto)"), not the activity's.
@@ -214,7 +258,9 @@ def read_date(
     before = [(at, day) for at, day in stated if at < start]
     if before:
         return before[-1][1], "day", "stated earlier"
-    after = [(at, day) for at, day in stated if end <= at < until]
+    after = [
+        (at, day) for at, day in stated if end <= at < until and (not received or _handed_over(rules, doc.text, at))
+    ]
     if after:
         return after[0][1], "day", "stated after"
     for ann in doc.spans("dateline"):
@@ -223,6 +269,15 @@ def read_date(
     if doc.published is not None:
         return doc.published.isoformat(), "day", "published"
     return None, "unknown", "unknown"
+
+
+def _handed_over(rules: ActivityRules, text: str, at: int) -> bool:
+    """Whether the words around the day stated at ``at`` (its line, up to its sentence) report mail
+    handed over: "The president on Nov. 12 handed the gift over to ...", "... was conveyed to an
+    official concerned ... on Thursday"."""
+    start = max(text.rfind(". ", 0, at - 6), text.rfind("\n", 0, at)) + 1
+    stop = text.find("\n", at)
+    return rules.mail_verb.search(text, start, min(at + _HANDOVER_AFTER, stop if stop >= 0 else len(text))) is not None
 
 
 def stated_days(doc: Document, max_lag_days: int) -> list[tuple[int, str]]:

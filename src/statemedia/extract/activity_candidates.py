@@ -25,7 +25,8 @@ __all__ = ["Candidate", "Lexicon", "conjoined", "continues_report", "find_candid
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 # A word that can begin the predicate after an apposition ("..., inspected"): a past tense.
 _ENGLISH_VERB = (
-    r"(?:also\s+|warmly\s+|personally\s+|again\s+|recently\s+|today\s+|(?:on\s+)?[A-Z][a-z]+day\s+)*"
+    r"(?:also\s+|warmly\s+|personally\s+|again\s+|recently\s+|today\s+|(?:on\s+)?[A-Z][a-z]+day\s+"
+    r"|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?,?\s+)*"
     r"(?!accompanied\b|elected\b|respected\b|beloved\b|revered\b|esteemed\b)"
     r"(?:[a-z]+ed|sent|made|gave|met|saw|took|had|went|paid|held|was|were|spoke|wrote|oversaw|rode|led|sat"
     r"|read|did|put|heard|came|set|received|visited|sent|congratulated|enjoyed|watched)\b"
@@ -46,6 +47,7 @@ _TITLE_END = re.compile(r"\b[A-Z][\w.'’-]*\s+")
 _TOGETHER = re.compile(r"\sjunto\s+con\s")
 _ADVERBS = re.compile(
     r"(?:(?:also|then|later|personally|warmly|again|recently|today|(?:on\s+)?[A-Z][a-z]+day"
+    r"|on\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?,?"
     r"|tambi[eé]n|nuevamente|personalmente|hoy|ayer|(?:el\s+)?d[ií]a\s+\d+,?)\s+)+"
 )
 # What may stand before a name that is its sentence's subject: a dateline, titles, honorifics,

@@ -70,6 +70,9 @@ class Lead:
     # "Kim Jong Un ... was present there": an occasion held in his presence that the sentence before
     # names (``presence`` too); the predicate is his own, and its summary.
     present_there: bool = False
+    # His name (or "He") opens the sentence; False where he is the object ("The delegation presented
+    # a gift to Kim Jong Un"): mail he received is then named before his name (``read_mail``).
+    subject: bool = True
 
     @property
     def stop(self) -> int:

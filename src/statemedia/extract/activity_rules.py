@@ -44,6 +44,11 @@ class ActivityRules:
     convey_request: re.Pattern[str]
     subject_end: re.Pattern[str]
     subject_fronted: re.Pattern[str]
+    mail_from: re.Pattern[str]
+    mail_verb: re.Pattern[str]
+    mail_content: re.Pattern[str]
+    mail_relative_es: re.Pattern[str]
+    mail_direction: tuple[tuple[re.Pattern[str], str], ...]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
 
@@ -92,6 +97,11 @@ def load_rules() -> ActivityRules:
         convey_request=re.compile(data["convey_request"]),
         subject_end=re.compile(data["subject_end"]),
         subject_fronted=re.compile(data["subject_fronted"]),
+        mail_from=re.compile(data["mail_from"]),
+        mail_verb=re.compile(data["mail_verb"]),
+        mail_content=re.compile(data["mail_content"]),
+        mail_relative_es=re.compile(data["mail_relative_es"]),
+        mail_direction=tuple((re.compile(p), direction) for p, direction in data["mail_direction"]),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
     )

@@ -99,7 +99,7 @@ class Act:
     actor_id: str
     kind: str
     direction: str | None
-    day: date | None  # its own day, at day precision
+    day: date | None  # its own day, at day precision; None where only the publication day stands in
     published: date  # the first publication of its text among the current versions
     doc_id: str  # the least story id of those
     language: str | None
@@ -232,8 +232,10 @@ def _acts(writer: BatchWriter, rows: Sequence[Any]) -> list[Act]:
             if isinstance(m, Mapping) and m.get("id") is not None
         )
         direction = found.get("direction")
+        # The publication day stands in where the story states none: no day of its own to compare.
+        own = stored_day(day) if found.get("date_source") != "published" else None
         out.append(Act(
-            key, str(actor_id), str(kind), str(direction) if direction else None, stored_day(day),
+            key, str(actor_id), str(kind), str(direction) if direction else None, own,
             stored_day(published) or date.min, str(doc_id), text_language(str(text or ""), language),
             people, _ids(entities, found.get("target")), _ids(entities, found.get("place")),
             names(str(text or "")),
