@@ -121,3 +121,26 @@ def test_greetings_he_is_asked_to_convey_to_someone_else_are_not_his() -> None:
     )
     assert [e for e in leader_activities(other, datetime.date(2011, 12, 22)) if e["direction"] == "received"] == []
     assert [e["direction"] for e in leader_activities(his, datetime.date(2011, 12, 22))] == ["received"]
+
+
+def test_a_participle_after_the_mail_names_no_further_item() -> None:
+    """"sent a wreath ..., expressing deep condolences over his death": a wreath, not also a message."""
+    sentence = (
+        "Kim Jong Un, general secretary of the Workers' Party of Korea, sent a wreath to the bier of the late "
+        "general secretary, expressing deep condolences over his death."
+    )
+    assert [item for _, item, _ in _mail(sentence, datetime.date(2024, 7, 26))] == ["wreath"]
+
+
+def test_a_wreath_laid_in_his_name_is_the_wreath_he_sent() -> None:
+    """The wreath he sent, laid by an envoy "bearing the august name of" him: one activity, dated the
+    day it was laid, the envoy's companions present (docs/activities-annotation.md)."""
+    text = (
+        "Pyongyang, July 26 (KCNA) -- Kim Jong Un, general secretary of the Workers' Party of Korea, sent a "
+        "wreath to the Vietnamese embassy here.\nJo Yong Won, secretary of the WPK Central Committee, paid a "
+        "condolatory visit to the embassy on Thursday and laid the wreath with a ribbon bearing the august name "
+        "of the respected Comrade Kim Jong Un.\nHe was accompanied by Choe Son Hui, minister of Foreign Affairs."
+    )
+    events = [e for e in leader_activities(text, datetime.date(2024, 7, 26)) if e["kind"] == "correspondence"]
+    assert [(e["direction"], e["item"], e["date"]) for e in events] == [("sent", "wreath", "2024-07-25")]
+    assert [m["name"] for m in events[0]["present"]] == ["Choe Son Hui"] and events[0]["entourage"] == []

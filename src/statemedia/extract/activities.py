@@ -41,6 +41,7 @@ from .activity_occasions import (
     PRONOUN_TARGET,
     SITE_KINDS,
     Lead,
+    at_the_occasion,
     continues,
     held_before,
     restated,
@@ -96,8 +97,10 @@ class ActivityExtractor:
     # list members' titles (docs/protocol-lists.md, "Titles of list members"); 14: an occasion restated
     # by name, or a tribute paid during a visit, is one activity; 15: mail's senders and items where he is
     # the object or the passive's agent, his verb's direction, a message's content no further mail, a
-    # dated predicate after his titles (eighth round)
-    version: ClassVar[str] = "15"
+    # dated predicate after his titles (eighth round); 16: a photo session or speech at the occasion reported
+    # before, the occasion for the place he stood, acts upon his authorization and mail named again
+    # (the reviews of the eighth round)
+    version: ClassVar[str] = "16"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -127,7 +130,7 @@ class ActivityExtractor:
             # An outing's lists ("He was accompanied by ...") may follow its later "He ..." activities:
             # a named activity reads up to the next named one, a "He ..." one up to the next activity.
             # A sentence's conjoined activities are no "next" one: its lists go to its first activity.
-            after = [x for x in leads[i + 1 :] if x.sentence > lead.sentence]
+            after = [x for x in leads[i + 1 :] if x.sentence > lead.sentence and not x.at_occasion]
             later = [x for x in after if lead.pronoun or not x.pronoun]
             last = later[0].sentence if later else len(spans)
             until = after[0].start if after else len(doc.text)
@@ -135,9 +138,13 @@ class ActivityExtractor:
             if lead.direction == "received":
                 mail = read_mail(self.rules, doc.text, lead.start, lead.mention_end, lead.verb, lead.stop, lead.subject)
             event = self._event(doc, lead, spans, last, until, mail.sender if mail else None)
-            # "a floral basket and a congratulatory letter": one correspondence activity per item.
-            named = mail.words if mail else (lead.verb[0], lead.stop)
-            items = read_items(self.rules, doc.text[named[0] : named[1]]) if lead.kind == "correspondence" else []
+            # "a floral basket and a congratulatory letter": one correspondence activity per item, named
+            # where the mail is ("conveyed the greetings from Kim Jong Un to": the sentence, his name in
+            # it), not in what it says (", expressing deep condolences").
+            named = mail.words if mail else (lead.verb[0] if lead.subject else lead.start, lead.stop)
+            said = self.rules.mail_said.search(doc.text, *named)
+            words = doc.text[named[0] : said.start() if said else named[1]]
+            items = read_items(self.rules, words) if lead.kind == "correspondence" else []
             if not lead.conjoined and sums_up(self.rules, doc.text, lead, after[0] if after else None):
                 summaries.add(len(events))
             events += [Annotation(event.start, event.end, "event", {**event.attrs, "item": item}, self.name)
@@ -162,8 +169,11 @@ class ActivityExtractor:
         predictions = load_model().predict([feats for _, feats in found], self.options.subject_none_floor)
         best: dict[tuple[int, int], Lead] = {}
         for (c, feats), (label, p) in zip(found, predictions, strict=True):
+            occasion = False
             if self.rules.mail_content.search(doc.text, c.start, c.mention[0]):
                 continue  # "The message said he was pleased to ... Kim Jong Un": the mail reported before
+            if self.rules.proxy.search(doc.text, c.start, c.mention[0]):
+                continue  # "Upon authorization of Kim Jong Un, ... Choe Ryong Hae received": another's act
             first = None
             if c.conjoined:
                 # A predicate conjoined to his first one: an activity where that one is (the same
@@ -177,6 +187,8 @@ class ActivityExtractor:
                     continue
             elif label == NONE and continues(doc, c, feats, best.values(), self.options.max_lag_days):
                 label = cue_kind(feats) or NONE
+            elif label == NONE and at_the_occasion(c, feats, best.values()):
+                label, occasion = cue_kind(feats) or NONE, True
             elif (
                 label == NONE
                 and _TO_HIM.search(doc.text, c.start, c.mention[0])
@@ -216,6 +228,8 @@ class ActivityExtractor:
             )
             if presence is not None:
                 lead = replace(lead, presence=True, occasion=presence[1], present_there=there)
+            if occasion:
+                lead = replace(lead, at_occasion=True)
             if first is not None and c.conjoined:
                 lead = replace(lead, conjoined=True, joint=c.joint, first_verb=first.verb)
             key = (c.sentence, c.predicate if c.conjoined else -1)
@@ -252,6 +266,12 @@ class ActivityExtractor:
             target = read_sender(self.rules, text, spans, lead.sentence, lead.mention_end) or target
         if lead.presence:
             target = lead.occasion
+        venue = self.rules.venue.match(target or "")
+        if target and venue:
+            # "appeared at the venue of the ceremony", "appeared on the platform": the occasion.
+            of = venue.group(0).rstrip().lower().endswith(" of")
+            before = read_occasion_before(self.rules, text, spans, lead.sentence)[1]
+            target = (target[venue.end() :] if of else before) or target
         if lead.conjoined and (target is None or PRONOUN_TARGET.fullmatch(target)):
             # "... met the delegates and had a photo session with them": his first predicate's object.
             target = read_target(self.rules, text, lead.first_verb[1], lead.joint) or target
@@ -268,7 +288,7 @@ class ActivityExtractor:
             summary = summary[: self.options.max_summary].rsplit(" ", 1)[0] + "…"
         # A conjoined activity's sentence and the ones after it are its first activity's to read.
         empty: dict[str, list[Member]] = {"entourage": [], "present": [], "hosts": []}
-        lists = empty if lead.conjoined else self._protocol(doc, lead, spans, last)
+        lists = empty if lead.conjoined or lead.at_occasion else self._protocol(doc, lead, spans, last)
         attrs: dict[str, Any] = {
             "kind": lead.kind,
             "direction": lead.direction,

@@ -36,6 +36,9 @@ PRONOUN_TARGET = re.compile(r"(?:a\s+|with\s+)?(?:ellos|ellas|estos|estas|them|i
 # A target that refers back to an occasion named before: "the meeting", "the cemetery", "this performance".
 _BACK_REFERENCE = re.compile(r"(?:the|this|that)\s+(?:[\w'’-]+\s+){0,3}?([\w'’-]+)", re.I)
 _PROTOCOL_ROLES = ("entourage", "present", "hosts")
+# Mail items by the words that name them again ("the wreath", "the floral basket").
+_ITEM_WORDS = {"wreath": "wreaths?", "floral_basket": "(?:floral\\s+)?baskets?", "gift": "gifts?",
+               "letter": "letters?", "birthday_spread": "birthday\\s+spreads?"}
 # An item of a digest of the day's news (KCNA's daily press review: "- He oversaw a test of ...").
 _NEWS_ITEM = re.compile(r"\s*[-•*]\s+")
 
@@ -70,6 +73,9 @@ class Lead:
     # "Kim Jong Un ... was present there": an occasion held in his presence that the sentence before
     # names (``presence`` too); the predicate is his own, and its summary.
     present_there: bool = False
+    # A photo session or speech at the occasion reported before it (``at_the_occasion``): that
+    # occasion keeps its lists and its place as the activity later ones may continue.
+    at_occasion: bool = False
     # His name (or "He") opens the sentence; False where he is the object ("The delegation presented
     # a gift to Kim Jong Un"): mail he received is then named before his name (``read_mail``).
     subject: bool = True
@@ -77,6 +83,10 @@ class Lead:
     @property
     def stop(self) -> int:
         return self.clause_end if self.clause_end >= 0 else self.end
+
+
+# Cues of what he does at an occasion reported before: its photo session, his speech.
+_AT_THE_OCCASION = frozenset({"lex=photo_session", "lex=speech"})
 
 
 def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[Lead], max_lag_days: int) -> bool:
@@ -87,7 +97,8 @@ def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[L
     item is the day's news, not praise).
     Spanish says so without a day: a sentence that drops its subject, or names him by a title,
     after a connective ("Luego, recorrio ...", "Acto seguido, el Comandante Supremo inspecciono
-    ...") with a cued verb is the next part of the report (docs/activities.md, 2026-12-03)."""
+    ...") with a cued verb is the next part of the report (docs/activities.md, 2026-12-03).
+    """
     return (
         c.pronoun
         and "lex_kind" in feats
@@ -101,13 +112,30 @@ def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[L
     )
 
 
+def at_the_occasion(c: Candidate, feats: list[str], earlier: Iterable[Lead]) -> bool:
+    """A "He ..." photo session or speech after an occasion of his the story reports ("He had a photo
+    session with the labor innovators of the factory", "He made a welcome speech"): an activity of
+    its own (docs/activities-annotation.md), whatever the detector says of "He ..." sentences; its
+    lists are that occasion's (docs/activities.md, eighth round)."""
+    return (
+        c.pronoun
+        and "old_date" not in feats
+        and any(f in _AT_THE_OCCASION for f in feats)
+        and any(
+            lead.actor_id == c.actor_id and lead.sentence < c.sentence and lead.kind != "correspondence"
+            for lead in earlier
+        )
+    )
+
+
 def separate_occasions(rules: ActivityRules, text: str, spanish: bool, ordered: list[Lead]) -> list[Lead]:
     """The leads (in text order) that are occasions of their own. One that goes on with the last
     occasion is dropped, and its sentence is read for that occasion's lists."""
     leads: list[Lead] = []
     for lead in ordered:
         # Spanish: mail he gave during an outing ("dio como recuerdo binoculos") does not end it.
-        previous = _previous([x for x in leads if x.kind != "correspondence"] if spanish else leads, lead)
+        occasions = [x for x in leads if not x.at_occasion]
+        previous = _previous([x for x in occasions if x.kind != "correspondence"] if spanish else occasions, lead)
         site = next((x for x in reversed(leads) if x.kind in SITE_KINDS), None)
         if lead.pronoun and lead.kind in SITE_KINDS and site is not None and rules.neutral_stop.match(
             text, lead.verb[0], lead.end
@@ -247,17 +275,36 @@ def restated(
     kept = list(events)
     gone = set(skip)
     for i, event in enumerate(events):
-        if event.attrs["kind"] == "correspondence":
-            continue
-        j = next((j for j in range(i) if j not in gone and _restates(rules, text, event, kept[j])), None)
+        same = _mail_restates if event.attrs["kind"] == "correspondence" else _restates
+        j = next((j for j in range(i) if j not in gone and same(rules, text, event, kept[j])), None)
         if j is None:
             continue
         b = kept[j].attrs
         moved = {r: event.attrs[r] for r in _PROTOCOL_ROLES if event.attrs.get(r) and not b.get(r)}
+        if same is _mail_restates:
+            # Mail laid or handed over in his name: who was there was present (docs/activities-annotation.md),
+            # and the day it was laid is its day where the story gave it none before.
+            people = [m for r in _PROTOCOL_ROLES for m in event.attrs.get(r) or []]
+            moved = {"present": people} if people and not b.get("present") else {}
+            if b.get("date_source") in ("published", "dateline") and event.attrs.get("date_source") == "stated":
+                moved |= {k: event.attrs[k] for k in ("date", "date_precision", "date_source")}
         if moved:
             kept[j] = replace(kept[j], attrs={**b, **moved})
         gone.add(i)
     return kept, gone - skip
+
+
+def _mail_restates(rules: ActivityRules, text: str, event: Annotation, before: Annotation) -> bool:
+    """Mail the story named before, named again by its item ("Kim Jong Un sent a wreath to the bier of
+    ... Jo Yong Won ... laid the wreath bearing the august name of Kim Jong Un"): one activity."""
+    a, b = event.attrs, before.attrs
+    item = _ITEM_WORDS.get(str(a.get("item")))
+    return (
+        item is not None
+        and b["kind"] == "correspondence"
+        and (b["actor_id"], b["direction"], b.get("item")) == (a["actor_id"], a["direction"], a.get("item"))
+        and re.search(rf"\bthe\s+(?:[\w'’-]+\s+){{0,2}}?{item}\b", text[event.start : event.end], re.I) is not None
+    )
 
 
 def _restates(rules: ActivityRules, text: str, event: Annotation, before: Annotation) -> bool:

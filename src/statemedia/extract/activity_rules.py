@@ -49,6 +49,9 @@ class ActivityRules:
     mail_content: re.Pattern[str]
     mail_relative_es: re.Pattern[str]
     mail_direction: tuple[tuple[re.Pattern[str], str], ...]
+    mail_said: re.Pattern[str]
+    proxy: re.Pattern[str]
+    venue: re.Pattern[str]
     items: tuple[tuple[re.Pattern[str], str], ...]
     abbreviations: frozenset[str]
 
@@ -102,6 +105,9 @@ def load_rules() -> ActivityRules:
         mail_content=re.compile(data["mail_content"]),
         mail_relative_es=re.compile(data["mail_relative_es"]),
         mail_direction=tuple((re.compile(p), direction) for p, direction in data["mail_direction"]),
+        mail_said=re.compile(data["mail_said"]),
+        proxy=re.compile(data["proxy"]),
+        venue=re.compile(data["venue"], re.I),
         items=tuple((re.compile(p, re.I), item) for item, p in data["items"].items()),
         abbreviations=frozenset(data["abbreviations"]),
     )
