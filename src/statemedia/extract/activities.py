@@ -97,10 +97,11 @@ class ActivityExtractor:
     # list members' titles (docs/protocol-lists.md, "Titles of list members"); 14: an occasion restated
     # by name, or a tribute paid during a visit, is one activity; 15: mail's senders and items where he is
     # the object or the passive's agent, his verb's direction, a message's content no further mail, a
-    # dated predicate after his titles (eighth round); 16: a photo session or speech at the occasion reported
-    # before, the occasion for the place he stood, acts upon his authorization and mail named again
-    # (the reviews of the eighth round)
-    version: ClassVar[str] = "16"
+    # dated predicate after his titles (eighth round); 16: a speech at the occasion reported before, the
+    # occasion for the place he stood, acts upon his authorization and mail named again (the review of
+    # the eighth round); 17: no photo session rule (its evidence was reserved stories), relays that
+    # name their source last
+    version: ClassVar[str] = "17"
     requires: ClassVar[tuple[str, ...]] = ("date",)
     assigns: ClassVar[tuple[str, ...]] = ("event",)
 
@@ -190,13 +191,13 @@ class ActivityExtractor:
             elif label == NONE and at_the_occasion(c, feats, best.values()):
                 label, occasion = cue_kind(feats) or NONE, True
             elif (
-                label == NONE
+                (label == NONE or p < self.options.min_probability)
                 and _TO_HIM.search(doc.text, c.start, c.mention[0])
                 and self.rules.convey_request.search(doc.text, c.start, c.mention[0])
             ):
                 # "They asked the delegation head to convey their congratulations to Kim Jong Un": mail he
                 # receives (the guideline), whatever the detector makes of the rest of the sentence.
-                label, p = _RECEIVED, max(1.0 - p, self.options.min_probability)
+                label, p = _RECEIVED, self.options.min_probability
             # A sentence dated long before publication is history whatever its verb says.
             if label == NONE or "old_date" in feats or (p < self.options.min_probability and "subject" not in feats):
                 continue

@@ -73,8 +73,8 @@ class Lead:
     # "Kim Jong Un ... was present there": an occasion held in his presence that the sentence before
     # names (``presence`` too); the predicate is his own, and its summary.
     present_there: bool = False
-    # A photo session or speech at the occasion reported before it (``at_the_occasion``): that
-    # occasion keeps its lists and its place as the activity later ones may continue.
+    # A speech at the occasion reported before it (``at_the_occasion``): that occasion keeps its
+    # lists and its place as the activity later ones may continue.
     at_occasion: bool = False
     # His name (or "He") opens the sentence; False where he is the object ("The delegation presented
     # a gift to Kim Jong Un"): mail he received is then named before his name (``read_mail``).
@@ -85,8 +85,8 @@ class Lead:
         return self.clause_end if self.clause_end >= 0 else self.end
 
 
-# Cues of what he does at an occasion reported before: its photo session, his speech.
-_AT_THE_OCCASION = frozenset({"lex=photo_session", "lex=speech"})
+# Cues of what he does at an occasion reported before: his speech there.
+_AT_THE_OCCASION = frozenset({"lex=speech"})
 
 
 def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[Lead], max_lag_days: int) -> bool:
@@ -113,10 +113,9 @@ def continues(doc: Document, c: Candidate, feats: list[str], earlier: Iterable[L
 
 
 def at_the_occasion(c: Candidate, feats: list[str], earlier: Iterable[Lead]) -> bool:
-    """A "He ..." photo session or speech after an occasion of his the story reports ("He had a photo
-    session with the labor innovators of the factory", "He made a welcome speech"): an activity of
-    its own (docs/activities-annotation.md), whatever the detector says of "He ..." sentences; its
-    lists are that occasion's (docs/activities.md, eighth round)."""
+    """A "He ..." speech after an occasion of his the story reports ("He made a welcome speech"): an
+    activity of its own (docs/activities-annotation.md), whatever the detector says of "He ..."
+    sentences; its lists are that occasion's (docs/activities.md, eighth round)."""
     return (
         c.pronoun
         and "old_date" not in feats
