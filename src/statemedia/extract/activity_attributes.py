@@ -32,6 +32,8 @@ _PRONOUN = re.compile(r"(?:He|She|They|It)\b")
 _SUBJECT_WORDS = 16
 # How far after a stated day its handover verb may come ("on Nov. 12 handed the gift over").
 _HANDOVER_AFTER = 60
+# Characters of a stated day's month before it may reach back ("on Nov. 12": "Nov. ").
+_DAY_WORDS = 6
 _CLAUSE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
 
 
@@ -275,7 +277,8 @@ def _handed_over(rules: ActivityRules, text: str, at: int) -> bool:
     """Whether the words around the day stated at ``at`` (its line, up to its sentence) report mail
     handed over: "The president on Nov. 12 handed the gift over to ...", "... was conveyed to an
     official concerned ... on Thursday"."""
-    start = max(text.rfind(". ", 0, at - 6), text.rfind("\n", 0, at)) + 1
+    # The sentence's start, looked for before the day's own words ("on Nov. 12" holds a ". ").
+    start = max(text.rfind(". ", 0, at - _DAY_WORDS), text.rfind("\n", 0, at)) + 1
     stop = text.find("\n", at)
     return rules.mail_verb.search(text, start, min(at + _HANDOVER_AFTER, stop if stop >= 0 else len(text))) is not None
 
