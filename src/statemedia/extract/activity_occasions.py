@@ -274,13 +274,14 @@ def restated(
     kept = list(events)
     gone = set(skip)
     for i, event in enumerate(events):
-        same = _mail_restates if event.attrs["kind"] == "correspondence" else _restates
+        mail = event.attrs["kind"] == "correspondence"
+        same = _mail_restates if mail else _restates
         j = next((j for j in range(i) if j not in gone and same(rules, text, event, kept[j])), None)
         if j is None:
             continue
         b = kept[j].attrs
         moved = {r: event.attrs[r] for r in _PROTOCOL_ROLES if event.attrs.get(r) and not b.get(r)}
-        if same is _mail_restates:
+        if mail:
             # Mail laid or handed over in his name: who was there was present (docs/activities-annotation.md),
             # and the day it was laid is its day where the story gave it none before.
             people = [m for r in _PROTOCOL_ROLES for m in event.attrs.get(r) or []]
